@@ -1,0 +1,20 @@
+/**
+ * @lsbaws/posix: the parts of Python's socket, os, signal, time, errno and resource modules
+ * that "Let's Build A Web Server, Part 3" uses, on libc through ffi-rs.
+ *
+ *   import { socket, os, signal, time, errno } from '@lsbaws/posix';
+ *
+ * Node must run with --single-threaded (or --single-threaded-gc): see README.md.
+ */
+import { requireSingleThreadedNode } from './fork-safety.js';
+
+requireSingleThreadedNode();
+
+export * as socket from './socket.js';
+export * as os from './os.js';
+export * as signal from './signal.js';
+export * as time from './time.js';
+export * as errno from './errno.js';
+export * as resource from './resource.js';
+export { OSError, IOError } from './errors.js';
+export type { Address } from './socket.js';

@@ -1,0 +1,95 @@
+/**
+ * The one place that talks to ffi-rs: opens libc, declares the C signatures this package
+ * uses, and turns a failed call (-1 and errno) into an OSError.
+ */
+import { open, load, DataType, type FieldType } from 'ffi-rs';
+import { platform } from './platform/index.js';
+import { OSError } from './errors.js';
+
+const LIBRARY = 'libc';
+open({ library: LIBRARY, path: platform.libc });
+
+const { I32, I64, BigInt: ADDR, U8Array: BUF, External: PTR, Void: VOID, String: STR } = DataType;
+
+/** C signatures: [return type, parameter types]. ADDR is a pointer passed or returned as a bigint. */
+const signatures = {
+  // sockets
+  socket: [I32, [I32, I32, I32]],
+  setsockopt: [I32, [I32, I32, I32, BUF, I32]],
+  bind: [I32, [I32, BUF, I32]],
+  listen: [I32, [I32, I32]],
+  accept: [I32, [I32, BUF, BUF]],
+  connect: [I32, [I32, BUF, I32]],
+  recv: [I64, [I32, BUF, I64, I32]],
+  send: [I64, [I32, BUF, I64, I32]],
+  shutdown: [I32, [I32, I32]],
+  getsockname: [I32, [I32, BUF, BUF]],
+  getpeername: [I32, [I32, BUF, BUF]],
+  gethostname: [I32, [BUF, I64]],
+  // processes and descriptors
+  fork: [I32, []],
+  _exit: [VOID, [I32]],
+  waitpid: [I32, [I32, BUF, I32]],
+  getpid: [I32, []],
+  getppid: [I32, []],
+  kill: [I32, [I32, I32]],
+  write: [I64, [I32, BUF, I64]],
+  close: [I32, [I32]],
+  dup: [I32, [I32]],
+  getrlimit: [I32, [I32, BUF]],
+  setrlimit: [I32, [I32, BUF]],
+  // signals and time
+  siginterrupt: [I32, [I32, I32]],
+  signal: [ADDR, [I32, ADDR]],
+  nanosleep: [I32, [BUF, BUF]],
+  // memory and the fork preparation
+  malloc: [ADDR, [I64]],
+  free: [VOID, [ADDR]],
+  memcpy: [ADDR, [ADDR, BUF, I64]],
+  madvise: [I32, [ADDR, ADDR, I32]],
+  prctl: [I32, [I32, I64, I64, I64, I64]],
+  syscall: [I64, [I64, I64, I64, BUF]],
+  strerror: [STR, [I32]],
+  // libuv, exported by the node binary itself
+  uv_default_loop: [PTR, []],
+  uv_loop_fork: [I32, [PTR]],
+} satisfies Record<string, [DataType, FieldType[]]>;
+
+export type LibcFunction = keyof typeof signatures;
+
+/** Calls a C function and returns its result with the errno it left (0 when it succeeded). */
+export function call(name: LibcFunction, ...args: unknown[]): { value: any; errno: number } {
+  const [retType, paramsType] = signatures[name];
+  const r = load({ library: LIBRARY, funcName: name, retType, paramsType, paramsValue: args, errno: true }) as {
+    value: unknown;
+    errnoCode: number;
+  };
+  return { value: r.value, errno: r.errnoCode };
+}
+
+/** Calls a C function that returns -1 and sets errno on failure; throws OSError then. */
+export function check(name: LibcFunction, ...args: unknown[]): number {
+  const { value, errno } = call(name, ...args);
+  if (value === -1) throw new OSError(errno, strerror(errno), name);
+  return value as number;
+}
+
+/**
+ * check(), restarting the call while it fails with EINTR, as Python 3 does for every
+ * call but the interruptible ones (PEP 475): a JavaScript signal handler cannot run
+ * in the middle of a synchronous call anyway.
+ */
+export function checkRestarting(name: LibcFunction, ...args: unknown[]): number {
+  for (;;) {
+    try {
+      return check(name, ...args);
+    } catch (e) {
+      if (!(e instanceof OSError) || e.errno !== platform.errno.EINTR) throw e;
+    }
+  }
+}
+
+/** strerror(3): libc's message for an errno. */
+export function strerror(errno: number): string {
+  return call('strerror', errno).value as string;
+}

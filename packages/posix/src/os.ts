@@ -1,0 +1,69 @@
+/** Python's os module, the part the article uses: processes, wait statuses, raw descriptors. */
+import { platform } from './platform/index.js';
+import { call, check, checkRestarting } from './libc.js';
+import { makeHeapForkable, reinitEventLoopInChild } from './fork-safety.js';
+
+export const { WNOHANG, WUNTRACED, WCONTINUED } = platform.os;
+
+/** fork(2): a copy of this process; returns 0 in the child and the child's PID in the parent. */
+export function fork(): number {
+  makeHeapForkable();
+  const pid = check('fork');
+  if (pid === 0) reinitEventLoopInChild();
+  return pid;
+}
+
+/** _exit(2): ends the process at once, with no exit handlers and no 'exit' event. */
+export function _exit(n: number): never {
+  call('_exit', n);
+  throw new Error('_exit returned'); // unreachable
+}
+
+/** wait(2): waits for any child; returns [pid, status]. */
+export function wait(): [number, number] {
+  return waitpid(-1, 0);
+}
+
+/** waitpid(2): returns [pid, status], or [0, 0] with WNOHANG while no child has changed state. */
+export function waitpid(pid: number, options: number): [number, number] {
+  const status = Buffer.alloc(4);
+  const reaped = checkRestarting('waitpid', pid, status, options);
+  return [reaped, status.readInt32LE(0)];
+}
+
+/** getpid(2). */
+export function getpid(): number {
+  return check('getpid');
+}
+
+/** getppid(2). */
+export function getppid(): number {
+  return check('getppid');
+}
+
+/** kill(2): sends signal sig to process pid. */
+export function kill(pid: number, sig: number): void {
+  check('kill', pid, sig);
+}
+
+/** write(2): writes to a raw descriptor, returns the number of bytes written. */
+export function write(fd: number, data: Uint8Array | string): number {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  return checkRestarting('write', fd, bytes, bytes.length);
+}
+
+/** close(2) on a raw descriptor. */
+export function close(fd: number): void {
+  check('close', fd);
+}
+
+/** dup(2): a new descriptor for the same open file. */
+export function dup(fd: number): number {
+  return check('dup', fd);
+}
+
+/** wait(2) status macros (the encoding Linux and the BSDs share). */
+export const WIFEXITED = (status: number): boolean => (status & 0x7f) === 0;
+export const WEXITSTATUS = (status: number): number => (status >> 8) & 0xff;
+export const WIFSIGNALED = (status: number): boolean => ((status & 0x7f) + 1) >> 1 > 0;
+export const WTERMSIG = (status: number): number => status & 0x7f;

@@ -1,0 +1,25 @@
+import type { Platform } from './types.js';
+import { linuxX64 } from './linux-x64.js';
+import { linuxArm64 } from './linux-arm64.js';
+
+export type { Platform } from './types.js';
+
+/**
+ * The tables for this machine. Another platform is one more file beside these: macOS, say,
+ * has its own errno and signal numbers, a sin_len byte in sockaddr_in, libc at
+ * /usr/lib/libSystem.B.dylib and forkSafety: null (it has no MADV_DONTFORK).
+ */
+const platforms: Record<string, Platform> = {
+  'linux-x64': linuxX64,
+  'linux-arm64': linuxArm64,
+};
+
+const key = `${process.platform}-${process.arch}`;
+const found = platforms[key];
+if (found === undefined) {
+  throw new Error(
+    `@lsbaws/posix has no tables for ${key} yet (it knows ${Object.keys(platforms).join(', ')}); ` +
+      'add packages/posix/src/platform/' + key + '.ts',
+  );
+}
+export const platform: Platform = found;

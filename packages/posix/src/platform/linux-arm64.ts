@@ -1,0 +1,9 @@
+import type { Platform } from './types.js';
+import { linux, linuxForkSafety } from './linux.js';
+
+/** Linux on arm64: asm-generic/unistd.h syscall numbers, AUDIT_ARCH_AARCH64. */
+export const linuxArm64: Platform = {
+  name: 'linux-arm64',
+  ...linux,
+  forkSafety: { ...linuxForkSafety, auditArch: 0xc00000b7, nrMadvise: 233, nrSeccomp: 277 },
+};

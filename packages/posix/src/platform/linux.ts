@@ -1,0 +1,47 @@
+import type { Platform } from './types.js';
+
+/**
+ * What x86_64 and arm64 Linux share: the generic errno, socket, signal and wait numbers
+ * (asm-generic and x86 agree on all of these) and glibc's struct layouts on 64-bit.
+ */
+export const linux: Omit<Platform, 'name' | 'forkSafety'> = {
+  libc: '',
+  errno: {
+    EPERM: 1, ENOENT: 2, ESRCH: 3, EINTR: 4, EIO: 5, ENXIO: 6, E2BIG: 7, ENOEXEC: 8,
+    EBADF: 9, ECHILD: 10, EAGAIN: 11, ENOMEM: 12, EACCES: 13, EFAULT: 14, EBUSY: 16,
+    EEXIST: 17, ENODEV: 19, ENOTDIR: 20, EISDIR: 21, EINVAL: 22, ENFILE: 23, EMFILE: 24,
+    ENOTTY: 25, EFBIG: 27, ENOSPC: 28, ESPIPE: 29, EROFS: 30, EMLINK: 31, EPIPE: 32,
+    EDOM: 33, ERANGE: 34, EDEADLK: 35, ENAMETOOLONG: 36, ENOSYS: 38, ENOTEMPTY: 39,
+    ELOOP: 40, ENOTSOCK: 88, EDESTADDRREQ: 89, EMSGSIZE: 90, EPROTOTYPE: 91,
+    ENOPROTOOPT: 92, EPROTONOSUPPORT: 93, EOPNOTSUPP: 95, EAFNOSUPPORT: 97,
+    EADDRINUSE: 98, EADDRNOTAVAIL: 99, ENETDOWN: 100, ENETUNREACH: 101,
+    ECONNABORTED: 103, ECONNRESET: 104, ENOBUFS: 105, EISCONN: 106, ENOTCONN: 107,
+    ETIMEDOUT: 110, ECONNREFUSED: 111, EHOSTUNREACH: 113, EALREADY: 114, EINPROGRESS: 115,
+  },
+  socket: {
+    AF_UNSPEC: 0, AF_UNIX: 1, AF_INET: 2, SOCK_STREAM: 1, SOCK_DGRAM: 2,
+    SOL_SOCKET: 1, SO_REUSEADDR: 2, SO_KEEPALIVE: 9, SO_LINGER: 13, SO_REUSEPORT: 15,
+    SO_RCVBUF: 8, SO_SNDBUF: 7, IPPROTO_TCP: 6, TCP_NODELAY: 1,
+    SHUT_RD: 0, SHUT_WR: 1, SHUT_RDWR: 2, SOMAXCONN: 4096,
+  },
+  signals: {
+    SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7,
+    SIGFPE: 8, SIGKILL: 9, SIGUSR1: 10, SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13,
+    SIGALRM: 14, SIGTERM: 15, SIGCHLD: 17, SIGCONT: 18, SIGSTOP: 19, SIGTSTP: 20,
+    SIGTTIN: 21, SIGTTOU: 22, SIGURG: 23, SIGWINCH: 28,
+  },
+  os: { WNOHANG: 1, WUNTRACED: 2, WCONTINUED: 8 },
+  resource: { RLIMIT_NPROC: 6, RLIMIT_NOFILE: 7, RLIM_INFINITY: 0xffffffffffffffffn },
+  sockaddrIn: { size: 16, lenOffset: null, familyOffset: 0, familySize: 2, portOffset: 2, addrOffset: 4 },
+  rlimit: { size: 16, curOffset: 0, maxOffset: 8 },
+  timespec: { size: 16, secOffset: 0, nsecOffset: 8 },
+};
+
+/** The numbers shared by both architectures' fork safety (linux/mman.h, linux/prctl.h, linux/seccomp.h). */
+export const linuxForkSafety = {
+  MADV_DONTFORK: 10,
+  MADV_DOFORK: 11,
+  PR_SET_NO_NEW_PRIVS: 38,
+  SECCOMP_SET_MODE_FILTER: 1,
+  SECCOMP_FILTER_FLAG_TSYNC: 1,
+};

@@ -1,0 +1,178 @@
+/**
+ * Python's socket module: IPv4 stream sockets with blocking calls.
+ * Every call is synchronous except accept(), the call the article interrupts with a signal:
+ * it yields to the event loop so that signal handlers run, before it blocks and, when a
+ * signal has interrupted it, again before it throws EINTR (the handler runs first, as in C).
+ */
+import { setImmediate } from 'node:timers/promises';
+import { platform } from './platform/index.js';
+import { call, check, checkRestarting, strerror } from './libc.js';
+import { OSError } from './errors.js';
+
+export const {
+  AF_UNSPEC, AF_UNIX, AF_INET, SOCK_STREAM, SOCK_DGRAM, SOL_SOCKET, SO_REUSEADDR, SO_KEEPALIVE,
+  SO_LINGER, SO_REUSEPORT, SO_RCVBUF, SO_SNDBUF, IPPROTO_TCP, TCP_NODELAY, SHUT_RD, SHUT_WR,
+  SHUT_RDWR, SOMAXCONN,
+} = platform.socket;
+
+/** An IPv4 address as Python writes it: [host, port]. '' is any address (INADDR_ANY). */
+export type Address = [host: string, port: number];
+
+export { OSError as error } from './errors.js';
+
+const { EINTR } = platform.errno;
+const sin = platform.sockaddrIn;
+
+/** Python closes a socket that nobody references any more; so does this one (when GC finds it). */
+const unreferenced = new FinalizationRegistry<number>((fd) => call('close', fd));
+
+export class Socket {
+  private fd: number;
+  readonly family: number;
+  readonly type: number;
+
+  /** socket(2), or a Socket for a descriptor that is already open. */
+  constructor(family = AF_INET, type = SOCK_STREAM, proto = 0, fileno?: number) {
+    this.family = family;
+    this.type = type;
+    this.fd = fileno ?? check('socket', family, type, proto);
+    unreferenced.register(this, this.fd, this);
+  }
+
+  /** The descriptor, or -1 once closed. */
+  fileno(): number {
+    return this.fd;
+  }
+
+  /** setsockopt(2) with an int value. */
+  setsockopt(level: number, optname: number, value: number): void {
+    const int = Buffer.alloc(4);
+    int.writeInt32LE(value);
+    check('setsockopt', this.fd, level, optname, int, int.length);
+  }
+
+  /** bind(2). */
+  bind(address: Address): void {
+    const addr = packSockaddrIn(address);
+    check('bind', this.fd, addr, addr.length);
+  }
+
+  /** listen(2). */
+  listen(backlog: number = SOMAXCONN): void {
+    check('listen', this.fd, backlog);
+  }
+
+  /** accept(2): the new connection and the peer's address. Interruptible: see the module comment. */
+  async accept(): Promise<[Socket, Address]> {
+    await setImmediate(); // let signal handlers that are due run first
+    const addr = Buffer.alloc(sin.size);
+    const addrlen = Buffer.alloc(4);
+    addrlen.writeUInt32LE(addr.length);
+    const { value: fd, errno } = call('accept', this.fd, addr, addrlen);
+    if (fd === -1) {
+      if (errno === EINTR) await setImmediate(); // the handler of the interrupting signal runs now
+      throw new OSError(errno, strerror(errno), 'accept');
+    }
+    return [new Socket(this.family, this.type, 0, fd), unpackSockaddrIn(addr)];
+  }
+
+  /** connect(2). */
+  connect(address: Address): void {
+    const addr = packSockaddrIn(address);
+    checkRestarting('connect', this.fd, addr, addr.length);
+  }
+
+  /** recv(2): at most bufsize bytes; an empty Buffer when the peer has closed its side. */
+  recv(bufsize: number, flags = 0): Buffer {
+    const buf = Buffer.allocUnsafe(bufsize);
+    const n = checkRestarting('recv', this.fd, buf, bufsize, flags);
+    return buf.subarray(0, n);
+  }
+
+  /** send(2): returns how many bytes went. */
+  send(data: Uint8Array | string, flags = 0): number {
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    return checkRestarting('send', this.fd, bytes, bytes.length, flags);
+  }
+
+  /** send(2) until every byte has gone. */
+  sendall(data: Uint8Array | string, flags = 0): void {
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    for (let sent = 0; sent < bytes.length; ) sent += this.send(bytes.subarray(sent), flags);
+  }
+
+  /** shutdown(2): SHUT_RD, SHUT_WR or SHUT_RDWR. */
+  shutdown(how: number): void {
+    check('shutdown', this.fd, how);
+  }
+
+  /** getsockname(2): this end's [host, port]. */
+  getsockname(): Address {
+    return this.nameOf('getsockname');
+  }
+
+  /** getpeername(2): the other end's [host, port]. */
+  getpeername(): Address {
+    return this.nameOf('getpeername');
+  }
+
+  /** close(2); closing twice is harmless, as in Python. */
+  close(): void {
+    if (this.fd === -1) return;
+    const fd = this.fd;
+    this.fd = -1;
+    unreferenced.unregister(this);
+    check('close', fd);
+  }
+
+  private nameOf(which: 'getsockname' | 'getpeername'): Address {
+    const addr = Buffer.alloc(sin.size);
+    const addrlen = Buffer.alloc(4);
+    addrlen.writeUInt32LE(addr.length);
+    check(which, this.fd, addr, addrlen);
+    return unpackSockaddrIn(addr);
+  }
+}
+
+/** Python's socket.socket(family, type). */
+export function socket(family = AF_INET, type = SOCK_STREAM, proto = 0): Socket {
+  return new Socket(family, type, proto);
+}
+
+/** gethostname(2). */
+export function gethostname(): string {
+  const name = Buffer.alloc(256);
+  check('gethostname', name, name.length);
+  return name.toString('latin1', 0, name.indexOf(0));
+}
+
+/** Python's socket.getfqdn for what this package resolves: the host's own name for '' and 0.0.0.0. */
+export function getfqdn(name = ''): string {
+  return name === '' || name === '0.0.0.0' ? gethostname() : name;
+}
+
+/** inet_aton(3) for the names this package resolves: '', 'localhost' and dotted quads. */
+export function inetAton(host: string): Buffer {
+  if (host === '') return Buffer.from([0, 0, 0, 0]);
+  if (host === 'localhost') return Buffer.from([127, 0, 0, 1]);
+  const parts = host.split('.').map(Number);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) {
+    throw new OSError(-2, `Name or service not known: '${host}' (use a dotted IPv4 address or localhost)`, 'getaddrinfo', 'EAI_NONAME');
+  }
+  return Buffer.from(parts);
+}
+
+function packSockaddrIn([host, port]: Address): Buffer {
+  const addr = Buffer.alloc(sin.size);
+  if (sin.lenOffset !== null) addr.writeUInt8(sin.size, sin.lenOffset);
+  if (sin.familySize === 1) addr.writeUInt8(AF_INET, sin.familyOffset);
+  else addr.writeUInt16LE(AF_INET, sin.familyOffset);
+  addr.writeUInt16BE(port, sin.portOffset);
+  inetAton(host).copy(addr, sin.addrOffset);
+  return addr;
+}
+
+function unpackSockaddrIn(addr: Buffer): Address {
+  const host = [...addr.subarray(sin.addrOffset, sin.addrOffset + 4)].join('.');
+  return [host, addr.readUInt16BE(sin.portOffset)];
+}
