@@ -1,0 +1,140 @@
+/**
+ * Starting a stage the way a learner does (`pnpm --filter webserver3X start`), optionally
+ * under `ulimit` settings or as an unprivileged user, watching its output, finding its
+ * processes, and stopping everything it started. Shared by the tests and `pnpm experiment`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { cmdline, descendants, stat } from './procfs.js';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface StartOptions {
+  /** Extra command-line arguments for the stage (after `--`). */
+  args?: string[];
+  /** Extra environment (PORT is set for you). */
+  env?: Record<string, string>;
+  /** Shell commands run first in the stage's shell, e.g. 'ulimit -n 256'. */
+  limits?: string;
+  /** Run as this unprivileged uid/gid (setpriv), e.g. 65534, so that `ulimit -u` is enforced. */
+  user?: number;
+  /** Wait for this in the output before returning (default: the stage's "Serving HTTP" line). */
+  ready?: RegExp | null;
+  /** ms to wait for ready (default 60 s: the first start compiles). */
+  timeout?: number;
+}
+
+export class Launched {
+  /** stdout and stderr, as they came. */
+  output = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private listeners: Array<() => void> = [];
+
+  constructor(readonly name: string, readonly port: number, readonly launcher: ChildProcess) {
+    const take = (chunk: Buffer): void => {
+      this.output += chunk.toString();
+      for (const listener of this.listeners) listener();
+    };
+    launcher.stdout?.on('data', take);
+    launcher.stderr?.on('data', take);
+    this.exited = new Promise((resolve) => launcher.once('exit', (code, signal) => resolve({ code, signal })));
+    this.exited.then(() => this.listeners.forEach((l) => l()));
+  }
+
+  /** Resolves when the output matches re (searching from `from`); rejects on timeout or exit. */
+  waitFor(re: RegExp, timeout = 10_000, from = 0): Promise<RegExpMatchArray> {
+    return new Promise((resolve, reject) => {
+      let done = false;
+      const check = (): void => {
+        if (done) return;
+        const m = this.output.slice(from).match(re);
+        if (m !== null) finish(() => resolve(m));
+        else if (this.launcher.exitCode !== null || this.launcher.signalCode !== null) {
+          finish(() => reject(new Error(`${this.name} exited before printing ${re}; output:\n${this.output}`)));
+        }
+      };
+      const timer = setTimeout(() => finish(() => reject(new Error(`${this.name}: no ${re} within ${timeout} ms; output:\n${this.output}`))), timeout);
+      const finish = (then: () => void): void => {
+        done = true;
+        clearTimeout(timer);
+        this.listeners = this.listeners.filter((l) => l !== check);
+        then();
+      };
+      this.listeners.push(check);
+      check();
+    });
+  }
+
+  /** The PID of the node process running the stage (the server's parent process), or null. */
+  serverPid(): number | null {
+    const script = `dist/${this.name}.js`;
+    const pid = this.launcher.pid!;
+    const runs = [pid, ...descendants(pid)].filter((p) => cmdline(p).some((a) => a.endsWith(script)));
+    // forked children run the same script: the server is the one whose parent does not
+    return runs.find((p) => !runs.includes(stat(p)?.ppid ?? -1)) ?? null;
+  }
+
+  /** Every process started for this stage: the launcher, the server and its children. */
+  processes(): number[] {
+    return [this.launcher.pid!, ...descendants(this.launcher.pid!)];
+  }
+
+  /** Kills the whole process group (the server, its children, pnpm) and waits for the launcher. */
+  async stop(): Promise<void> {
+    if (this.launcher.exitCode === null && this.launcher.signalCode === null) {
+      try {
+        process.kill(-this.launcher.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await this.exited;
+    // a forked child that started its own process group would survive the group kill
+    for (const pid of descendants(1).filter((p) => stat(p)?.pgrp === this.launcher.pid)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+  }
+}
+
+/** `pnpm --filter <name> start [-- args]` in a process group of its own. */
+export async function startStage(name: string, options: StartOptions = {}): Promise<Launched> {
+  const port = Number(options.env?.PORT ?? (await freePort()));
+  const args = options.args?.length ? ['--', ...options.args] : [];
+  const quoted = ['pnpm', '--silent', '--filter', name, 'start', ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const script = `${options.limits ? options.limits + ' && ' : ''}exec ${quoted}`;
+  const argv =
+    options.user === undefined
+      ? ['bash', '-c', script]
+      : ['setpriv', `--reuid=${options.user}`, `--regid=${options.user}`, '--clear-groups', 'bash', '-c', script];
+  const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), ...options.env };
+  if (options.user !== undefined) env.HOME = '/tmp'; // pnpm wants a writable home
+  const launcher = spawn(argv[0]!, argv.slice(1), { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stage = new Launched(name, port, launcher);
+  const ready = options.ready === undefined ? /Serving HTTP on port \d+/ : options.ready;
+  if (ready !== null) {
+    try {
+      await stage.waitFor(ready, options.timeout ?? 60_000);
+    } catch (e) {
+      await stage.stop();
+      throw e;
+    }
+  }
+  return stage;
+}

@@ -1,0 +1,63 @@
+/** Runs a compiled program of test/fixtures/ the way the stages run: node --single-threaded. */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const DIST = fileURLToPath(new URL('./fixtures/dist/', import.meta.url));
+
+export interface Fixture {
+  child: ChildProcessWithoutNullStreams;
+  stdout: () => string;
+  stderr: () => string;
+  /** Resolves with the first stdout line that parses as JSON and satisfies match. */
+  line: <T = any>(match?: (v: any) => boolean, timeout?: number) => Promise<T>;
+  exited: Promise<number | null>;
+  kill: () => void;
+}
+
+export function startFixture(name: string, args: string[] = [], nodeArgs = ['--single-threaded']): Fixture {
+  const child = spawn(process.execPath, [...nodeArgs, `${DIST}${name}.js`, ...args], { stdio: 'pipe', detached: true });
+  let out = '';
+  let err = '';
+  const waiters: Array<() => void> = [];
+  child.stdout.on('data', (c: Buffer) => {
+    out += c.toString();
+    waiters.forEach((w) => w());
+  });
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => {
+    waiters.forEach((w) => w());
+    resolve(code);
+  }));
+  const line = <T>(match: (v: any) => boolean = () => true, timeout = 30_000): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${name}: no matching line in ${timeout} ms; stdout:\n${out}\nstderr:\n${err}`)), timeout);
+      const check = (): void => {
+        for (const text of out.split('\n')) {
+          try {
+            const value = JSON.parse(text);
+            if (match(value)) {
+              clearTimeout(timer);
+              resolve(value as T);
+              return;
+            }
+          } catch {
+            // not JSON
+          }
+        }
+        if (child.exitCode !== null) {
+          clearTimeout(timer);
+          reject(new Error(`${name} exited ${child.exitCode}; stdout:\n${out}\nstderr:\n${err}`));
+        }
+      };
+      waiters.push(check);
+      check();
+    });
+  const kill = (): void => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  };
+  return { child, stdout: () => out, stderr: () => err, line, exited, kill };
+}

@@ -1,0 +1,119 @@
+// @lsbaws/posix with real processes and real sockets: fork, zombies, EINTR, errors.
+import t from 'tap';
+import { connect } from 'node:net';
+import { startFixture } from './fixture.js';
+import { children, fds, stat, zombies } from '../scripts/lib/procfs.js';
+import { eventually } from '../scripts/lib/clients.js';
+
+t.test('1,000 forks whose children allocate and collect garbage all exit 0', async (t) => {
+  const f = startFixture('fork-gc', ['1000', '4'], ['--single-threaded', '--expose-gc']);
+  t.teardown(f.kill);
+  const result = await f.line<{ forks: number; failed: unknown[] }>((v) => 'forks' in v, 300_000);
+  t.equal(result.forks, 1000, 'every child was waited for');
+  t.same(result.failed, [], 'no child died or hung');
+  t.equal(await f.exited, 0, "the parent's event loop still ran its timer and exited cleanly");
+});
+
+t.test('without --single-threaded, importing @lsbaws/posix fails at once and says why', async (t) => {
+  const f = startFixture('zombie', [], []);
+  t.teardown(f.kill);
+  t.not(await f.exited, 0);
+  t.match(f.stderr(), /needs node to be started with --single-threaded \(or --single-threaded-gc\)/);
+  t.match(f.stderr(), /helper threads/);
+});
+
+t.test('a child that is not waited for is a zombie until waitpid(-1, WNOHANG) reaps it', async (t) => {
+  const f = startFixture('zombie');
+  t.teardown(f.kill);
+  const { child } = await f.line<{ child: number }>((v) => 'child' in v);
+  await eventually('the child to be a zombie', () => stat(child)?.state === 'Z');
+  t.same(zombies(f.child.pid!), [child], 'ps would show it as Z <defunct>');
+  f.child.stdin.write('reap\n');
+  const reaped = await f.line<{ reaped: number; exitCode: number }>((v) => 'reaped' in v);
+  t.equal(reaped.reaped, child, 'waitpid returned the zombie');
+  t.equal(reaped.exitCode, 7, 'with its exit status');
+  t.equal(stat(child), null, 'and it is gone from /proc');
+});
+
+t.test('a blocking accept() fails with EINTR when a child exits, after the handler has run', async (t) => {
+  const f = startFixture('eintr');
+  t.teardown(f.kill);
+  t.equal(await f.exited, 0);
+  const lines = f.stdout().trim().split('\n');
+  t.equal(lines.length, 2, f.stdout());
+  t.match(lines[0], /^handler signum=17 pid=\d+ status=0$/, 'the SIGCHLD handler ran first');
+  t.equal(lines[1], 'accept threw EINTR [Errno 4] Interrupted system call (accept)', 'then accept threw EINTR');
+});
+
+t.test('standard signals are not queued: children exiting together give one handler call', async (t) => {
+  const f = startFixture('not-queued', ['5', '1']);
+  t.teardown(f.kill);
+  const { children: kids, port } = await f.line<{ children: number[]; port: number }>((v) => 'children' in v);
+  process.kill(f.child.pid!, 'SIGSTOP'); // the parent cannot take signals while stopped...
+  await eventually('all five children to exit', () => kids.every((pid) => stat(pid)?.state === 'Z'), 10_000);
+  process.kill(f.child.pid!, 'SIGCONT'); // ...so their five SIGCHLDs are one pending signal
+  for (let i = 0; i < 3; i++) await echo(port, ''); // let the server loop over accept() a few times
+  await f.line((v) => v.calls === 1);
+  const calls = f.stdout().split('\n').filter((l) => l.includes('"calls"'));
+  t.equal(calls.length, 1, 'the handler ran once for five exits');
+  t.equal(zombies(f.child.pid!).length, 4, 'so four children are left as zombies');
+});
+
+t.test('OSError carries errno, code and the libc message', async (t) => {
+  const f = startFixture('errors');
+  t.teardown(f.kill);
+  t.equal(await f.exited, 0, f.stderr());
+  const byWhat = Object.fromEntries(f.stdout().trim().split('\n').map((l) => JSON.parse(l)).map((v) => [v.what, v]));
+  t.match(byWhat.EMFILE, { name: 'OSError', isOSError: true, errno: 24, code: 'EMFILE', strerror: 'Too many open files', message: '[Errno 24] Too many open files (socket)' });
+  t.ok(byWhat['EMFILE-limit'].opened < 64, 'it came from the lowered RLIMIT_NOFILE');
+  t.match(byWhat.EADDRINUSE, { errno: 98, code: 'EADDRINUSE', strerror: 'Address already in use', syscall: 'bind', message: '[Errno 98] Address already in use (bind)' });
+  t.match(byWhat.ECONNREFUSED, { errno: 111, code: 'ECONNREFUSED', strerror: 'Connection refused', syscall: 'connect' });
+});
+
+t.test('printed uncaught, an OSError reads like Python\'s', async (t) => {
+  const f = startFixture('errors', ['uncaught']);
+  t.teardown(f.kill);
+  t.equal(await f.exited, 1);
+  t.match(f.stderr(), /^OSError: \[Errno 111\] Connection refused \(connect\)$/m);
+  t.match(f.stderr(), /code: 'ECONNREFUSED'/);
+});
+
+function echo(port: number, message: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let answer = '';
+    const sock = connect(port, '127.0.0.1', () => sock.write(message));
+    sock.setTimeout(10_000, () => sock.destroy(new Error('timeout')));
+    sock.on('data', (c) => (answer += c.toString()));
+    sock.on('end', () => resolve(answer));
+    sock.on('error', reject);
+  });
+}
+
+t.test('a fork-per-connection echo server: 2,000 requests, 0 failures, 0 zombies, no descriptor leak', async (t) => {
+  const f = startFixture('echo-server');
+  t.teardown(f.kill);
+  await new Promise<void>((resolve) => {
+    const check = (): void => (/listening on \d+/.test(f.stdout()) ? resolve() : void setTimeout(check, 20));
+    check();
+  });
+  const port = Number(/listening on (\d+)/.exec(f.stdout())![1]);
+  const server = f.child.pid!;
+  // warm up once so that lazily opened descriptors (epoll, signal pipe) are counted in "before"
+  await echo(port, 'warm-up');
+  await eventually('no children', () => children(server).length === 0);
+  const before = fds(server).size;
+  let failures = 0;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < 2000) {
+      const message = `request ${next++}`;
+      const answer = await echo(port, message).catch(() => '');
+      if (answer !== message) failures++;
+    }
+  };
+  await Promise.all(Array.from({ length: 20 }, worker));
+  t.equal(failures, 0, 'every request got its echo');
+  await eventually('every child to be reaped', () => children(server).length === 0, 15_000);
+  t.same(zombies(server), [], 'no zombies');
+  t.equal(fds(server).size, before, 'the parent holds as many descriptors as before');
+});
