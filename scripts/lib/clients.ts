@@ -12,8 +12,13 @@ export interface RawResult {
   closed: boolean;
 }
 
+export interface RawOptions {
+  /** Half-close (shutdown SHUT_WR) after sending the request, as `printf ... | nc -N` does. */
+  end?: boolean;
+}
+
 /** Sends request on a fresh connection to 127.0.0.1:port and collects the answer until close or timeout. */
-export function rawRequest(port: number, request: string | Buffer, timeout = 5_000): Promise<RawResult> {
+export function rawRequest(port: number, request: string | Buffer, timeout = 5_000, options: RawOptions = {}): Promise<RawResult> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const sock = connect(port, '127.0.0.1');
@@ -21,7 +26,7 @@ export function rawRequest(port: number, request: string | Buffer, timeout = 5_0
       sock.destroy();
       resolve({ data: Buffer.concat(chunks).toString(), closed: false });
     }, timeout);
-    sock.on('connect', () => sock.write(request));
+    sock.on('connect', () => (options.end ? sock.end(request) : sock.write(request)));
     sock.on('data', (chunk) => chunks.push(chunk));
     sock.on('end', () => {
       clearTimeout(timer);
@@ -33,6 +38,19 @@ export function rawRequest(port: number, request: string | Buffer, timeout = 5_0
       if (chunks.length > 0) resolve({ data: Buffer.concat(chunks).toString(), closed: true });
       else reject(e);
     });
+  });
+}
+
+/** Connects, sends data (maybe nothing) and hangs up at once without reading: a client that goes away early. */
+export function hangUp(port: number, data: string | Buffer = ''): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const sock = connect(port, '127.0.0.1');
+    sock.on('connect', () => {
+      if (data.length > 0) sock.write(data);
+      sock.destroy();
+      resolve();
+    });
+    sock.on('error', reject);
   });
 }
 
@@ -89,3 +107,128 @@ export async function eventually<T>(what: string, check: () => T | undefined | f
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+export interface WatchedCurl {
+  /** What curl printed so far. */
+  stdout: string;
+  stderr: string;
+  /** ms after the start when the first byte of the answer arrived, or null. */
+  firstByteAt: number | null;
+  /** ms after the start when curl exited, or null while it runs. */
+  endedAt: number | null;
+  /** Resolves when curl exits (at the latest at maxTime). */
+  done: Promise<CurlResult>;
+  /** Kills curl now (it then ends with code null). */
+  stop(): void;
+}
+
+/** curl in the background, recording when its answer came and when it ended (the hanging clients of 3b and 3d). */
+export function startCurl(args: string[], maxTime = 10): WatchedCurl {
+  const started = Date.now();
+  const child = spawn('curl', ['--silent', '--show-error', '--no-buffer', '--max-time', String(maxTime), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const watched: WatchedCurl = {
+    stdout: '',
+    stderr: '',
+    firstByteAt: null,
+    endedAt: null,
+    done: new Promise((resolve) => {
+      child.on('close', (code) => {
+        watched.endedAt = Date.now() - started;
+        resolve({ code, stdout: watched.stdout, stderr: watched.stderr, timedOut: code === 28 });
+      });
+    }),
+    stop: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+  child.stdout.on('data', (c: Buffer) => {
+    watched.firstByteAt ??= Date.now() - started;
+    watched.stdout += c.toString();
+  });
+  child.stderr.on('data', (c: Buffer) => (watched.stderr += c.toString()));
+  return watched;
+}
+
+export interface OpenConnection {
+  /** The client's ephemeral port. */
+  localPort: number;
+  /** What the server sent so far. */
+  received: string;
+  /** true once the server has closed its end (FIN) */
+  ended: boolean;
+  send(data: string | Buffer): void;
+  close(): void;
+}
+
+/** Connects to 127.0.0.1:port and sends nothing yet: the server accepts (and forks) but its child waits in recv. */
+export function openConnection(port: number, timeout = 5_000): Promise<OpenConnection> {
+  return new Promise((resolve, reject) => {
+    const sock = connect(port, '127.0.0.1');
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(new Error(`could not connect to port ${port} within ${timeout} ms`));
+    }, timeout);
+    const conn: OpenConnection = {
+      localPort: 0,
+      received: '',
+      ended: false,
+      send: (data) => sock.write(data),
+      close: () => sock.destroy(),
+    };
+    sock.on('data', (c: Buffer) => (conn.received += c.toString()));
+    sock.on('end', () => (conn.ended = true));
+    sock.on('error', (e) => {
+      clearTimeout(timer);
+      conn.ended = true;
+      reject(e);
+    });
+    sock.on('connect', () => {
+      clearTimeout(timer);
+      conn.localPort = sock.localPort ?? 0;
+      resolve(conn);
+    });
+  });
+}
+
+export interface RunningClient3 {
+  /** Everything client3 and its children printed so far. */
+  output: string;
+  /** Resolves when client3 and every client it forked have finished (their output is closed). */
+  done: Promise<{ code: number | null; output: string }>;
+  /** Kills client3 and all its children (their own process group). */
+  stop(): void;
+}
+
+/**
+ * `pnpm --filter client3 start -- args` in a process group of its own, so that stop() also ends
+ * the clients it forked; done waits for those clients, not only for client3's parent.
+ */
+export function startClient3(port: number, args: string[], onOutput?: (chunk: string) => void): RunningClient3 {
+  const child = spawn('pnpm', ['--silent', '--filter', 'client3', 'start', '--', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const running: RunningClient3 = {
+    output: '',
+    done: new Promise((resolve) => child.on('close', (code) => resolve({ code, output: running.output }))),
+    stop: () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    },
+  };
+  const take = (c: Buffer): void => {
+    running.output += c.toString();
+    onOutput?.(c.toString());
+  };
+  child.stdout.on('data', take);
+  child.stderr.on('data', take);
+  return running;
+}
+
+/** Resolves after ms milliseconds. */
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

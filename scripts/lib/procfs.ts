@@ -118,3 +118,124 @@ export function listenerOf(port: number): number | null {
   }
   return null;
 }
+
+/** /proc/PID/status: the real uid and the number of threads, or null when the process is gone. */
+export function status(pid: number): { uid: number; threads: number } | null {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return null;
+  }
+  return { uid: Number(/^Uid:\s+(\d+)/m.exec(text)?.[1] ?? -1), threads: Number(/^Threads:\s+(\d+)/m.exec(text)?.[1] ?? 0) };
+}
+
+/** Every PID on the system (the numeric entries of /proc). */
+export function allPids(): number[] {
+  return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number);
+}
+
+/**
+ * How many tasks (processes and threads, zombies included) the user with real uid owns: what
+ * RLIMIT_NPROC (`ulimit -u`) is compared with at fork time.
+ */
+export function tasksOfUser(uid: number): number {
+  let total = 0;
+  for (const pid of allPids()) {
+    const s = status(pid);
+    // a zombie's status says Threads: 1 (or 0 on some kernels); it still counts as one task
+    if (s?.uid === uid) total += Math.max(1, s.threads);
+  }
+  return total;
+}
+
+/** For each target (e.g. 'socket:[1234]'), every [pid, fd] on the system that has it open. */
+export function holders(targets: Set<string>): Map<string, Array<{ pid: number; fd: number }>> {
+  const result = new Map<string, Array<{ pid: number; fd: number }>>();
+  if (targets.size === 0) return result;
+  for (const pid of allPids()) {
+    for (const [fd, target] of fds(pid)) {
+      if (!targets.has(target)) continue;
+      const list = result.get(target) ?? [];
+      list.push({ pid, fd });
+      result.set(target, list);
+    }
+  }
+  return result;
+}
+
+/** The inodes of the system's Unix domain sockets (/proc/net/unix). */
+export function unixSocketInodes(): Set<number> {
+  const result = new Set<number>();
+  try {
+    for (const line of readFileSync('/proc/net/unix', 'utf8').split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length >= 7) result.add(Number(f[6]));
+    }
+  } catch {
+    // no /proc/net/unix
+  }
+  return result;
+}
+
+/**
+ * Every IPv4 TCP socket of the system (/proc/net/tcp) as a list: unlike tcpSockets(), it keeps
+ * the sockets with inode 0, which no descriptor holds (connections waiting in a listen queue
+ * to be accepted, TIME_WAIT...).
+ */
+export function tcpTable(): TcpSocket[] {
+  const result: TcpSocket[] = [];
+  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 10) continue;
+    result.push({ inode: Number(f[9]), local: parseAddress(f[1]!), remote: parseAddress(f[2]!), state: TCP_STATES[parseInt(f[3]!, 16)] ?? f[3]! });
+  }
+  return result;
+}
+
+export interface Usage {
+  /** CPU seconds of the process itself (user, system). */
+  utime: number;
+  stime: number;
+  /** CPU seconds of its children that it has waited for (user, system). */
+  cutime: number;
+  cstime: number;
+  /** Minor page faults of the process, and of its waited-for children. */
+  minflt: number;
+  cminflt: number;
+  /** Resident set size in bytes. */
+  rss: number;
+}
+
+const CLOCK_TICKS = 100; // USER_HZ: /proc reports times in 1/100 s on Linux
+
+/**
+ * /proc/PID/stat's resource counters, or null when the process is gone. A parent's
+ * cutime/cstime/cminflt grow as it reaps children: the cost of its finished children.
+ */
+export function usage(pid: number): Usage | null {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // after "pid (comm) ": state is field 3; minflt 10, cminflt 11, utime 14 ... cstime 17
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ').map(Number);
+  const field = (n: number): number => f[n - 3]!;
+  let rssKb = 0;
+  try {
+    rssKb = Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    // gone meanwhile
+  }
+  return {
+    utime: field(14) / CLOCK_TICKS,
+    stime: field(15) / CLOCK_TICKS,
+    cutime: field(16) / CLOCK_TICKS,
+    cstime: field(17) / CLOCK_TICKS,
+    minflt: field(10),
+    cminflt: field(11),
+    rss: rssKb * 1024,
+  };
+}

@@ -3,8 +3,11 @@
  * under `ulimit` settings or as an unprivileged user, watching its output, finding its
  * processes, and stopping everything it started. Shared by the tests and `pnpm experiment`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { cmdline, descendants, stat } from './procfs.js';
 
@@ -35,6 +38,12 @@ export interface StartOptions {
   ready?: RegExp | null;
   /** ms to wait for ready (default 60 s: the first start compiles). */
   timeout?: number;
+  /**
+   * Compile first (as the current user), then run the start script's `node ...` command directly
+   * in the package directory, without pnpm and its shell: no parent processes or threads
+   * that would count against `ulimit -u` (the 3d README's out-of-processes recipe).
+   */
+  direct?: boolean;
 }
 
 export class Launched {
@@ -80,9 +89,14 @@ export class Launched {
 
   /** The PID of the node process running the stage (the server's parent process), or null. */
   serverPid(): number | null {
-    const script = `dist/${this.name}.js`;
+    // dist/webserver3g.js, or dist/src/webserver3h.js for a stage that compiles examples beside its source
+    const scripts = [`dist/${this.name}.js`, `dist/src/${this.name}.js`];
     const pid = this.launcher.pid!;
-    const runs = [pid, ...descendants(pid)].filter((p) => cmdline(p).some((a) => a.endsWith(script)));
+    // only node processes: pnpm's `sh -c 'tsc -b && node ... dist/webserver3g.js'` ends with the script name too
+    const runs = [pid, ...descendants(pid)].filter((p) => {
+      const argv = cmdline(p);
+      return /(^|\/)node$/.test(argv[0] ?? '') && argv.some((a) => scripts.some((script) => a.endsWith(script)));
+    });
     // forked children run the same script: the server is the one whose parent does not
     return runs.find((p) => !runs.includes(stat(p)?.ppid ?? -1)) ?? null;
   }
@@ -117,8 +131,15 @@ export class Launched {
 export async function startStage(name: string, options: StartOptions = {}): Promise<Launched> {
   const port = Number(options.env?.PORT ?? (await freePort()));
   const args = options.args?.length ? ['--', ...options.args] : [];
-  const quoted = ['pnpm', '--silent', '--filter', name, 'start', ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const script = `${options.limits ? options.limits + ' && ' : ''}exec ${quoted}`;
+  const quote = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
+  let command = ['pnpm', '--silent', '--filter', name, 'start', ...args].map(quote).join(' ');
+  if (options.direct) {
+    const dir = join(ROOT, 'packages', name);
+    const start = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+    await promisify(execFile)('pnpm', ['--silent', '--filter', name, 'exec', 'tsc', '-b'], { cwd: ROOT });
+    command = `cd ${quote(dir)} && exec ${start.replace(/^tsc -b && /, '')} ${(options.args ?? []).map(quote).join(' ')}`;
+  }
+  const script = `${options.limits ? options.limits + ' && ' : ''}${options.direct ? '' : 'exec '}${command}`;
   const argv =
     options.user === undefined
       ? ['bash', '-c', script]
