@@ -1,0 +1,85 @@
+/**
+ * pnpm guide [name...] [--check]
+ *
+ * Regenerates the captured outputs in docs/guide.md by running the real experiments: every
+ * block between `<!-- capture: experiment NAME -->` and `<!-- /capture -->` is replaced by
+ * what `pnpm experiment NAME` printed on this machine, so the guide never shows output typed
+ * by hand. With names, only those blocks; with --check, only reports the blocks that have no
+ * experiment (nothing is run or written).
+ */
+import { closeSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { ROOT } from './lib/stage.js';
+import { runExperiment } from './experiments/framework.js';
+import { findExperiment } from './experiments/index.js';
+
+const GUIDE = join(ROOT, 'docs/guide.md');
+const BLOCK = /(<!-- capture: experiment ([\w-]+)(?: ({[^}]*}))? -->\n)([\s\S]*?)(<!-- \/capture -->)/g;
+
+/**
+ * Descriptors this script inherited from whatever started it (a CI runner, an editor, a
+ * terminal multiplexer) would be inherited by every stage and appear in every captured
+ * `pnpm observe` view. Node's own descriptors are the low numbers; inherited strays sit high.
+ */
+function closeInheritedStrays(): void {
+  for (const entry of readdirSync('/proc/self/fd')) {
+    const fd = Number(entry);
+    if (fd < 100) continue;
+    try {
+      readlinkSync(`/proc/self/fd/${fd}`);
+      closeSync(fd);
+    } catch {
+      // already closed (the directory listing's own descriptor)
+    }
+  }
+}
+
+class Capture extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2).filter((a) => a !== '--');
+  const check = args.includes('--check');
+  const only = args.filter((a) => !a.startsWith('--'));
+  let guide = readFileSync(GUIDE, 'utf8');
+  const blocks = [...guide.matchAll(BLOCK)].map((m) => ({ name: m[2]!, params: m[3] ? (JSON.parse(m[3]) as Record<string, number>) : undefined }));
+  const unknown = blocks.filter((b) => !findExperiment(b.name));
+  for (const b of unknown) process.stderr.write(`docs/guide.md: no experiment called ${b.name}\n`);
+  const missing = only.filter((name) => !blocks.some((b) => b.name === name));
+  for (const name of missing) process.stderr.write(`docs/guide.md has no capture block for ${name}\n`);
+  if (check || unknown.length > 0 || missing.length > 0) {
+    if (check) process.stdout.write(`${blocks.length} capture blocks: ${blocks.map((b) => b.name).join(', ')}\n`);
+    return unknown.length + missing.length > 0 ? 1 : 0;
+  }
+
+  closeInheritedStrays();
+  const outputs = new Map<string, string>();
+  for (const [i, block] of blocks.entries()) {
+    const key = `${block.name} ${JSON.stringify(block.params ?? {})}`;
+    if ((only.length > 0 && !only.includes(block.name)) || outputs.has(key)) continue;
+    process.stdout.write(`[${i + 1}/${blocks.length}] pnpm experiment ${block.name} ... `);
+    const started = Date.now();
+    const out = new Capture();
+    const experiment = findExperiment(block.name)!;
+    const outcome = await runExperiment(experiment, { out, params: block.params });
+    outputs.set(key, out.text);
+    process.stdout.write(`${((Date.now() - started) / 1000).toFixed(0)} s ${JSON.stringify(outcome).slice(0, 160)}\n`);
+  }
+  guide = guide.replace(BLOCK, (whole, open: string, name: string, params: string | undefined, _old: string, close: string) => {
+    const text = outputs.get(`${name} ${JSON.stringify(params ? JSON.parse(params) : {})}`);
+    if (text === undefined) return whole;
+    const command = `$ pnpm experiment ${name}${params ? ' ' + Object.entries(JSON.parse(params) as Record<string, number>).map(([k, v]) => `--${k} ${v}`).join(' ') : ''}`;
+    return `${open}\`\`\`text\n${command}\n${text.replace(/\s+$/, '')}\n\`\`\`\n${close}`;
+  });
+  writeFileSync(GUIDE, guide);
+  process.stdout.write(`docs/guide.md: ${outputs.size} block(s) regenerated\n`);
+  return 0;
+}
+
+process.exitCode = await main();

@@ -1,0 +1,95 @@
+/** 3c: fork() per connection; every client is answered at once by its own child process. */
+import { children, stat } from '../lib/procfs.js';
+import { type Experiment, observe, outputSince, psChildren, seconds, tidy } from './framework.js';
+
+export interface ConcurrentOptions {
+  /** How many curls (the article: two, "as many as you want"). */
+  clients: number;
+}
+
+export interface ConcurrentOutcome {
+  /** ms each curl waited for its answer. */
+  answerTimes: Array<number | null>;
+  responses: string[];
+  /** None of them ended while the children slept. */
+  stillOpen: number;
+  /** The server's PID, and the PID it printed as "Parent PID (PPID)". */
+  serverPid: number;
+  printedParentPid: number | null;
+  /** The children /proc showed, and the ones the server printed ("Child PID: N. Parent PID M"). */
+  children: number[];
+  printedChildren: Array<{ pid: number; ppid: number }>;
+  /** State letters of the children (S: sleeping). */
+  childStates: string[];
+  /** Who holds each connection: the parent closed its copy, so only the child (reference count 1). */
+  connectionHolders: number[][];
+  /** The children closed their copy of the listening socket: how many processes hold it (1, the parent). */
+  listeningHolders: number;
+}
+
+export const concurrent: Experiment<ConcurrentOutcome, ConcurrentOptions> = {
+  name: 'concurrent',
+  stage: 'webserver3c',
+  summary: 'fork() per connection: every curl is answered at once',
+  article: 'Here is the code of your new shiny concurrent server webserver3c.py',
+  async run(ctx, options = {}) {
+    const { say } = ctx;
+    const n = options.clients ?? 2;
+    say.title('concurrent: fork() per connection, webserver3c');
+    say.step('Terminal 1: start the concurrent server (each child sleeps 60 s after answering)');
+    say.cmd(`${ctx.portEnv}pnpm --filter webserver3c start`);
+    const stage = await say.wait('compiling and starting', ctx.start('webserver3c', { ready: /Parent PID \(PPID\): \d+/ }));
+    say.show(tidy(stage.output));
+    const server = stage.serverPid()!;
+    const printedParentPid = Number(/Parent PID \(PPID\): (\d+)/.exec(stage.output)?.[1] ?? NaN);
+    let mark = stage.output.length;
+
+    const curls = [];
+    for (let i = 0; i < n; i++) {
+      say.step(`Terminal ${i + 2}: curl`);
+      say.cmd(`curl ${ctx.url}`);
+      const c = ctx.curl(90);
+      curls.push(c);
+      await ctx.until(`answer ${i + 1}`, () => c.firstByteAt !== null, 10_000).catch(() => undefined);
+      say.show(c.stdout);
+      say.note(`answered after ${seconds(c.firstByteAt)}; curl keeps waiting: its child sleeps 60 s before closing.`);
+    }
+    await ctx.until('the children to print their PIDs', () => (outputSince(stage, mark).match(/Child PID/g) ?? []).length >= n, 5_000).catch(() => undefined);
+
+    say.step('Terminal 1: each request was handled by a child');
+    const printed = outputSince(stage, mark);
+    say.show(tidy(printed.split('\n').filter((l) => /Child PID|GET /.test(l)).join('\n')));
+    const printedChildren = [...printed.matchAll(/Child PID: (\d+)\. Parent PID (\d+)/g)].map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]) }));
+
+    say.step(`Another terminal: the children of the server`);
+    say.cmd(`ps -o pid,ppid,stat,cmd --ppid ${server}`);
+    say.show(psChildren(server));
+    const kids = children(server);
+    say.note(`${kids.length} children, all sleeping (S) in time.sleep(60), each holding one client's connection.`);
+
+    say.step(`pnpm observe ${ctx.port}: the descriptors after fork()`);
+    const view = observe(server);
+    say.show(view.text);
+    say.note(
+      'Each child got a copy of all its parent\'s descriptors at fork(). Then the child closed its copy of the listening socket, ' +
+        'and the parent closed its copy of the connection: so each connection is held by one process only (reference count 1), ' +
+        'and the listening socket by the parent only. When the child closes its copy and exits, the kernel closes the connection.',
+    );
+    say.result(
+      `Every curl got "Hello, World!" at once, although each child sleeps 60 s: the ${n} clients are served by ${kids.length} independent processes.`,
+    );
+    const conns = view.snap.connections;
+    return {
+      answerTimes: curls.map((c) => c.firstByteAt),
+      responses: curls.map((c) => c.stdout),
+      stillOpen: curls.filter((c) => c.endedAt === null).length,
+      serverPid: server,
+      printedParentPid: Number.isNaN(printedParentPid) ? null : printedParentPid,
+      children: kids,
+      printedChildren,
+      childStates: kids.map((k) => stat(k)?.state ?? '?'),
+      connectionHolders: conns.map((c) => c.heldBy.map((h) => h.pid)),
+      listeningHolders: view.snap.processes.filter((p) => p.fds.some((f) => f.kind === 'listening')).length,
+    };
+  },
+};

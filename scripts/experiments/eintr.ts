@@ -1,0 +1,71 @@
+/** 3e: a SIGCHLD handler reaps the child, and the accept() it interrupted fails with EINTR. */
+import { type Experiment, crashOf, outputSince, seconds, tidy } from './framework.js';
+
+export interface EintrOutcome {
+  response: string;
+  /** The handler's line, "Child N terminated with status 0", printed before the crash. */
+  handlerLine: string | null;
+  handlerRanFirst: boolean;
+  /** 'EINTR' when accept failed as the article shows. */
+  crashed: string | null;
+  error: string | null;
+  /** ms from the answer to the crash: the child's 3 s sleep. */
+  crashAfterAnswer: number | null;
+  serverExited: boolean;
+}
+
+export const eintr: Experiment<EintrOutcome> = {
+  name: 'eintr',
+  stage: 'webserver3e',
+  summary: 'the SIGCHLD handler reaps the child, then accept() fails with EINTR',
+  article: 'The call to accept failed with the error EINTR',
+  async run(ctx) {
+    const { say } = ctx;
+    say.title('eintr: a signal handler interrupts accept(), webserver3e');
+    say.step('Terminal 1: start the server');
+    say.cmd(`${ctx.portEnv}pnpm --filter webserver3e start`);
+    const stage = await say.wait('compiling and starting', ctx.start('webserver3e'));
+    say.show(tidy(stage.output));
+    const mark = stage.output.length;
+
+    say.step('Terminal 2');
+    say.cmd(`curl ${ctx.url}`);
+    const t0 = Date.now();
+    const c = ctx.curl(15);
+    await ctx.until('the answer', () => c.firstByteAt !== null, 10_000).catch(() => undefined);
+    say.show(c.stdout);
+    say.note(`Answered at once; the child then sleeps 3 s (so that the parent is back in accept() when it exits), closes and exits.`);
+    const exited = await say.wait('watching the server', Promise.race([stage.exited.then(() => true), ctx.pause(15_000).then(() => false)]));
+    const crashAt = Date.now() - t0;
+    await c.done;
+
+    say.step('Terminal 1');
+    const printed = outputSince(stage, mark);
+    say.show(tidy(printed, 24));
+    const handler = /Child \d+ terminated with status \d+/.exec(printed);
+    const crash = crashOf(printed);
+    const crashIndex = crash ? printed.indexOf(crash.line) : -1;
+    say.note(
+      crash && handler
+        ? `The child exited ${seconds(crashAt - (c.firstByteAt ?? 0))} after answering; the kernel sent SIGCHLD. The handler ran and reaped it ` +
+            `("${handler[0]}"), then the accept() the parent was blocked in returned -1 with errno ${crash.errno}, ${crash.code}: ` +
+            'nothing catches it, and the server stops.'
+        : `unexpected: ${exited ? 'the server exited' : 'the server is still running'}${crash ? ` with ${crash.code}` : ''}`,
+    );
+    say.note(
+      'Node runs JavaScript signal handlers from its event loop, and installs them with SA_RESTART, which would restart accept() quietly; ' +
+        "@lsbaws/posix's signal.signal() clears that flag so that the call fails as it did in the article's Python 2. Python 3.5+ retries accept() itself (PEP 475): " +
+        'the original webserver3e.py no longer crashes there. See docs/node-differences.md.',
+    );
+    say.result('When a signal handler runs while the process is blocked in a system call, the call can be interrupted and fail with EINTR: be ready to restart it.');
+    return {
+      response: c.stdout,
+      handlerLine: handler?.[0] ?? null,
+      handlerRanFirst: handler !== null && crashIndex > handler.index,
+      crashed: crash?.code ?? null,
+      error: crash?.line ?? null,
+      crashAfterAnswer: exited && c.firstByteAt !== null ? crashAt - c.firstByteAt : null,
+      serverExited: exited,
+    };
+  },
+};

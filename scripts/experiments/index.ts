@@ -1,0 +1,39 @@
+/** Every experiment of `pnpm experiment`, in the article's order. */
+import type { AnyExperiment } from './framework.js';
+import { iterative } from './iterative.js';
+import { sleeping } from './sleeping.js';
+import { concurrent } from './concurrent.js';
+import { noClose } from './no-close.js';
+import { outOfDescriptors } from './out-of-descriptors.js';
+import { zombies } from './zombies.js';
+import { outOfProcesses } from './out-of-processes.js';
+import { eintr } from './eintr.js';
+import { zombiesAgain } from './zombies-again.js';
+import { noZombies } from './no-zombies.js';
+
+export const experiments: AnyExperiment[] = [
+  iterative,
+  sleeping,
+  concurrent,
+  noClose,
+  outOfDescriptors,
+  zombies,
+  outOfProcesses,
+  eintr,
+  zombiesAgain,
+  noZombies,
+];
+
+export { iterative, sleeping, concurrent, noClose, outOfDescriptors, zombies, outOfProcesses, eintr, zombiesAgain, noZombies };
+
+/** The experiment called name, also accepting the stage ('3d', 'webserver3e') when only one experiment uses it. */
+export function findExperiment(name: string): AnyExperiment | undefined {
+  const exact = experiments.find((e) => e.name === name);
+  if (exact) return exact;
+  const stage = /^(?:webserver)?(3[a-h])$/.exec(name)?.[1];
+  if (stage) {
+    const matching = experiments.filter((e) => e.stage === `webserver${stage}`);
+    if (matching.length === 1) return matching[0];
+  }
+  return undefined;
+}

@@ -1,0 +1,108 @@
+/** 3d, part 1: the parent keeps its copy of every connection, so curl never sees the end of the answer. */
+import { openConnection } from '../lib/clients.js';
+import { type Experiment, HELLO, observe, outputSince, seconds, tidy } from './framework.js';
+
+export interface NoCloseOutcome {
+  /** A connection whose request is not sent yet: the child waits in recv; parent and child both hold it. */
+  beforeRequest: { holders: number[]; referenceCount: number; childBlockedIn: string | null };
+  /** After the request: the child answered, closed its copy and exited; the parent still holds it. */
+  afterRequest: { received: string; clientSawEnd: boolean; holders: number[]; referenceCount: number; childState: string | null };
+  /** The article's curl: it prints Hello, World! and does not terminate. */
+  curl: { response: string; answerAt: number | null; ended: boolean; waitedMs: number };
+  /** What the server printed per connection: the length of its clients list. */
+  serverPrinted: string[];
+}
+
+export const noClose: Experiment<NoCloseOutcome> = {
+  name: 'no-close',
+  stage: 'webserver3d',
+  summary: 'duplicates not closed: curl prints "Hello, World!" and hangs',
+  article: "Let's see what is going to happen if you don't close duplicate socket descriptors ... webserver3d.py",
+  async run(ctx) {
+    const { say } = ctx;
+    say.title('no-close: the parent keeps its copy of every connection, webserver3d');
+    say.step('Terminal 1: start the server');
+    say.cmd(`${ctx.portEnv}pnpm --filter webserver3d start`);
+    const stage = await say.wait('compiling and starting', ctx.start('webserver3d'));
+    say.show(tidy(stage.output));
+    const server = stage.serverPid()!;
+    const mark = stage.output.length;
+
+    say.step('First, slowly: connect, but do not send the request yet');
+    say.note('(like typing the request by hand in `nc localhost 8888`: the server accepts and forks, and the child waits in recv() for the request)');
+    const conn = await openConnection(ctx.port);
+    ctx.defer(() => conn.close());
+    const isMine = (c: { remote: [string, number] }): boolean => c.remote[1] === conn.localPort;
+    await ctx.until('the child to wait in recv', () => {
+      const c = observe(server).snap;
+      const mine = c.connections.find(isMine);
+      return mine !== undefined && new Set(mine.heldBy.map((h) => h.pid)).size === 2 && c.processes.some((p) => p.role === 'child' && p.blockedIn === 'recv');
+    }, 10_000).catch(() => undefined);
+    let view = observe(server);
+    say.cmd(`pnpm observe ${ctx.port}`);
+    say.show(view.text);
+    const before = view.snap.connections.find(isMine);
+    const waitingChild = view.snap.processes.find((p) => p.role === 'child' && p.state !== 'Z');
+    say.note(
+      `The connection (client port ${conn.localPort}) is open in two processes: the parent's copy, which 3d no longer closes, ` +
+        `and the child's, inherited at fork(). Reference count ${before?.heldBy.length ?? '?'}.`,
+    );
+
+    say.step('Now send the request on that connection');
+    conn.send(HELLO(ctx.port));
+    await ctx.until('the answer', () => conn.received.includes('Hello'), 5_000).catch(() => undefined);
+    await ctx.until('the child to exit', () => (observe(server).snap.zombies >= 1 ? true : undefined), 5_000).catch(() => undefined);
+    await ctx.pause(300);
+    view = observe(server);
+    const after = view.snap.connections.find(isMine);
+    const child = view.snap.processes.find((p) => p.pid === waitingChild?.pid);
+    say.show(conn.received);
+    say.note(
+      `The child answered, closed its descriptor and exited (${child?.state === 'Z' ? 'it is a zombie now' : `state ${child?.stateWord ?? 'gone'}`}). ` +
+        `But the client ${conn.ended ? 'saw the end of the connection (unexpected)' : 'never sees the end of the connection'}: ` +
+        `the parent still holds it (reference count ${after?.heldBy.length ?? 0}), so the kernel does not close it and sends no FIN.`,
+    );
+    say.cmd(`pnpm observe ${ctx.port}`);
+    say.show(view.text);
+
+    say.step('The article\'s way: curl');
+    say.cmd(`curl ${ctx.url}`);
+    const wait = 3;
+    const c = ctx.curl(wait);
+    const curlResult = await say.wait(`watching curl for ${wait} s`, c.done);
+    say.show(c.stdout);
+    say.note(
+      c.endedAt !== null && c.stdout.includes('Hello') && c.firstByteAt !== null && c.endedAt - c.firstByteAt > (wait - 1) * 1000
+        ? `curl printed "Hello, World!" after ${seconds(c.firstByteAt)} and then hung, until its --max-time of ${wait} s here (Ctrl-C in the article).`
+        : `curl: answer after ${seconds(c.firstByteAt)}, ended after ${seconds(c.endedAt)}`,
+    );
+    say.step('Terminal 1: the server printed the number of connections it keeps');
+    const printed = outputSince(stage, mark);
+    say.show(tidy(printed));
+    say.result(
+      'The child closed its descriptor and exited, but the connection stays open: the parent holds a copy (reference count 1, not 0), ' +
+        'so the kernel sends no FIN and the client waits for ever. Close the duplicate descriptors.',
+    );
+    return {
+      beforeRequest: {
+        holders: [...new Set(before?.heldBy.map((h) => h.pid) ?? [])],
+        referenceCount: before?.heldBy.length ?? 0,
+        childBlockedIn: waitingChild?.blockedIn ?? null,
+      },
+      afterRequest: {
+        received: conn.received,
+        clientSawEnd: conn.ended,
+        holders: [...new Set(after?.heldBy.map((h) => h.pid) ?? [])],
+        referenceCount: after?.heldBy.length ?? 0,
+        childState: child?.state ?? null,
+      },
+      curl: {
+        response: c.stdout,
+        answerAt: c.firstByteAt,
+        ended: curlResult.code === 0,
+        waitedMs: c.endedAt ?? 0,
+      },
+      serverPrinted: printed.split('\n').map((l) => l.trim()).filter((l) => l !== ''),
+    };
+  },
+};
