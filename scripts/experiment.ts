@@ -20,6 +20,7 @@ const OPTIONS: Record<string, Record<string, string>> = {
   },
   'zombies-again': { '--clients': 'clients: client3 --max-clients (default 128)', '--connections': 'connections: children exiting while the parent is stopped (default 10)' },
   'no-zombies': { '--clients': 'clients: client3 --max-clients (default 128)', '--connections': 'connections: children exiting while the parent is stopped (default 10)' },
+  wsgi: { '--clients': 'clients: client3 --max-clients for the burst (default 64)' },
 };
 
 function list(): string {

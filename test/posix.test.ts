@@ -8,7 +8,7 @@ import { eventually } from '../scripts/lib/clients.js';
 t.test('1,000 forks whose children allocate and collect garbage all exit 0', async (t) => {
   const f = startFixture('fork-gc', ['1000', '4'], ['--single-threaded', '--expose-gc']);
   t.teardown(f.kill);
-  const result = await f.line<{ forks: number; failed: unknown[] }>((v) => 'forks' in v, 300_000);
+  const result = await f.line<{ forks: number; failed: unknown[] }>((v) => 'forks' in v, 600_000);
   t.equal(result.forks, 1000, 'every child was waited for');
   t.same(result.failed, [], 'no child died or hung');
   t.equal(await f.exited, 0, "the parent's event loop still ran its timer and exited cleanly");

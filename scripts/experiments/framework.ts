@@ -143,11 +143,11 @@ export class Context {
     return stage;
   }
 
-  /** curl http://127.0.0.1:PORT/hello in the background, stopped by cleanup(). */
-  curl(maxTime = 10, path = '/hello'): WatchedCurl {
+  /** curl http://127.0.0.1:PORT/hello (or path, with extra curl arguments such as --data-binary) in the background, stopped by cleanup(). */
+  curl(maxTime = 10, path = '/hello', extra: string[] = []): WatchedCurl {
     this.check();
     // localhost as in the article (so the server prints Host: localhost:8888); --ipv4 skips the ::1 attempt
-    const c = startCurl(['--ipv4', `http://localhost:${this.port}${path}`], maxTime);
+    const c = startCurl(['--ipv4', ...extra, `http://localhost:${this.port}${path}`], maxTime);
     this.defer(() => c.stop());
     return c;
   }

@@ -10,6 +10,7 @@ import { outOfProcesses } from './out-of-processes.js';
 import { eintr } from './eintr.js';
 import { zombiesAgain } from './zombies-again.js';
 import { noZombies } from './no-zombies.js';
+import { wsgi } from './wsgi.js';
 
 export const experiments: AnyExperiment[] = [
   iterative,
@@ -22,9 +23,10 @@ export const experiments: AnyExperiment[] = [
   eintr,
   zombiesAgain,
   noZombies,
+  wsgi,
 ];
 
-export { iterative, sleeping, concurrent, noClose, outOfDescriptors, zombies, outOfProcesses, eintr, zombiesAgain, noZombies };
+export { iterative, sleeping, concurrent, noClose, outOfDescriptors, zombies, outOfProcesses, eintr, zombiesAgain, noZombies, wsgi };
 
 /** The experiment called name, also accepting the stage ('3d', 'webserver3e') when only one experiment uses it. */
 export function findExperiment(name: string): AnyExperiment | undefined {

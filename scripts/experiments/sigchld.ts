@@ -64,7 +64,7 @@ export interface SigchldOptions {
 }
 
 /** Waits until the server has no running child and the number of zombies has not changed for quiet ms. */
-async function settle(ctx: Context, server: number, quiet = 1000, timeout = 30_000): Promise<number> {
+export async function settle(ctx: Context, server: number, quiet = 1000, timeout = 30_000): Promise<number> {
   let last = -1;
   let since = Date.now();
   const deadline = Date.now() + timeout;
@@ -86,7 +86,7 @@ async function settle(ctx: Context, server: number, quiet = 1000, timeout = 30_0
  * wait for the child (in recv) and for the parent (back in accept), then send. Returns the
  * zombies left once it has been handled.
  */
-async function requestWhileInAccept(ctx: Context, server: number): Promise<{ zombies: number; response: string }> {
+export async function requestWhileInAccept(ctx: Context, server: number): Promise<{ zombies: number; response: string }> {
   const known = new Set(children(server));
   const conn = await openConnection(ctx.port);
   ctx.defer(() => conn.close());

@@ -94,29 +94,18 @@ function parseAddress(hex: string): [string, number] {
   return [[n & 255, (n >> 8) & 255, (n >> 16) & 255, n >>> 24].join('.'), parseInt(port!, 16)];
 }
 
-/** The IPv4 TCP sockets of the system (/proc/net/tcp), by inode. */
+/** The IPv4 TCP sockets that descriptors hold (/proc/net/tcp), by inode. */
 export function tcpSockets(): Map<number, TcpSocket> {
-  const result = new Map<number, TcpSocket>();
-  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
-    const f = line.trim().split(/\s+/);
-    if (f.length < 10) continue;
-    const inode = Number(f[9]);
-    result.set(inode, { inode, local: parseAddress(f[1]!), remote: parseAddress(f[2]!), state: TCP_STATES[parseInt(f[3]!, 16)] ?? f[3]! });
-  }
-  return result;
+  return new Map(tcpTable().filter((s) => s.inode !== 0).map((s) => [s.inode, s]));
 }
 
-/** The PID of the process that listens on 127.0.0.1/0.0.0.0 TCP port, or null. */
+/** The PID of the process that listens on 127.0.0.1/0.0.0.0 TCP port (the first holder), or null. */
 export function listenerOf(port: number): number | null {
   const listening = new Set(
-    [...tcpSockets().values()].filter((s) => s.state === 'LISTEN' && s.local[1] === port).map((s) => `socket:[${s.inode}]`),
+    tcpTable().filter((s) => s.inode !== 0 && s.state === 'LISTEN' && s.local[1] === port).map((s) => `socket:[${s.inode}]`),
   );
-  if (listening.size === 0) return null;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    for (const target of fds(Number(entry)).values()) if (listening.has(target)) return Number(entry);
-  }
-  return null;
+  const held = [...holders(listening).values()].flat();
+  return held.length === 0 ? null : Math.min(...held.map((h) => h.pid));
 }
 
 /** /proc/PID/status: the real uid and the number of threads, or null when the process is gone. */
@@ -179,9 +168,8 @@ export function unixSocketInodes(): Set<number> {
 }
 
 /**
- * Every IPv4 TCP socket of the system (/proc/net/tcp) as a list: unlike tcpSockets(), it keeps
- * the sockets with inode 0, which no descriptor holds (connections waiting in a listen queue
- * to be accepted, TIME_WAIT...).
+ * Every IPv4 TCP socket of the system (/proc/net/tcp), including those with inode 0, which no
+ * descriptor holds (connections waiting in a listen queue to be accepted, TIME_WAIT...).
  */
 export function tcpTable(): TcpSocket[] {
   const result: TcpSocket[] = [];

@@ -1,0 +1,260 @@
+/**
+ * 3h: the article's closing exercise, Part 2's WSGI server made concurrent the 3g way. One
+ * server runs a plain application, a Hono one and an Express one unchanged (Part 2's lesson),
+ * each request in a forked child; bad input is answered by the child and the parent keeps
+ * accepting; a burst of clients leaves no zombies.
+ */
+import { children, cmdline, stat, zombies as zombiesOf } from '../lib/procfs.js';
+import { rawRequest } from '../lib/clients.js';
+import type { Launched } from '../lib/stage.js';
+import { type Context, type Experiment, countLines, observe, outputSince, psChildren, tidy } from './framework.js';
+import { requestWhileInAccept, settle } from './sigchld.js';
+
+export interface WsgiOptions {
+  /** client3 --max-clients for the burst (default 64). */
+  clients: number;
+}
+
+/** One application run by the server. */
+export interface WsgiAppRun {
+  /** module:callable, as given on the command line: 'honoapp:app' */
+  app: string;
+  /** 'a plain WSGI application', 'Hono', 'Express' */
+  framework: string;
+  /** The server's PID, and the script its node runs (the same for every application). */
+  serverPid: number;
+  script: string | null;
+  /** What curl printed for GET /hello. */
+  hello: string;
+  /** What POST /echo answered, parsed (null when the application has no echo route, or the answer was not JSON). */
+  echo: unknown;
+  /** The server printed the request (`< GET /hello HTTP/1.1`) and the response (`> HTTP/1.1 200 OK`) a la curl -v. */
+  printedRequest: boolean;
+  printedResponse: boolean;
+  /** The `Child N terminated with status S` line of the child that served GET /hello. */
+  reapedLine: string | null;
+  /** The expected hello (and echo) came back. */
+  ok: boolean;
+}
+
+export interface WsgiOutcome {
+  apps: WsgiAppRun[];
+  /** GET /hello's body, by module:callable. */
+  bodies: Record<string, string>;
+  /** Every application answered as written, on the same server code. */
+  frameworksOk: boolean;
+  /** The body POSTed to /echo. */
+  echoSent: string;
+  /** A request that is not HTTP, sent to the server running Express. */
+  badRequest: { request: string; response: string; closed: boolean; serverPrinted: string };
+  /** Its status code (400). */
+  badRequestStatus: number | null;
+  /** The parent survived it (same PID, not a zombie)... */
+  serverAliveAfterBadRequest: boolean;
+  /** ...and the next request was answered. */
+  servedAfterBadRequest: boolean;
+  /** client3 --max-clients N against the same server. */
+  burst: {
+    clients: number;
+    /** Connections client3 made (the lines it printed). */
+    connected: number;
+    /** `Child N terminated` lines the parent printed for it. */
+    reaped: number;
+    /** Zombies once every child had exited. */
+    zombiesSettled: number;
+  };
+  /** Zombies after the burst, once one more request has been served (Node runs the handler when its event loop turns). */
+  zombiesAfterBurst: number;
+  /** Children of the server at the very end. */
+  childrenAtEnd: number;
+}
+
+const ECHO_TEXT = 'some text';
+
+const APPS = [
+  { app: 'wsgiapp:app', framework: 'a plain WSGI application', hello: 'Hello world from a simple WSGI application!\n', echo: false },
+  { app: 'honoapp:app', framework: 'Hono', hello: 'Hello world from Hono!\n', echo: true },
+  { app: 'expressapp:app', framework: 'Express', hello: 'Hello world from Express!\n', echo: true },
+] as const;
+
+/** `Child N terminated with status S` for a real child (not the `Child 0` line of a waitpid that found none exited). */
+const REAPED = /^Child [1-9]\d* terminated with status \d+$/m;
+
+const START = (ctx: Context, app: string): string => `${ctx.portEnv}pnpm --filter webserver3h start -- ${app}`;
+
+export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
+  name: 'wsgi',
+  stage: 'webserver3h',
+  summary: 'Part 2\'s WSGI server made concurrent: a plain app, Hono and Express unchanged; 400 for bad input; no zombies',
+  article: 'the concurrent server from Part 2 with the zombie fix',
+  async run(ctx, options = {}) {
+    const { say } = ctx;
+    const clients = options.clients ?? 64;
+    say.title('wsgi: a concurrent WSGI server, webserver3h');
+    const apps: WsgiAppRun[] = [];
+    let stage: Launched | null = null;
+    let server = 0;
+
+    for (const [i, app] of APPS.entries()) {
+      if (stage === null) {
+        say.step(`Terminal 1: start the server with ${app.framework}`);
+      } else {
+        say.step(`Terminal 1: Ctrl-C, and the same server with ${app.framework}`);
+        await stage.stop();
+      }
+      say.cmd(START(ctx, app.app));
+      stage = await say.wait(i === 0 ? 'compiling and starting' : 'starting', ctx.start('webserver3h', { args: [app.app] }));
+      say.show(tidy(stage.output));
+      server = stage.serverPid()!;
+      const script = cmdline(server).find((a) => a.endsWith('webserver3h.js')) ?? null;
+
+      say.step(`Terminal 2: ${app.echo ? 'the same request, and a body POSTed to its /echo route' : 'a request'}`);
+      let mark = stage.output.length;
+      say.cmd(`curl ${ctx.url}`);
+      const hello = ctx.curl(10);
+      await hello.done;
+      say.show(hello.stdout);
+      const reapedLine = await ctx
+        .until('the child to be reaped', () => REAPED.exec(outputSince(stage!, mark))?.[0], 10_000)
+        .catch(() => null);
+      const helloPrint = outputSince(stage, mark);
+      const printedRequest = /^< GET \/hello HTTP\/1\.1$/m.test(helloPrint);
+      const printedResponse = /^> HTTP\/1\.1 200 OK$/m.test(helloPrint);
+
+      let echo: unknown = null;
+      let echoPrint = '';
+      if (app.echo) {
+        mark = stage.output.length;
+        say.cmd(`curl --data-binary '${ECHO_TEXT}' http://localhost:${ctx.port}/echo`);
+        const post = ctx.curl(10, '/echo', ['--data-binary', ECHO_TEXT]);
+        await post.done;
+        say.show(post.stdout);
+        try {
+          echo = JSON.parse(post.stdout);
+        } catch {
+          echo = null;
+        }
+        await ctx.until('the child to be reaped', () => REAPED.test(outputSince(stage!, mark)), 10_000).catch(() => undefined);
+        echoPrint = outputSince(stage, mark);
+      }
+
+      if (i === 0) {
+        say.step('Terminal 1: the child printed the request and the response a la curl -v; the parent reaped it');
+        say.show(tidy(helloPrint, 30));
+        say.note(
+          `The parent (PID ${server}) accepted the connection and forked; the child read the whole request, ` +
+            'built the environ, called the application with it and start_response, sent the response, printed both and exited. ' +
+            'The last line is the parent\'s SIGCHLD handler, 3g\'s waitpid(-1, WNOHANG) loop, reaping it.',
+        );
+      } else {
+        say.step('Terminal 1: the POST, as the server printed it');
+        say.show(tidy(echoPrint, 30));
+        say.note(
+          `${app.framework} answered through the ${app.framework === 'Hono' ? 'Fetch adapter (fromFetch)' : 'Node (req, res) adapter (fromNode)'}: ` +
+            `the body went in as wsgi.input, and ${app.framework}'s own JSON came back. The server code is the same ` +
+            `(${script ?? 'dist/src/webserver3h.js'}); only the module:callable changed.`,
+        );
+      }
+      const okEcho = !app.echo || (typeof echo === 'object' && echo !== null && (echo as { body?: unknown }).body === ECHO_TEXT);
+      apps.push({
+        app: app.app,
+        framework: app.framework,
+        serverPid: server,
+        script,
+        hello: hello.stdout,
+        echo,
+        printedRequest,
+        printedResponse,
+        reapedLine,
+        ok: hello.stdout === app.hello && okEcho && printedRequest && printedResponse && reapedLine !== null,
+      });
+    }
+    const live = stage!;
+    const alive = (): boolean => live.launcher.exitCode === null && stat(server) !== null && stat(server)?.state !== 'Z';
+
+    // bad input: answered by the child, never reaching Express; the parent goes on
+    say.step('Terminal 2: a request that is not HTTP');
+    const bad = 'NOT HTTP AT ALL\r\n\r\n';
+    say.cmd(`printf 'NOT HTTP AT ALL\\r\\n\\r\\n' | nc -N localhost ${ctx.port}`);
+    let mark = live.output.length;
+    ctx.check();
+    const badAnswer = await rawRequest(ctx.port, bad, 10_000, { end: true });
+    say.show(badAnswer.data.replace(/\r/g, ''));
+    await ctx.until('the child to be reaped', () => REAPED.test(outputSince(live, mark)), 10_000).catch(() => undefined);
+    const badPrint = outputSince(live, mark);
+    say.step('Terminal 1: what the server printed');
+    say.show(tidy(badPrint, 20));
+    const badRequestStatus = Number(/^HTTP\/1\.[01] (\d{3}) /.exec(badAnswer.data)?.[1] ?? NaN);
+    const serverAliveAfterBadRequest = alive() && live.serverPid() === server;
+    say.note(
+      `The child found no request line it could parse and answered ${badRequestStatus} itself: Express never saw it. ` +
+        `Then it exited like any other child; the parent (PID ${server}) ${serverAliveAfterBadRequest ? 'only accepted, forked and reaped, and is still serving' : 'is gone (unexpected)'}.`,
+    );
+    say.cmd(`curl ${ctx.url}`);
+    mark = live.output.length;
+    const after = ctx.curl(10);
+    await after.done;
+    say.show(after.stdout);
+    const servedAfterBadRequest = serverAliveAfterBadRequest && after.stdout === APPS[2].hello;
+    // its child's Child N line belongs here, not to the burst's count below
+    await ctx.until('the child to be reaped', () => REAPED.test(outputSince(live, mark)), 10_000).catch(() => undefined);
+
+    // the article's test: a burst of clients, then no zombies
+    say.step(`Terminal 2: ${clients} clients at once`);
+    say.cmd(`${ctx.portEnv}pnpm --filter client3 start -- --max-clients ${clients}`);
+    mark = live.output.length;
+    const client = ctx.client3(['--max-clients', String(clients)]);
+    const done = await say.wait(`${clients} clients`, Promise.race([client.done.then(() => true), ctx.pause(90_000).then(() => false)]));
+    if (!done) client.stop();
+    const zombiesSettled = await say.wait('until every child of the server has exited', settle(ctx, server));
+    const connected = countLines(client.output, /^0$/);
+    // the parent's lines come through a pipe: wait for them rather than read them once
+    const reapedLines = (): number => countLines(outputSince(live, mark), REAPED);
+    let reaped = await ctx.until('a Child N terminated line per connection', () => reapedLines() >= connected && reapedLines(), 5_000).catch(reapedLines);
+    say.cmd(`ps -o pid,ppid,stat,cmd --ppid ${server}`);
+    const listing = psChildren(server).replace(/\s+$/, '').split('\n');
+    say.show(listing.length > 7 ? [...listing.slice(0, 6), `...  (${listing.length - 1} processes in all)`].join('\n') : listing.join('\n'));
+    say.note(
+      `${connected} connections, ${connected} children, ${reaped} "Child N terminated" lines from the parent` +
+        (zombiesSettled === 0
+          ? ': no zombies.'
+          : `; ${zombiesSettled} zombie${zombiesSettled === 1 ? ' is' : 's are'} still there: Node runs the SIGCHLD handler when its event loop turns, ` +
+            'and a signal that came just before the parent entered accept() waits for the next connection.'),
+    );
+    let zombiesAfterBurst = zombiesSettled;
+    if (zombiesSettled > 0) {
+      say.note('One more request, sent once the server is back in accept(): the turn of the event loop it causes runs the waiting handler.');
+      zombiesAfterBurst = (await requestWhileInAccept(ctx, server)).zombies;
+      say.cmd(`ps -o pid,ppid,stat,cmd --ppid ${server} | grep -c defunct`);
+      say.show(String(zombiesAfterBurst));
+      // the burst's children, without the one that served this last request
+      reaped = (await ctx.until('the lingering children reaped', () => reapedLines() > connected && reapedLines(), 5_000).catch(reapedLines)) - 1;
+    }
+    // the state we claim, waited for rather than slept for: no child left at all
+    await ctx.until('every child reaped', () => children(server).length === 0, 10_000).catch(() => undefined);
+    zombiesAfterBurst = zombiesOf(server).length;
+    const childrenAtEnd = children(server).length;
+    say.cmd(`pnpm observe ${ctx.port}`);
+    say.show(observe(server, 4).text);
+
+    say.result(
+      'Part 2\'s WSGI server, made concurrent the way the article made its own server: a child per connection, ' +
+        'descriptors closed on both sides, and a waitpid(-1, WNOHANG) loop for SIGCHLD. It runs a plain application, ' +
+        'a Hono one and an Express one unchanged, a bad request costs one child a 400, and a burst of clients leaves no zombies.',
+    );
+    const bodies = Object.fromEntries(apps.map((a) => [a.app, a.hello]));
+    return {
+      apps,
+      bodies,
+      frameworksOk: apps.length === APPS.length && apps.every((a) => a.ok) && new Set(apps.map((a) => a.script)).size === 1,
+      echoSent: ECHO_TEXT,
+      badRequest: { request: bad, response: badAnswer.data, closed: badAnswer.closed, serverPrinted: badPrint },
+      badRequestStatus: Number.isNaN(badRequestStatus) ? null : badRequestStatus,
+      serverAliveAfterBadRequest,
+      servedAfterBadRequest,
+      burst: { clients, connected, reaped, zombiesSettled },
+      zombiesAfterBurst,
+      childrenAtEnd,
+    };
+  },
+};
