@@ -237,6 +237,8 @@ export function blockedIn(pid: number): string | null {
   const nr = Number(text.split(' ')[0]);
   if (text !== '' && Number.isInteger(nr)) {
     const name = SYSCALLS[process.arch]?.[nr];
+    // @lsbaws/posix's accept() waits in poll(2) for the listening socket and the event loop
+    if (name === 'poll' && holdsListeningSocket(pid)) return 'accept';
     if (name) return name;
   }
   let wchan = '';
@@ -246,6 +248,11 @@ export function blockedIn(pid: number): string | null {
     return null;
   }
   return WCHAN[wchan] ?? null;
+}
+
+function holdsListeningSocket(pid: number): boolean {
+  const listening = new Set([...tcpSockets().values()].filter((s) => s.state === 'LISTEN').map((s) => `socket:[${s.inode}]`));
+  return [...fds(pid).values()].some((target) => listening.has(target));
 }
 
 /** Blocking system calls, by number, as the article calls them. */

@@ -36,3 +36,11 @@ export class OSError extends Error {
 
 /** Python 3 made IOError (and socket.error) another name for OSError; so does this package. */
 export { OSError as IOError };
+
+/** Python's socket.timeout (TimeoutError): a call on a socket with a timeout ran out of time. */
+export class TimeoutError extends OSError {
+  constructor(syscall: string) {
+    super(platform.errno.ETIMEDOUT, 'timed out', syscall);
+    this.name = 'TimeoutError';
+  }
+}

@@ -6,8 +6,7 @@
  * 2. V8 marks its heap pages MADV_DONTFORK, so a child would not have the JavaScript heap.
  *    A seccomp filter turns every later madvise(..., MADV_DONTFORK) into a no-op, and one
  *    MADV_DOFORK sweep undoes the marks made before it.
- * 3. The child gets its own libuv event loop (uv_loop_fork), so that it never shares the
- *    parent's epoll instance or signal pipe.
+ * (3. The child gets its own libuv event loop: event-loop.ts.)
  */
 import { readFileSync } from 'node:fs';
 import { platform } from './platform/index.js';
@@ -92,11 +91,4 @@ function sweepDofork(MADV_DOFORK: number): void {
     const start = BigInt('0x' + m[1]), end = BigInt('0x' + m[2]);
     call('madvise', start, end - start, MADV_DOFORK); // VM_IO and similar mappings refuse; nothing to undo there
   }
-}
-
-/** In the child, right after fork(): a libuv loop of its own (new epoll instance, new signal pipe). */
-export function reinitEventLoopInChild(): void {
-  const loop = call('uv_default_loop').value;
-  const err = call('uv_loop_fork', loop).value as number;
-  if (err !== 0) throw new Error(`@lsbaws/posix: uv_loop_fork failed in the child (libuv error ${err})`);
 }

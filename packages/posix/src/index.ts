@@ -16,5 +16,5 @@ export * as signal from './signal.js';
 export * as time from './time.js';
 export * as errno from './errno.js';
 export * as resource from './resource.js';
-export { OSError, IOError } from './errors.js';
+export { OSError, IOError, TimeoutError } from './errors.js';
 export type { Address } from './socket.js';

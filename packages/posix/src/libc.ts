@@ -23,6 +23,7 @@ const signatures = {
   recv: [I64, [I32, BUF, I64, I32]],
   send: [I64, [I32, BUF, I64, I32]],
   shutdown: [I32, [I32, I32]],
+  poll: [I32, [BUF, I64, I32]],
   getsockname: [I32, [I32, BUF, BUF]],
   getpeername: [I32, [I32, BUF, BUF]],
   gethostname: [I32, [BUF, I64]],
@@ -53,6 +54,7 @@ const signatures = {
   // libuv, exported by the node binary itself
   uv_default_loop: [PTR, []],
   uv_loop_fork: [I32, [PTR]],
+  uv_backend_fd: [I32, [PTR]],
 } satisfies Record<string, [DataType, FieldType[]]>;
 
 export type LibcFunction = keyof typeof signatures;

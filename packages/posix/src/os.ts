@@ -1,7 +1,8 @@
 /** Python's os module, the part the article uses: processes, wait statuses, raw descriptors. */
 import { platform } from './platform/index.js';
 import { call, check, checkRestarting } from './libc.js';
-import { makeHeapForkable, reinitEventLoopInChild } from './fork-safety.js';
+import { makeHeapForkable } from './fork-safety.js';
+import { reinitEventLoopInChild } from './event-loop.js';
 
 export const { WNOHANG, WUNTRACED, WCONTINUED } = platform.os;
 

@@ -1,33 +1,34 @@
 /**
  * Python's socket module: IPv4 stream sockets with blocking calls.
  * Every call is synchronous except accept(), the call the article interrupts with a signal:
- * it yields to the event loop so that signal handlers run, before it blocks and, when a
- * signal has interrupted it, again before it throws EINTR (the handler runs first, as in C).
+ * it waits with the event loop, so that signal handlers run while it blocks and, when a
+ * signal has interrupted it, before it throws EINTR (the handler runs first, as in C).
  */
-import { setImmediate } from 'node:timers/promises';
 import { platform } from './platform/index.js';
-import { call, check, checkRestarting, strerror } from './libc.js';
-import { OSError } from './errors.js';
+import { call, check, checkRestarting } from './libc.js';
+import { OSError, TimeoutError } from './errors.js';
+import { waitReadable } from './event-loop.js';
 
 export const {
   AF_UNSPEC, AF_UNIX, AF_INET, SOCK_STREAM, SOCK_DGRAM, SOL_SOCKET, SO_REUSEADDR, SO_KEEPALIVE,
   SO_LINGER, SO_REUSEPORT, SO_RCVBUF, SO_SNDBUF, IPPROTO_TCP, TCP_NODELAY, SHUT_RD, SHUT_WR,
-  SHUT_RDWR, SOMAXCONN,
+  SHUT_RDWR, SOMAXCONN, MSG_PEEK, MSG_DONTWAIT, SO_RCVTIMEO, SO_SNDTIMEO,
 } = platform.socket;
 
 /** An IPv4 address as Python writes it: [host, port]. '' is any address (INADDR_ANY). */
 export type Address = [host: string, port: number];
 
-export { OSError as error } from './errors.js';
+export { OSError as error, TimeoutError as timeout } from './errors.js';
 
-const { EINTR } = platform.errno;
 const sin = platform.sockaddrIn;
+const { EAGAIN } = platform.errno;
 
 /** Python closes a socket that nobody references any more; so does this one (when GC finds it). */
 const unreferenced = new FinalizationRegistry<number>((fd) => call('close', fd));
 
 export class Socket {
   private fd: number;
+  private timeout: number | null = null;
   readonly family: number;
   readonly type: number;
 
@@ -51,6 +52,27 @@ export class Socket {
     check('setsockopt', this.fd, level, optname, int, int.length);
   }
 
+  /**
+   * Python's settimeout: recv and send give up with TimeoutError after this many seconds
+   * (SO_RCVTIMEO and SO_SNDTIMEO); null blocks for ever again.
+   */
+  settimeout(seconds: number | null): void {
+    const { size, secOffset, usecOffset } = platform.timeval;
+    const tv = Buffer.alloc(size); // all zero: no timeout
+    if (seconds !== null) {
+      const usec = Math.max(1, Math.round(seconds * 1e6));
+      tv.writeBigInt64LE(BigInt(Math.floor(usec / 1e6)), secOffset);
+      tv.writeBigInt64LE(BigInt(usec % 1e6), usecOffset);
+    }
+    for (const optname of [SO_RCVTIMEO, SO_SNDTIMEO]) check('setsockopt', this.fd, SOL_SOCKET, optname, tv, tv.length);
+    this.timeout = seconds;
+  }
+
+  /** The timeout settimeout() set, or null. */
+  gettimeout(): number | null {
+    return this.timeout;
+  }
+
   /** bind(2). */
   bind(address: Address): void {
     const addr = packSockaddrIn(address);
@@ -64,15 +86,11 @@ export class Socket {
 
   /** accept(2): the new connection and the peer's address. Interruptible: see the module comment. */
   async accept(): Promise<[Socket, Address]> {
-    await setImmediate(); // let signal handlers that are due run first
+    await waitReadable(this.fd, 'accept'); // a connection is waiting, or this throws (EINTR...)
     const addr = Buffer.alloc(sin.size);
     const addrlen = Buffer.alloc(4);
     addrlen.writeUInt32LE(addr.length);
-    const { value: fd, errno } = call('accept', this.fd, addr, addrlen);
-    if (fd === -1) {
-      if (errno === EINTR) await setImmediate(); // the handler of the interrupting signal runs now
-      throw new OSError(errno, strerror(errno), 'accept');
-    }
+    const fd = check('accept', this.fd, addr, addrlen);
     return [new Socket(this.family, this.type, 0, fd), unpackSockaddrIn(addr)];
   }
 
@@ -85,14 +103,14 @@ export class Socket {
   /** recv(2): at most bufsize bytes; an empty Buffer when the peer has closed its side. */
   recv(bufsize: number, flags = 0): Buffer {
     const buf = Buffer.allocUnsafe(bufsize);
-    const n = checkRestarting('recv', this.fd, buf, bufsize, flags);
+    const n = this.timed('recv', () => checkRestarting('recv', this.fd, buf, bufsize, flags));
     return buf.subarray(0, n);
   }
 
   /** send(2): returns how many bytes went. */
   send(data: Uint8Array | string, flags = 0): number {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-    return checkRestarting('send', this.fd, bytes, bytes.length, flags);
+    return this.timed('send', () => checkRestarting('send', this.fd, bytes, bytes.length, flags));
   }
 
   /** send(2) until every byte has gone. */
@@ -123,6 +141,16 @@ export class Socket {
     this.fd = -1;
     unreferenced.unregister(this);
     check('close', fd);
+  }
+
+  /** A call on a socket with a timeout that ran out (EAGAIN) throws TimeoutError, as in Python. */
+  private timed(syscall: string, f: () => number): number {
+    try {
+      return f();
+    } catch (e) {
+      if (this.timeout !== null && e instanceof OSError && e.errno === EAGAIN) throw new TimeoutError(syscall);
+      throw e;
+    }
   }
 
   private nameOf(which: 'getsockname' | 'getpeername'): Address {

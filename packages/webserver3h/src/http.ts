@@ -4,8 +4,7 @@
  * a response (status lines, Date, the head). Errors a client causes are HttpError(4xx/5xx).
  */
 import { STATUS_CODES } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { errno, OSError, socket } from '@lsbaws/posix';
+import { socket, TimeoutError } from '@lsbaws/posix';
 import type { ResponseHeaders } from './wsgi.js';
 
 /** A request, parsed. */
@@ -37,9 +36,6 @@ export const LIMITS = {
 /** How much one recv() asks for. */
 const RECV_SIZE = 64 * 1024;
 
-/** recv(2) flag: fail with EAGAIN instead of blocking (Linux's value; @lsbaws/posix only runs on Linux). */
-const MSG_DONTWAIT = 0x40;
-
 /** An error the client caused, answered with status (400, 408, 411, 413, 431, 505...). */
 export class HttpError extends Error {
   constructor(
@@ -67,19 +63,18 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
 
 /**
- * recv(2) that gives up at deadline: polls without blocking, sleeping on the event loop between
- * tries (1, 2, 4... up to 50 ms), so that a client that sends nothing cannot hold the process.
- * An empty Buffer means the client closed its side.
+ * recv(2) that gives up at deadline (the socket's timeout is the time left), so that a client
+ * that sends nothing cannot hold the process. An empty Buffer means the client closed its side.
  */
-async function recvBefore(connection: socket.Socket, deadline: number): Promise<Buffer> {
-  for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
-    try {
-      return connection.recv(RECV_SIZE, MSG_DONTWAIT);
-    } catch (e) {
-      if (!(e instanceof OSError) || e.errno !== errno.EAGAIN) throw e;
-    }
-    if (Date.now() >= deadline) throw new HttpError(408, 'the request did not arrive in time');
-    await sleep(pause);
+function recvBefore(connection: socket.Socket, deadline: number): Buffer {
+  const left = deadline - Date.now();
+  try {
+    if (left <= 0) throw new TimeoutError('recv');
+    connection.settimeout(left / 1000);
+    return connection.recv(RECV_SIZE);
+  } catch (e) {
+    if (e instanceof TimeoutError) throw new HttpError(408, 'the request did not arrive in time');
+    throw e;
   }
 }
 
@@ -90,12 +85,12 @@ async function recvBefore(connection: socket.Socket, deadline: number): Promise<
  * sends nothing, too much, or closes too early; it does not judge the head beyond framing
  * (parseRequest does).
  */
-export async function recvRequest(connection: socket.Socket, limits = LIMITS): Promise<Buffer> {
+export function recvRequest(connection: socket.Socket, limits = LIMITS): Buffer {
   const deadline = Date.now() + limits.requestTimeoutMs;
   let data: Buffer = Buffer.alloc(0);
   let headEnd = -1; // index just past the blank line
   while (headEnd === -1) {
-    const chunk = await recvBefore(connection, deadline);
+    const chunk = recvBefore(connection, deadline);
     if (chunk.length === 0) {
       throw new HttpError(400, data.length === 0 ? 'empty request' : 'the connection closed in the middle of the headers');
     }
@@ -119,7 +114,7 @@ export async function recvRequest(connection: socket.Socket, limits = LIMITS): P
   const chunks: Buffer[] = [data];
   let received = data.length;
   while (received < total) {
-    const chunk = await recvBefore(connection, deadline);
+    const chunk = recvBefore(connection, deadline);
     if (chunk.length === 0) throw new HttpError(400, `the connection closed after ${received - headEnd} of ${contentLength} body bytes`);
     chunks.push(chunk);
     received += chunk.length;
@@ -282,12 +277,12 @@ export function curlLines(prefix: string, data: Buffer, limit = 4096, total = da
  * closes. Closing with unread data would make the kernel reset the connection, and the client
  * could lose the answer.
  */
-export async function lingeringClose(connection: socket.Socket, lingerMs = 2000): Promise<void> {
+export function lingeringClose(connection: socket.Socket, lingerMs = 2000): void {
   try {
     connection.shutdown(socket.SHUT_WR);
     const deadline = Date.now() + lingerMs;
     for (let drained = 0; drained < 16 * 1024 * 1024; ) {
-      const chunk = await recvBefore(connection, deadline);
+      const chunk = recvBefore(connection, deadline);
       if (chunk.length === 0) break;
       drained += chunk.length;
     }

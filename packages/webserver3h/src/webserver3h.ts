@@ -133,7 +133,7 @@ class WSGIServer {
   async handleOneRequest(): Promise<void> {
     try {
       // Read the whole request: the head, then the body by its Content-Length
-      const requestData = this.requestData = await recvRequest(this.clientConnection);
+      const requestData = this.requestData = recvRequest(this.clientConnection);
       // Print formatted request data a la 'curl -v'
       console.log(curlLines('< ', requestData));
 
@@ -327,7 +327,7 @@ class WSGIServer {
     } catch {
       // gone already
     }
-    await lingeringClose(connection);
+    lingeringClose(connection);
   }
 
   /**

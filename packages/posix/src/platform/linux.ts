@@ -22,7 +22,8 @@ export const linux: Omit<Platform, 'name' | 'forkSafety'> = {
     AF_UNSPEC: 0, AF_UNIX: 1, AF_INET: 2, SOCK_STREAM: 1, SOCK_DGRAM: 2,
     SOL_SOCKET: 1, SO_REUSEADDR: 2, SO_KEEPALIVE: 9, SO_LINGER: 13, SO_REUSEPORT: 15,
     SO_RCVBUF: 8, SO_SNDBUF: 7, IPPROTO_TCP: 6, TCP_NODELAY: 1,
-    SHUT_RD: 0, SHUT_WR: 1, SHUT_RDWR: 2, SOMAXCONN: 4096,
+    SHUT_RD: 0, SHUT_WR: 1, SHUT_RDWR: 2, SOMAXCONN: 4096, MSG_PEEK: 0x2, MSG_DONTWAIT: 0x40,
+    SO_RCVTIMEO: 20, SO_SNDTIMEO: 21,
   },
   signals: {
     SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7,
@@ -33,7 +34,9 @@ export const linux: Omit<Platform, 'name' | 'forkSafety'> = {
   os: { WNOHANG: 1, WUNTRACED: 2, WCONTINUED: 8 },
   resource: { RLIMIT_NPROC: 6, RLIMIT_NOFILE: 7, RLIM_INFINITY: 0xffffffffffffffffn },
   sockaddrIn: { size: 16, lenOffset: null, familyOffset: 0, familySize: 2, portOffset: 2, addrOffset: 4 },
+  pollfd: { size: 8, fdOffset: 0, eventsOffset: 4, reventsOffset: 6, POLLIN: 0x1 },
   rlimit: { size: 16, curOffset: 0, maxOffset: 8 },
+  timeval: { size: 16, secOffset: 0, usecOffset: 8 },
   timespec: { size: 16, secOffset: 0, nsecOffset: 8 },
 };
 

@@ -12,7 +12,8 @@ export type ErrnoName =
 export type SocketConstant =
   | 'AF_UNSPEC' | 'AF_UNIX' | 'AF_INET' | 'SOCK_STREAM' | 'SOCK_DGRAM' | 'SOL_SOCKET'
   | 'SO_REUSEADDR' | 'SO_KEEPALIVE' | 'SO_LINGER' | 'SO_REUSEPORT' | 'SO_RCVBUF' | 'SO_SNDBUF'
-  | 'IPPROTO_TCP' | 'TCP_NODELAY' | 'SHUT_RD' | 'SHUT_WR' | 'SHUT_RDWR' | 'SOMAXCONN';
+  | 'IPPROTO_TCP' | 'TCP_NODELAY' | 'SHUT_RD' | 'SHUT_WR' | 'SHUT_RDWR' | 'SOMAXCONN'
+  | 'MSG_PEEK' | 'MSG_DONTWAIT' | 'SO_RCVTIMEO' | 'SO_SNDTIMEO';
 
 export type SignalName =
   | 'SIGHUP' | 'SIGINT' | 'SIGQUIT' | 'SIGILL' | 'SIGTRAP' | 'SIGABRT' | 'SIGBUS' | 'SIGFPE'
@@ -42,8 +43,12 @@ export interface Platform {
     /** sin_addr, network byte order. */
     addrOffset: number;
   };
+  /** struct pollfd { int fd; short events; short revents; } and POLLIN. */
+  pollfd: { size: number; fdOffset: number; eventsOffset: number; reventsOffset: number; POLLIN: number };
   /** struct rlimit: two rlim_t. */
   rlimit: { size: number; curOffset: number; maxOffset: number };
+  /** struct timeval: two longs (seconds, microseconds). */
+  timeval: { size: number; secOffset: number; usecOffset: number };
   /** struct timespec: two longs. */
   timespec: { size: number; secOffset: number; nsecOffset: number };
   /**

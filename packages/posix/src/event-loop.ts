@@ -1,0 +1,45 @@
+/**
+ * Node's libuv event loop, as the blocking calls and fork() need it. JavaScript signal handlers
+ * run when the loop turns (libuv's C handler only notes the signal and wakes the loop), so a
+ * call that a signal may interrupt waits for the loop as well as for its descriptor.
+ */
+import { setImmediate } from 'node:timers/promises';
+import { platform } from './platform/index.js';
+import { call, strerror } from './libc.js';
+import { OSError } from './errors.js';
+
+/** libuv's default loop, Node's main loop: the same address in every child. */
+const defaultLoop = call('uv_default_loop').value;
+
+const { EINTR } = platform.errno;
+const { size, fdOffset, eventsOffset, reventsOffset, POLLIN } = platform.pollfd;
+
+/**
+ * poll(2) until fd is readable, letting the event loop turn whenever its own descriptor
+ * (uv_backend_fd) says it has work, such as a signal libuv caught: the handler runs then,
+ * whichever thread took the signal. A signal that interrupts the wait throws OSError EINTR
+ * for `syscall` after its handler has run, as the blocking call would fail in C.
+ */
+export async function waitReadable(fd: number, syscall: string): Promise<void> {
+  const fds = Buffer.alloc(2 * size);
+  for (;;) {
+    await setImmediate(); // handlers that are due run now
+    fds.fill(0);
+    fds.writeInt32LE(fd, fdOffset);
+    fds.writeInt16LE(POLLIN, eventsOffset);
+    fds.writeInt32LE(call('uv_backend_fd', defaultLoop).value as number, size + fdOffset);
+    fds.writeInt16LE(POLLIN, size + eventsOffset);
+    const { value, errno } = call('poll', fds, 2, -1);
+    if (value === -1) {
+      if (errno === EINTR) await setImmediate(); // the interrupting signal's handler runs first
+      throw new OSError(errno, strerror(errno), syscall);
+    }
+    if (fds.readInt16LE(reventsOffset) !== 0) return; // readable (or in error: the call will say)
+  }
+}
+
+/** In the child, right after fork(): a libuv loop of its own (new epoll instance, new signal pipe). */
+export function reinitEventLoopInChild(): void {
+  const err = call('uv_loop_fork', defaultLoop).value as number;
+  if (err !== 0) throw new Error(`@lsbaws/posix: uv_loop_fork failed in the child (libuv error ${err})`);
+}
