@@ -129,27 +129,28 @@ t.test('zombies-again (3f): no EINTR crash, but merged SIGCHLDs leave zombies', 
   const o = await run(zombiesAgain, { connections: 10 });
   t.equal(o.curl.response, 'Hello, World!\n');
   t.ok(o.curl.serverAlive, 'accept() was restarted: the server survived the SIGCHLD');
-  t.equal(o.curl.zombiesAfterNextRequest, 0, 'one child, one signal, reaped');
+  t.equal(o.curl.zombies, 0, 'one child, one signal, reaped');
   t.equal(o.article.connected, 128, 'client3 --max-clients 128 made 128 connections');
-  t.comment(`client3 --max-clients 128 left ${o.article.zombies} zombies (${o.article.zombiesAfterNextRequest} after one more request)`);
-  t.ok(o.article.zombiesAfterNextRequest <= o.article.zombies, 'one more request reaps at most what was waiting');
+  // how many SIGCHLDs merge depends on timing; at least one handler run reaps one child
+  t.comment(`client3 --max-clients 128 left ${o.article.zombies} zombies`);
+  t.ok(Number.isInteger(o.article.zombies) && o.article.zombies >= 0 && o.article.zombies <= 127, `at most 127 zombies (${o.article.zombies})`);
   t.equal(o.merged.answered, 10, 'the 10 children answered while the parent was stopped');
   t.equal(o.merged.zombiesWhileStopped, 10, 'and exited: 10 zombies');
   t.ok(o.merged.sigchldPending, 'and one pending SIGCHLD');
-  t.equal(o.merged.zombiesLeft, 9, "one handler run, one wait(): 9 are left (the last request's child was reaped by its own signal)");
+  t.equal(o.merged.zombiesLeft, 9, 'after SIGCONT, one handler run, one wait(): 9 are left, with no further connection');
 });
 
 t.test('no-zombies (3g): no zombies, with 128 clients and with merged SIGCHLDs', async (t) => {
   const o = await run(noZombies, { connections: 10 });
   t.equal(o.curl.response, 'Hello, World!\n');
   t.ok(o.curl.serverAlive);
-  t.equal(o.curl.zombiesAfterNextRequest, 0);
+  t.equal(o.curl.zombies, 0);
   t.equal(o.article.connected, 128);
-  t.comment(`client3 --max-clients 128 left ${o.article.zombies} zombies before one more request`);
-  t.equal(o.article.zombiesAfterNextRequest, 0, 'no zombie after client3 --max-clients 128');
+  t.equal(o.article.zombies, 0, 'no zombie after client3 --max-clients 128');
+  t.equal(o.merged.answered, 10);
   t.equal(o.merged.zombiesWhileStopped, 10, 'the same 10 exits');
   t.ok(o.merged.sigchldPending, 'merged into one pending signal');
-  t.equal(o.merged.zombiesLeft, 0, 'and the waitpid loop reaped them all');
+  t.equal(o.merged.zombiesLeft, 0, 'after SIGCONT the waitpid loop reaped them all, with no further connection');
 });
 
 t.test('wsgi (3h): one concurrent server runs a plain app, Hono and Express unchanged; 400 for bad input; no zombies', async (t) => {
@@ -176,7 +177,6 @@ t.test('wsgi (3h): one concurrent server runs a plain app, Hono and Express unch
   t.ok(o.servedAfterBadRequest, 'and answered the next request');
   t.equal(o.burst.connected, 64, 'client3 --max-clients 64 made 64 connections');
   t.equal(o.burst.reaped, 64, 'the parent printed a Child N terminated line for each');
-  t.comment(`zombies once the 64 children had exited: ${o.burst.zombiesSettled}`);
-  t.equal(o.zombiesAfterBurst, 0, 'no zombies after the burst');
+  t.equal(o.burst.zombies, 0, 'no zombies after the burst');
   t.equal(o.childrenAtEnd, 0, 'no children left at all');
 });

@@ -100,7 +100,7 @@ t.test('3g: no zombies, no shared connection', async (t) => {
   const clients = startClient3(stage.port, ['--max-clients', '20']);
   t.teardown(() => clients.stop());
   await clients.done;
-  // wait until every child has exited; a handler call that came too late for accept() runs at the next connection
+  // wait until every child has exited
   await eventually('no child left running', () => children(server).every((k) => stat(k)?.state === 'Z'), 20_000);
   const waiting = await openConnection(stage.port);
   await eventually('the new child in recv and the parent back in accept', () => {

@@ -4,15 +4,10 @@
  * whose children wait in recv, the parent stopped (SIGSTOP), the N requests answered and the
  * N children exited, so their N SIGCHLDs merge into one pending signal; then SIGCONT.
  *
- * One Node detail matters for the counts. The JavaScript handler does not run inside the
- * signal: libuv's C handler notes the signal, and the handler runs when the event loop next
- * turns. If the signal interrupts the blocking accept(), that is at once. But a signal that
- * arrives just before the parent enters accept() (the parent is between its event-loop turn
- * and the call), or that one of Node's other threads takes (after SIGCONT), leaves the handler
- * waiting for the next connection, and the zombie with it. So "what is left" is counted after
- * one more request sent only once the parent is back, blocked in accept(): its child's
- * SIGCHLD interrupts accept() and is handled at once, and the turn of the event loop that
- * this request causes runs any handler call still waiting.
+ * Each part counts the zombies once things have settled (settle()). The handler runs on
+ * Node's event loop, and @lsbaws/posix's accept() lets the loop turn whenever libuv has caught
+ * a signal, so no further connection is needed: after SIGCONT, 3f's one handler run for the
+ * merged signal reaps one child and leaves N-1 zombies; 3g's waitpid loop reaps all N.
  */
 import { readFileSync } from 'node:fs';
 import { children, stat, zombies } from '../lib/procfs.js';
@@ -26,19 +21,15 @@ export interface SigchldOutcome {
     ended: boolean;
     /** The server survived the SIGCHLD (3e did not). */
     serverAlive: boolean;
-    /** Zombies once the child had exited. */
+    /** Zombies once the child had exited and the server was back in accept(). */
     zombies: number;
-    /** Zombies after one more request, sent once the parent was back in accept(). */
-    zombiesAfterNextRequest: number;
   };
   /** client3 --max-clients N. */
   article: {
     clients: number;
     connected: number;
-    /** Zombies once every child had exited (what ps shows). */
+    /** Zombies once every child had exited and the server was back in accept() (what ps shows). */
     zombies: number;
-    /** After one more request, sent once the parent was back in accept() (handler calls that were still waiting have run). */
-    zombiesAfterNextRequest: number;
   };
   /** N children exited while the parent was stopped. */
   merged: {
@@ -49,9 +40,7 @@ export interface SigchldOutcome {
     zombiesWhileStopped: number;
     /** Whether SIGCHLD was pending for the process while it was stopped. */
     sigchldPending: boolean;
-    /** Still zombies 1 s after SIGCONT (N when another thread took the signal and the handler waits for the next connection). */
-    zombiesRightAfterCont: number;
-    /** Zombies left once one more request let the handler run: N-1 with 3f (one wait() for one signal), 0 with 3g. */
+    /** Zombies once things settled after SIGCONT: N-1 with 3f (one wait() for one signal), 0 with 3g. */
     zombiesLeft: number;
   };
 }
@@ -63,7 +52,11 @@ export interface SigchldOptions {
   connections: number;
 }
 
-/** Waits until the server has no running child and the number of zombies has not changed for quiet ms. */
+/**
+ * Waits until the server has no running child, is blocked in accept() (so the handler of any
+ * signal libuv caught has run: the wait returns as soon as the event loop has work), and the
+ * number of zombies has not changed for quiet ms while both held. Returns that number.
+ */
 export async function settle(ctx: Context, server: number, quiet = 1000, timeout = 30_000): Promise<number> {
   let last = -1;
   let since = Date.now();
@@ -72,32 +65,13 @@ export async function settle(ctx: Context, server: number, quiet = 1000, timeout
     const kids = children(server);
     const z = kids.filter((k) => stat(k)?.state === 'Z').length;
     const alive = kids.length - z;
-    if (z !== last || alive > 0) {
+    if (z !== last || alive > 0 || blockedIn(server) !== 'accept') {
       last = z;
       since = Date.now();
     } else if (Date.now() - since >= quiet) return z;
     await ctx.pause(50);
   }
   return zombies(server).length;
-}
-
-/**
- * One request whose child exits only once the parent is blocked in accept() again: connect,
- * wait for the child (in recv) and for the parent (back in accept), then send. Returns the
- * zombies left once it has been handled.
- */
-export async function requestWhileInAccept(ctx: Context, server: number): Promise<{ zombies: number; response: string }> {
-  const known = new Set(children(server));
-  const conn = await openConnection(ctx.port);
-  ctx.defer(() => conn.close());
-  await ctx.until('the new child in recv and the parent back in accept', () => {
-    const fresh = children(server).filter((k) => !known.has(k) && stat(k)?.state !== 'Z');
-    return fresh.length > 0 && blockedIn(server) === 'accept';
-  }, 10_000);
-  conn.send(HELLO(ctx.port));
-  await ctx.until('the answer', () => conn.ended, 10_000).catch(() => undefined);
-  conn.close();
-  return { zombies: await settle(ctx, server, 500), response: conn.received };
 }
 
 const defunct = (server: number): string => `ps -o pid,ppid,stat,cmd --ppid ${server} | grep -c defunct`;
@@ -112,13 +86,6 @@ export async function sigchldScenario(ctx: Context, stageName: 'webserver3f' | '
   say.show(tidy(stage.output));
   let server = stage.serverPid()!;
   const alive = (): boolean => stage.launcher.exitCode === null && stat(server) !== null && stat(server)?.state !== 'Z';
-  const nextRequestNote =
-    'One more request, sent once the server is back in accept() (the experiment connects, waits for that, then sends the request): ' +
-    'the turn of the event loop it causes runs any handler call that was still waiting.';
-  const lingerNote = (count: number): string =>
-    `${count === 1 ? 'A zombie is' : `${count} zombies are`} still there. Node runs the JavaScript handler when its event loop turns, not inside the signal: ` +
-    'a SIGCHLD that came just before the parent entered accept() (or that another of Node\'s threads took) interrupts nothing, ' +
-    'and its handler call waits for the next connection. A Python or C handler would have run at once.';
 
   // 1. one curl: no EINTR crash any more, no zombie
   say.step('Terminal 2: one request');
@@ -131,17 +98,9 @@ export async function sigchldScenario(ctx: Context, stageName: 'webserver3f' | '
   say.show(psChildren(server));
   say.note(
     `${alive() ? 'The server is still running: the SIGCHLD interrupted accept(), and the loop called it again.' : 'unexpected: the server died.'} ` +
-      (afterCurl === 0 ? 'No zombie: the SIGCHLD handler waited for the child.' : ''),
+      (afterCurl === 0 ? 'No zombie: the SIGCHLD handler waited for the child.' : `unexpected: ${afterCurl} zombie${afterCurl === 1 ? '' : 's'}.`),
   );
-  let afterCurlNext = afterCurl;
-  if (afterCurl > 0) {
-    say.note(lingerNote(afterCurl));
-    say.note(nextRequestNote);
-    afterCurlNext = (await requestWhileInAccept(ctx, server)).zombies;
-    say.cmd(defunct(server));
-    say.show(String(afterCurlNext));
-  }
-  const curl = { response: c.stdout, ended: r.code === 0, serverAlive: alive(), zombies: afterCurl, zombiesAfterNextRequest: afterCurlNext };
+  const curl = { response: c.stdout, ended: r.code === 0, serverAlive: alive(), zombies: afterCurl };
 
   // 2. the article's 128 clients
   say.step(`Terminal 2: ${clients} clients at once`);
@@ -149,7 +108,7 @@ export async function sigchldScenario(ctx: Context, stageName: 'webserver3f' | '
   const client = ctx.client3(['--max-clients', String(clients)]);
   const done = await say.wait(`${clients} clients`, Promise.race([client.done.then(() => true), ctx.pause(90_000).then(() => false)]));
   if (!done) client.stop();
-  const articleZombies = await say.wait('until every child of the server has exited', settle(ctx, server));
+  const articleZombies = await say.wait('until every child has exited and the server is back in accept()', settle(ctx, server));
   const connected = countLines(client.output, /^0$/);
   say.cmd(`ps -o pid,ppid,stat,cmd --ppid ${server}`);
   const listing = psChildren(server).replace(/\s+$/, '').split('\n');
@@ -157,21 +116,10 @@ export async function sigchldScenario(ctx: Context, stageName: 'webserver3f' | '
   say.note(
     articleZombies === 0
       ? `No zombies after ${connected} connections.`
-      : `${articleZombies} zombies after ${connected} connections. The children exited at almost the same time; ` +
-          'how many SIGCHLDs merged depends on timing, so the number changes from run to run.',
+      : `${articleZombies} zombie${articleZombies === 1 ? '' : 's'} after ${connected} connections. The children exited at almost the same time, ` +
+          'their SIGCHLDs merged, and each handler run reaped one child only. How many merged depends on timing: the number changes from run to run.',
   );
-  say.note(nextRequestNote);
-  const articleNext = (await requestWhileInAccept(ctx, server)).zombies;
-  say.cmd(defunct(server));
-  say.show(String(articleNext));
-  say.note(
-    articleNext === 0
-      ? articleZombies === 0
-        ? 'Still none.'
-        : `None left: ${lingerNote(articleZombies).replace(/^.*? still there\. /, '')}`
-      : `${articleNext} zombies stay: their signals were merged with others, and each handler call reaped one child only.`,
-  );
-  const article = { clients, connected, zombies: articleZombies, zombiesAfterNextRequest: articleNext };
+  const article = { clients, connected, zombies: articleZombies };
 
   // 3. the same on purpose: N children exit while the parent is stopped
   say.step(`Now on purpose: ${n} children exit while the parent cannot take signals`);
@@ -220,29 +168,18 @@ export async function sigchldScenario(ctx: Context, stageName: 'webserver3f' | '
   );
   say.cmd(`kill -CONT ${server}`);
   process.kill(server, 'SIGCONT');
-  await ctx.pause(1000);
-  const rightAfter = zombies(server).length;
+  const left = await say.wait('until the server is back in accept() and the count stays the same', settle(ctx, server));
   say.cmd(defunct(server));
-  say.show(String(rightAfter));
-  if (rightAfter === zombiesWhileStopped) say.note(lingerNote(rightAfter).replace(/^.*? still there\. /, 'Not one reaped yet. '));
-  say.note(nextRequestNote);
-  const last = await requestWhileInAccept(ctx, server);
-  say.show(last.response);
-  say.cmd(defunct(server));
-  say.show(String(last.zombies));
+  say.show(String(left));
   say.cmd(`pnpm observe ${ctx.port}`);
   say.show(observe(server, 4).text);
   say.note(
-    last.zombies === 0
+    left === 0
       ? 'The handler ran once for the merged SIGCHLD, and its waitpid(-1, WNOHANG) loop reaped every exited child: no zombie is left.'
-      : `The handler ran once for the ${zombiesWhileStopped} merged exits and once for the last request's child, and each run's single ` +
-          `os.wait() reaped one child: ${last.zombies} of these ${zombiesWhileStopped + 1} children are left as zombies.`,
+      : `The handler ran once for the ${zombiesWhileStopped} merged exits, and its single os.wait() reaped one child: ` +
+          `${left} ${left === 1 ? 'is' : 'are'} left as zombies.`,
   );
-  return {
-    curl,
-    article,
-    merged: { connections: n, answered, zombiesWhileStopped, sigchldPending, zombiesRightAfterCont: rightAfter, zombiesLeft: last.zombies },
-  };
+  return { curl, article, merged: { connections: n, answered, zombiesWhileStopped, sigchldPending, zombiesLeft: left } };
 }
 
 /** The SigPnd and ShdPnd lines of /proc/PID/status: the signals pending for the thread, and for the whole process. */

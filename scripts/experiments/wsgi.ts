@@ -4,11 +4,11 @@
  * each request in a forked child; bad input is answered by the child and the parent keeps
  * accepting; a burst of clients leaves no zombies.
  */
-import { children, cmdline, stat, zombies as zombiesOf } from '../lib/procfs.js';
+import { children, cmdline, stat } from '../lib/procfs.js';
 import { rawRequest } from '../lib/clients.js';
 import type { Launched } from '../lib/stage.js';
 import { type Context, type Experiment, countLines, observe, outputSince, psChildren, tidy } from './framework.js';
-import { requestWhileInAccept, settle } from './sigchld.js';
+import { settle } from './sigchld.js';
 
 export interface WsgiOptions {
   /** client3 --max-clients for the burst (default 64). */
@@ -60,11 +60,9 @@ export interface WsgiOutcome {
     connected: number;
     /** `Child N terminated` lines the parent printed for it. */
     reaped: number;
-    /** Zombies once every child had exited. */
-    zombiesSettled: number;
+    /** Zombies once every child had exited and the server was back in accept(). */
+    zombies: number;
   };
-  /** Zombies after the burst, once one more request has been served (Node runs the handler when its event loop turns). */
-  zombiesAfterBurst: number;
   /** Children of the server at the very end. */
   childrenAtEnd: number;
 }
@@ -206,33 +204,18 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
     const client = ctx.client3(['--max-clients', String(clients)]);
     const done = await say.wait(`${clients} clients`, Promise.race([client.done.then(() => true), ctx.pause(90_000).then(() => false)]));
     if (!done) client.stop();
-    const zombiesSettled = await say.wait('until every child of the server has exited', settle(ctx, server));
+    const zombies = await say.wait('until every child has exited and the server is back in accept()', settle(ctx, server));
     const connected = countLines(client.output, /^0$/);
     // the parent's lines come through a pipe: wait for them rather than read them once
     const reapedLines = (): number => countLines(outputSince(live, mark), REAPED);
-    let reaped = await ctx.until('a Child N terminated line per connection', () => reapedLines() >= connected && reapedLines(), 5_000).catch(reapedLines);
+    const reaped = await ctx.until('a Child N terminated line per connection', () => reapedLines() >= connected && reapedLines(), 5_000).catch(reapedLines);
     say.cmd(`ps -o pid,ppid,stat,cmd --ppid ${server}`);
     const listing = psChildren(server).replace(/\s+$/, '').split('\n');
     say.show(listing.length > 7 ? [...listing.slice(0, 6), `...  (${listing.length - 1} processes in all)`].join('\n') : listing.join('\n'));
     say.note(
       `${connected} connections, ${connected} children, ${reaped} "Child N terminated" lines from the parent` +
-        (zombiesSettled === 0
-          ? ': no zombies.'
-          : `; ${zombiesSettled} zombie${zombiesSettled === 1 ? ' is' : 's are'} still there: Node runs the SIGCHLD handler when its event loop turns, ` +
-            'and a signal that came just before the parent entered accept() waits for the next connection.'),
+        (zombies === 0 ? ': no zombies.' : `; unexpected: ${zombies} zombie${zombies === 1 ? '' : 's'}.`),
     );
-    let zombiesAfterBurst = zombiesSettled;
-    if (zombiesSettled > 0) {
-      say.note('One more request, sent once the server is back in accept(): the turn of the event loop it causes runs the waiting handler.');
-      zombiesAfterBurst = (await requestWhileInAccept(ctx, server)).zombies;
-      say.cmd(`ps -o pid,ppid,stat,cmd --ppid ${server} | grep -c defunct`);
-      say.show(String(zombiesAfterBurst));
-      // the burst's children, without the one that served this last request
-      reaped = (await ctx.until('the lingering children reaped', () => reapedLines() > connected && reapedLines(), 5_000).catch(reapedLines)) - 1;
-    }
-    // the state we claim, waited for rather than slept for: no child left at all
-    await ctx.until('every child reaped', () => children(server).length === 0, 10_000).catch(() => undefined);
-    zombiesAfterBurst = zombiesOf(server).length;
     const childrenAtEnd = children(server).length;
     say.cmd(`pnpm observe ${ctx.port}`);
     say.show(observe(server, 4).text);
@@ -252,8 +235,7 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
       badRequestStatus: Number.isNaN(badRequestStatus) ? null : badRequestStatus,
       serverAliveAfterBadRequest,
       servedAfterBadRequest,
-      burst: { clients, connected, reaped, zombiesSettled },
-      zombiesAfterBurst,
+      burst: { clients, connected, reaped, zombies },
       childrenAtEnd,
     };
   },
