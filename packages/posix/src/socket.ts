@@ -26,6 +26,16 @@ const { EAGAIN } = platform.errno;
 /** Python closes a socket that nobody references any more; so does this one (when GC finds it). */
 const unreferenced = new FinalizationRegistry<number>((fd) => call('close', fd));
 
+/**
+ * Registers a socket that is still open with `unreferenced`, at the end of the tick that made it
+ * (until then this pending call keeps it alive). A socket closed within that tick, like each
+ * connection of a forking server, costs the registry nothing: a registration is a cell in V8's
+ * old generation that stays there after unregister() until a full collection (75 bytes a request).
+ */
+function closeWhenUnreferenced(s: Socket): void {
+  if (s.fileno() !== -1) unreferenced.register(s, s.fileno(), s);
+}
+
 export class Socket {
   private fd: number;
   private timeout: number | null = null;
@@ -37,7 +47,7 @@ export class Socket {
     this.family = family;
     this.type = type;
     this.fd = fileno ?? check('socket', family, type, proto);
-    unreferenced.register(this, this.fd, this);
+    process.nextTick(closeWhenUnreferenced, this);
   }
 
   /** The descriptor, or -1 once closed. */

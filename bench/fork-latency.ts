@@ -1,0 +1,26 @@
+/**
+ * fork() + _exit(0) + waitpid() through @lsbaws/posix, in a loop: the benchmark's fork latency
+ * for Node (the C and Python loops beside it do the same). Prints one JSON line.
+ *
+ *   node --single-threaded bench/dist/fork-latency.js 2000
+ */
+import { os } from '@lsbaws/posix';
+
+const iterations = Math.max(1, Number(process.argv[2] ?? 2000));
+
+// the first fork installs the fork-safety filter; keep it out of the figures
+const first = os.fork();
+if (first === 0) os._exit(0);
+os.waitpid(first, 0);
+
+const us: number[] = [];
+for (let i = 0; i < iterations; i++) {
+  const start = process.hrtime.bigint();
+  const pid = os.fork();
+  if (pid === 0) os._exit(0);
+  os.waitpid(pid, 0);
+  us.push(Number(process.hrtime.bigint() - start) / 1000);
+}
+us.sort((a, b) => a - b);
+const at = (q: number): number => Math.round(us[Math.floor(us.length * q)]! * 10) / 10;
+console.log(JSON.stringify({ iterations, medianUs: at(0.5), p10Us: at(0.1), p90Us: at(0.9) }));

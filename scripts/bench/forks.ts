@@ -1,0 +1,67 @@
+/**
+ * fork + _exit + waitpid latency: the same loop in Node through @lsbaws/posix (with the node
+ * flags of webserver3g's start script), in Python (os.fork) and in C.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from '../lib/stage.js';
+import { BUILD_DIR, startCommand } from './servers.js';
+
+export interface ForkResult {
+  id: 'node' | 'python' | 'c' | 'node+flags';
+  label: string;
+  /** Microseconds per fork + _exit + waitpid; null when skipped. */
+  medianUs: number | null;
+  p10Us: number | null;
+  p90Us: number | null;
+  skip: string | null;
+}
+
+/** The Python loop (ours, not the article's): prints the same JSON line as the others. */
+const PYTHON_LOOP = `
+import json, os, sys, time
+n = int(sys.argv[1])
+pid = os.fork()
+if pid == 0:
+    os._exit(0)
+os.waitpid(pid, 0)
+us = []
+for i in range(n):
+    t = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+    us.append((time.perf_counter() - t) * 1e6)
+us.sort()
+at = lambda q: round(us[int(len(us) * q)], 1)
+print(json.dumps({'iterations': n, 'medianUs': at(0.5), 'p10Us': at(0.1), 'p90Us': at(0.9)}))
+`;
+
+function run(argv: string[], timeout: number): Pick<ForkResult, 'medianUs' | 'p10Us' | 'p90Us'> {
+  const out = execFileSync(argv[0]!, argv.slice(1), { cwd: ROOT, encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'] });
+  const line = out.trim().split('\n').pop()!;
+  const r = JSON.parse(line) as { medianUs: number; p10Us: number; p90Us: number };
+  return { medianUs: r.medianUs, p10Us: r.p10Us, p90Us: r.p90Us };
+}
+
+const skipped = (id: ForkResult['id'], label: string, skip: string): ForkResult => ({ id, label, medianUs: null, p10Us: null, p90Us: null, skip });
+
+/** Compiles bench/fork-latency.ts (tsc -b bench). */
+export function buildNodeLoop(): void {
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-b', join(ROOT, 'bench')], { cwd: ROOT, stdio: 'pipe' });
+}
+
+export function measureForks(iterations: number, cSkip: string | null, variantFlags: string[] | null): ForkResult[] {
+  const timeout = 60_000 + iterations * 100;
+  const n = String(iterations);
+  const { flags } = startCommand('webserver3g');
+  const nodeLoop = (extra: string[]): string[] => [process.execPath, ...flags, ...extra.filter((f) => !flags.includes(f)), join(ROOT, 'bench', 'dist', 'fork-latency.js'), n];
+  const results: ForkResult[] = [{ id: 'node', label: `Node ${process.version} (@lsbaws/posix, ${flags.join(' ')})`, skip: null, ...run(nodeLoop([]), timeout) }];
+  if (variantFlags !== null) {
+    results.push({ id: 'node+flags', label: `Node, plus ${variantFlags.join(' ')}`, skip: null, ...run(nodeLoop(variantFlags), timeout) });
+  }
+  results.push({ id: 'python', label: 'Python 3 (os.fork)', skip: null, ...run(['python3', '-c', PYTHON_LOOP, n], timeout) });
+  results.push(cSkip === null ? { id: 'c', label: 'C (bench/c/forkbench.c)', skip: null, ...run([join(BUILD_DIR, 'forkbench'), n], timeout) } : skipped('c', 'C', cSkip));
+  return results;
+}

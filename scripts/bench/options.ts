@@ -1,0 +1,118 @@
+/** `pnpm bench` options: the command line, with defaults for a full run. */
+import { resolve } from 'node:path';
+import { ROOT } from '../lib/stage.js';
+
+export interface BenchOptions {
+  /** Requests per load run (ab -n). */
+  requests: number;
+  /** Concurrent connections (ab -c). */
+  concurrency: number;
+  /** Rounds: every server is measured once per round, in turn; the table shows medians. */
+  rounds: number;
+  /** ab's per-socket timeout (ab -s), seconds. */
+  socketTimeout: number;
+  /** Iterations of each fork + _exit + waitpid loop. */
+  forkIterations: number;
+  /** Requests of the memory run against webserver3g (0 skips it), in `stabilityChunks` parts. */
+  stabilityRequests: number;
+  stabilityChunks: number;
+  /** Where benchmarks.md, benchmarks.svg and benchmarks.json go. */
+  out: string;
+  /** A checkout of rspivak/lsbaws (its part3/ holds the Python originals), or null. */
+  lsbawsPy: string | null;
+  /** A Python 2 interpreter for webserver3h.py (Python 2 code), or null to look for python2. */
+  python2: string | null;
+  /** Only these server ids (e.g. ts-3g,c-3g), or all. */
+  only: string[] | null;
+  /** Extra rows: webserver3g and 3h run with these node flags added to the start script's. */
+  variantFlags: string[] | null;
+  /** Run ab on this CPU (taskset -c), or null to let the scheduler place it. */
+  abCpu: number | null;
+  /** Measure nothing: write the report again from this benchmarks.json. */
+  render: string | null;
+}
+
+export const USAGE = `Usage: pnpm bench [options]
+
+Measures, side by side: requests per second of webserver3g and webserver3h (with its example
+application) under ab, the Python originals and a C fork-per-connection server; and
+fork + _exit + waitpid latency in Node (@lsbaws/posix), Python and C. Writes benchmarks.md,
+benchmarks.svg and benchmarks.json.
+
+  --requests N          requests per load run (default 10000)
+  --concurrency N       concurrent connections (default 20)
+  --rounds N            rounds; the table shows the median (default 3)
+  --socket-timeout S    ab -s, seconds (default 10)
+  --fork-iterations N   iterations of each fork loop (default 2000)
+  --stability N         requests of the memory run against webserver3g, 0 to skip (default 20000)
+  --stability-chunks N  parts of the memory run (default 4)
+  --out DIR             output directory (default docs)
+  --lsbaws-py DIR       a checkout of rspivak/lsbaws (default: $LSBAWS_PY; without it the
+                        Python columns are skipped)
+  --python2 PATH        Python 2 for webserver3h.py, which is Python 2 code (default: $PYTHON2,
+                        else python2 on the PATH; without one that column is skipped)
+  --only IDS            comma-separated server ids: ts-3g, ts-3h, py-3g, py-3h, c-3g
+  --variant-flags FLAGS extra rows: the TypeScript stages with these node flags added
+                        (e.g. "--use-largepages=on --no-lazy")
+  --ab-cpu N            pin ab to CPU N (taskset -c N)
+  --render FILE         measure nothing: write benchmarks.md and .svg again from a benchmarks.json
+`;
+
+const DEFAULTS: BenchOptions = {
+  requests: 10_000,
+  concurrency: 20,
+  rounds: 3,
+  socketTimeout: 10,
+  forkIterations: 2000,
+  stabilityRequests: 20_000,
+  stabilityChunks: 4,
+  out: resolve(ROOT, 'docs'),
+  lsbawsPy: null,
+  python2: null,
+  only: null,
+  variantFlags: null,
+  abCpu: null,
+  render: null,
+};
+
+type Setter = (o: BenchOptions, value: string) => void;
+
+const integer = (name: string, value: string, min: number): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} wants an integer >= ${min}, not '${value}'`);
+  return n;
+};
+
+const SETTERS: Record<string, Setter> = {
+  '--requests': (o, v) => (o.requests = integer('--requests', v, 1)),
+  '--concurrency': (o, v) => (o.concurrency = integer('--concurrency', v, 1)),
+  '--rounds': (o, v) => (o.rounds = integer('--rounds', v, 1)),
+  '--socket-timeout': (o, v) => (o.socketTimeout = integer('--socket-timeout', v, 1)),
+  '--fork-iterations': (o, v) => (o.forkIterations = integer('--fork-iterations', v, 1)),
+  '--stability': (o, v) => (o.stabilityRequests = integer('--stability', v, 0)),
+  '--stability-chunks': (o, v) => (o.stabilityChunks = integer('--stability-chunks', v, 1)),
+  '--out': (o, v) => (o.out = resolve(v)),
+  '--lsbaws-py': (o, v) => (o.lsbawsPy = resolve(v)),
+  '--python2': (o, v) => (o.python2 = v),
+  '--only': (o, v) => (o.only = v.split(',').map((s) => s.trim()).filter(Boolean)),
+  '--variant-flags': (o, v) => (o.variantFlags = v.split(/\s+/).filter(Boolean)),
+  '--ab-cpu': (o, v) => (o.abCpu = integer('--ab-cpu', v, 0)),
+  '--render': (o, v) => (o.render = resolve(v)),
+};
+
+/** The options from argv (`--name value` or `--name=value`); throws with the problem. */
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): BenchOptions {
+  const options: BenchOptions = { ...DEFAULTS, lsbawsPy: env.LSBAWS_PY ? resolve(env.LSBAWS_PY) : null, python2: env.PYTHON2 || null };
+  for (let i = 0; i < argv.length; i++) {
+    const [name, inline] = argv[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
+    const set = SETTERS[name];
+    if (set === undefined) throw new Error(`unknown option ${name}`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new Error(`${name} needs a value`);
+    set(options, value);
+  }
+  if (options.stabilityRequests > 0 && options.stabilityRequests < options.stabilityChunks) {
+    throw new Error('--stability must be at least --stability-chunks');
+  }
+  return options;
+}

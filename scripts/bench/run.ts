@@ -1,0 +1,202 @@
+/**
+ * The benchmark run: builds what it needs, measures fork latency, then every server in turn
+ * for a few rounds (each round measures each server once, so slow drifts of the machine hit
+ * all of them alike), then a long run of webserver3g for its memory. Every process it starts
+ * is stopped, also when something fails.
+ */
+import { loadavg } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fds, usage, zombies, type Usage } from '../lib/procfs.js';
+import { freePort } from '../lib/stage.js';
+import { runAb, type LoadOptions, type LoadResult } from './load.js';
+import { describeMachine, type Machine } from './machine.js';
+import { buildNodeLoop, measureForks, type ForkResult } from './forks.js';
+import type { BenchOptions } from './options.js';
+import { buildC, serverSpecs, type RunningServer, type ServerSpec } from './servers.js';
+import { median, sum } from './stats.js';
+
+/** What /proc says a load run cost the server, per request. */
+export interface Cost {
+  /** CPU ms of the server process itself (accept, fork, close, reaping). */
+  parentCpuMs: number;
+  /** CPU ms of the children it reaped (each handles one connection). */
+  childCpuMs: number;
+  parentFaults: number;
+  childFaults: number;
+  /** The server's resident set size after the run, MB. */
+  parentRssMB: number;
+}
+
+export interface ServerRun extends Cost {
+  round: number;
+  load: LoadResult;
+}
+
+export interface ServerSummary {
+  id: string;
+  label: string;
+  kind: ServerSpec['kind'];
+  stage: ServerSpec['stage'];
+  skip: string | null;
+  /** Why it failed to run, if it did. */
+  error: string | null;
+  runs: ServerRun[];
+  medianRps: number;
+  failed: number;
+  median: Cost & { abCpuMs: number };
+}
+
+export interface StabilityChunk extends Cost {
+  /** Requests served so far, this chunk included. */
+  served: number;
+  requestsPerSecond: number;
+  failed: number;
+  openFds: number;
+  zombies: number;
+}
+
+export interface Stability {
+  id: string;
+  label: string;
+  chunks: StabilityChunk[];
+  rssBeforeMB: number;
+  error: string | null;
+}
+
+export interface BenchResult {
+  machine: Machine;
+  options: Omit<BenchOptions, 'out' | 'render'>;
+  startedAt: string;
+  durationSeconds: number;
+  loadAtEnd: number;
+  forks: ForkResult[];
+  servers: ServerSummary[];
+  /** The memory runs: webserver3g, and its variant with extra flags when there is one. */
+  stability: Stability[];
+}
+
+const running = new Set<RunningServer>();
+
+/** Stops every server the benchmark still has running (for Ctrl-C). */
+export async function stopAll(): Promise<void> {
+  await Promise.all([...running].map((s) => s.launched.stop()));
+  running.clear();
+}
+
+async function start(spec: ServerSpec): Promise<RunningServer> {
+  const server = await spec.start(await freePort());
+  running.add(server);
+  return server;
+}
+
+async function stop(server: RunningServer): Promise<void> {
+  running.delete(server);
+  await server.launched.stop();
+}
+
+function cost(before: Usage, after: Usage, requests: number): Cost {
+  const per = (a: number, b: number): number => (b - a) / requests;
+  return {
+    parentCpuMs: per(before.utime + before.stime, after.utime + after.stime) * 1000,
+    childCpuMs: per(before.cutime + before.cstime, after.cutime + after.cstime) * 1000,
+    parentFaults: per(before.minflt, after.minflt),
+    childFaults: per(before.cminflt, after.cminflt),
+    parentRssMB: after.rss / 1e6,
+  };
+}
+
+/** One ab run against a running server, with what it cost the server. */
+async function measure(server: RunningServer, load: LoadOptions): Promise<{ load: LoadResult } & Cost> {
+  const before = usage(server.pid);
+  if (before === null) throw new Error(`server ${server.launched.name} (pid ${server.pid}) is gone: ${server.launched.output.slice(-2000)}`);
+  const result = await runAb(server.launched.port, load);
+  await sleep(300); // let the last children be reaped, so that their cost is counted
+  const after = usage(server.pid) ?? before;
+  server.launched.output = ''; // what the server printed is not needed; do not keep megabytes of it
+  return { load: result, ...cost(before, after, result.complete || 1) };
+}
+
+function summarize(spec: ServerSpec, runs: ServerRun[], error: string | null): ServerSummary {
+  const m = (f: (r: ServerRun) => number): number => median(runs.map(f));
+  return {
+    id: spec.id, label: spec.label, kind: spec.kind, stage: spec.stage, skip: spec.skip, error, runs,
+    medianRps: m((r) => r.load.requestsPerSecond),
+    failed: sum(runs.map((r) => r.load.failed)),
+    median: {
+      parentCpuMs: m((r) => r.parentCpuMs), childCpuMs: m((r) => r.childCpuMs),
+      parentFaults: m((r) => r.parentFaults), childFaults: m((r) => r.childFaults),
+      parentRssMB: m((r) => r.parentRssMB), abCpuMs: m((r) => (r.load.abCpuSeconds * 1000) / (r.load.complete || 1)),
+    },
+  };
+}
+
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+/** Every server, `rounds` times, in turn. A server that fails to start is reported, not fatal. */
+async function compareServers(specs: ServerSpec[], o: BenchOptions): Promise<ServerSummary[]> {
+  const load: LoadOptions = { requests: o.requests, concurrency: o.concurrency, socketTimeout: o.socketTimeout, cpu: o.abCpu };
+  const warmUp: LoadOptions = { ...load, requests: Math.min(200, o.requests) };
+  const runs = new Map<string, ServerRun[]>(specs.map((s) => [s.id, []]));
+  const errors = new Map<string, string>();
+  for (let round = 1; round <= o.rounds; round++) {
+    for (const spec of specs.filter((s) => s.skip === null && !errors.has(s.id))) {
+      let server: RunningServer | null = null;
+      try {
+        server = await start(spec);
+        await runAb(server.launched.port, warmUp); // JIT, caches, first-fork set-up: not measured
+        const run = { round, ...(await measure(server, load)) };
+        runs.get(spec.id)!.push(run);
+        log(`round ${round}/${o.rounds} ${spec.label}: ${run.load.requestsPerSecond.toFixed(0)} req/s, ${run.load.failed} failed${run.load.error ? ` (${run.load.error})` : ''}`);
+      } catch (e) {
+        errors.set(spec.id, (e as Error).message.split('\n')[0]!);
+        log(`${spec.label}: ${errors.get(spec.id)}`);
+      } finally {
+        if (server !== null) await stop(server);
+      }
+    }
+  }
+  return specs.map((s) => summarize(s, runs.get(s.id)!, errors.get(s.id) ?? null));
+}
+
+/** One webserver3g for `requests` requests in chunks: its memory, per-child cost, descriptors, zombies. */
+async function stability(spec: ServerSpec, o: BenchOptions): Promise<Stability> {
+  const chunks: StabilityChunk[] = [];
+  const per = Math.floor(o.stabilityRequests / o.stabilityChunks);
+  let server: RunningServer | null = null;
+  try {
+    server = await start(spec);
+    const rssBeforeMB = (usage(server.pid)?.rss ?? 0) / 1e6;
+    for (let i = 1; i <= o.stabilityChunks; i++) {
+      const r = await measure(server, { requests: per, concurrency: o.concurrency, socketTimeout: o.socketTimeout, cpu: o.abCpu });
+      const chunk = { ...r, served: i * per, requestsPerSecond: r.load.requestsPerSecond, failed: r.load.failed, openFds: fds(server.pid).size, zombies: zombies(server.pid).length };
+      chunks.push(chunk);
+      log(`memory run, ${spec.label}: ${chunk.served}/${per * o.stabilityChunks}: rss ${chunk.parentRssMB.toFixed(1)} MB, child ${chunk.childCpuMs.toFixed(2)} ms, ${chunk.failed} failed`);
+    }
+    return { id: spec.id, label: spec.label, chunks, rssBeforeMB, error: null };
+  } catch (e) {
+    return { id: spec.id, label: spec.label, chunks, rssBeforeMB: Number.NaN, error: (e as Error).message.split('\n')[0]! };
+  } finally {
+    if (server !== null) await stop(server);
+  }
+}
+
+export async function runBenchmark(o: BenchOptions): Promise<BenchResult> {
+  const startedAt = new Date();
+  const machine = describeMachine();
+  if (machine.ab === null) throw new Error('ab (ApacheBench) is not installed: apt-get install apache2-utils');
+  const cSkip = buildC();
+  buildNodeLoop();
+  log('fork + _exit + waitpid latency...');
+  const forks = measureForks(o.forkIterations, cSkip, o.variantFlags);
+  const specs = serverSpecs(o, cSkip);
+  for (const s of specs.filter((x) => x.skip !== null)) log(`${s.label}: skipped: ${s.skip}`);
+  const servers = await compareServers(specs, o);
+  const memory: Stability[] = [];
+  for (const spec of specs.filter((s) => o.stabilityRequests > 0 && (s.id === 'ts-3g' || s.id === 'ts-3g+flags'))) memory.push(await stability(spec, o));
+  const { out: _out, render: _render, ...options } = o;
+  return {
+    machine, options, startedAt: startedAt.toISOString(), forks, servers, stability: memory,
+    durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+    loadAtEnd: Math.round(loadavg()[0]! * 100) / 100,
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * The servers the benchmark compares, and how each starts: the TypeScript stages the way a
+ * learner starts them (pnpm start), the Python originals from a checkout of rspivak/lsbaws
+ * (their code unchanged but for the port), and our C fork-per-connection server.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, startStage, Launched } from '../lib/stage.js';
+import { versionOf } from './machine.js';
+import type { BenchOptions } from './options.js';
+
+export type Kind = 'ts' | 'python' | 'c';
+
+export interface ServerSpec {
+  /** e.g. 'ts-3g'; variants add '+flags'. */
+  id: string;
+  /** e.g. 'webserver3g.ts'. */
+  label: string;
+  kind: Kind;
+  stage: '3g' | '3h';
+  /** Why it cannot run here (the report says so), or null. */
+  skip: string | null;
+  start(port: number): Promise<RunningServer>;
+}
+
+export interface RunningServer {
+  /** The server's own process: the parent of the per-connection children. */
+  pid: number;
+  launched: Launched;
+}
+
+export const BUILD_DIR = join(ROOT, 'bench', 'dist');
+const READY = /Serving HTTP on port \d+/;
+const START_TIMEOUT = 120_000;
+
+/**
+ * Runs a Python file of the checkout with 8888 (the port the originals hard-code) replaced by
+ * the benchmark's port, and nothing else changed. Works on Python 2 and 3.
+ */
+const PYTHON_WITH_PORT = [
+  'import sys',
+  'path, port = sys.argv[1], sys.argv[2]',
+  "source = open(path).read().replace('8888', port)",
+  'sys.argv = [path] + sys.argv[3:]',
+  "exec(compile(source, path, 'exec'), {'__name__': '__main__', '__file__': path})",
+].join('\n');
+
+/** Starts a program in a process group of its own and waits for its "Serving HTTP" line. */
+async function launch(name: string, port: number, argv: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<RunningServer> {
+  const child = spawn(argv[0]!, argv.slice(1), { cwd, env: { ...process.env, ...env, PORT: String(port) }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const launched = new Launched(name, port, child);
+  try {
+    await launched.waitFor(READY, START_TIMEOUT);
+  } catch (e) {
+    await launched.stop();
+    throw e;
+  }
+  return { pid: child.pid!, launched };
+}
+
+/** A stage started with `pnpm --filter <stage> start`, as the README tells a learner. */
+async function startLikeALearner(stage: string, port: number, args: string[] = []): Promise<RunningServer> {
+  const launched = await startStage(stage, { env: { PORT: String(port) }, args, timeout: START_TIMEOUT });
+  const pid = launched.serverPid();
+  if (pid === null) {
+    await launched.stop();
+    throw new Error(`${stage}: started, but its node process was not found`);
+  }
+  return { pid, launched };
+}
+
+/** The node flags of a stage's start script (`tsc -b && node <flags> dist/...js`), and the script. */
+export function startCommand(stage: string): { flags: string[]; script: string } {
+  const start = (JSON.parse(readFileSync(join(ROOT, 'packages', stage, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const m = /\bnode\s+((?:--\S+\s+)*)(\S+\.js)/.exec(start);
+  if (m === null) throw new Error(`${stage}: cannot read the node command in its start script: ${start}`);
+  return { flags: m[1]!.trim().split(/\s+/).filter(Boolean), script: m[2]! };
+}
+
+/** The stage with extra node flags: compiled first, then `node <start flags> <extra> <script>`. */
+async function startWithFlags(stage: string, port: number, extra: string[], args: string[] = []): Promise<RunningServer> {
+  const dir = join(ROOT, 'packages', stage);
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-b', dir], { cwd: ROOT, stdio: 'pipe' });
+  const { flags, script } = startCommand(stage);
+  const all = [...flags, ...extra.filter((f) => !flags.includes(f))];
+  return launch(stage, port, [process.execPath, ...all, script, ...args], dir);
+}
+
+/** The Python 2 to run webserver3h.py with, or null. */
+function findPython2(options: BenchOptions): string | null {
+  for (const candidate of [options.python2, 'python2', 'python2.7']) {
+    if (candidate && /^Python 2\./.test(versionOf(candidate, ['--version']) ?? '')) return candidate;
+  }
+  return null;
+}
+
+function pythonSkip(options: BenchOptions, file: string): string | null {
+  if (options.lsbawsPy === null) return 'no checkout of rspivak/lsbaws given (--lsbaws-py DIR or LSBAWS_PY=DIR)';
+  if (!existsSync(join(options.lsbawsPy, 'part3', file))) return `${join(options.lsbawsPy, 'part3', file)} not found`;
+  return null;
+}
+
+/** Builds bench/c/*.c with the system compiler into bench/dist; returns why not, or null. */
+export function buildC(): string | null {
+  if (versionOf('cc', ['--version']) === null) return 'no C compiler (cc) on this machine';
+  mkdirSync(BUILD_DIR, { recursive: true });
+  for (const name of ['server', 'forkbench']) {
+    execFileSync('cc', ['-O2', '-Wall', '-o', join(BUILD_DIR, name), join(ROOT, 'bench', 'c', `${name}.c`)], { stdio: 'pipe' });
+  }
+  return null;
+}
+
+/** "Python 3.11" for a Python interpreter, or the fallback. */
+function pythonName(python: string, fallback: string): string {
+  return /^Python (\d+\.\d+)/.exec(versionOf(python, ['--version']) ?? '')?.[0] ?? fallback;
+}
+
+/** Every server of the comparison, in table order; skipped ones carry the reason. */
+export function serverSpecs(options: BenchOptions, cSkip: string | null): ServerSpec[] {
+  const part3 = options.lsbawsPy === null ? '' : join(options.lsbawsPy, 'part3');
+  const python2 = findPython2(options);
+  const python = (file: string, interpreter: string, args: string[], env: NodeJS.ProcessEnv = {}) => (port: number) =>
+    launch(file, port, [interpreter, '-c', PYTHON_WITH_PORT, join(part3, file), String(port), ...args], part3, { PYTHONUNBUFFERED: '1', ...env });
+  const specs: ServerSpec[] = [
+    { id: 'ts-3g', label: 'webserver3g.ts', kind: 'ts', stage: '3g', skip: null, start: (port) => startLikeALearner('webserver3g', port) },
+    {
+      id: 'py-3g', label: `webserver3g.py (${pythonName('python3', 'Python 3')})`, kind: 'python', stage: '3g',
+      skip: pythonSkip(options, 'webserver3g.py'), start: python('webserver3g.py', 'python3', []),
+    },
+    { id: 'c-3g', label: 'server.c', kind: 'c', stage: '3g', skip: cSkip, start: (port) => launch('server.c', port, [join(BUILD_DIR, 'server')], ROOT) },
+    { id: 'ts-3h', label: 'webserver3h.ts + wsgiapp', kind: 'ts', stage: '3h', skip: null, start: (port) => startLikeALearner('webserver3h', port, ['wsgiapp:app']) },
+    {
+      id: 'py-3h', label: `webserver3h.py + wsgiapp (${python2 === null ? 'Python 2' : pythonName(python2, 'Python 2')})`, kind: 'python', stage: '3h',
+      skip: pythonSkip(options, 'webserver3h.py') ?? (python2 === null ? 'webserver3h.py is Python 2 code (import StringIO) and no Python 2 was found (--python2 PATH or PYTHON2=PATH)' : null),
+      start: python('webserver3h.py', python2 ?? 'python2', ['wsgiapp:app'], { PYTHONPATH: join(options.lsbawsPy ?? '', 'part2') }),
+    },
+  ];
+  if (options.variantFlags !== null) {
+    const flags = options.variantFlags;
+    specs.splice(1, 0, { id: 'ts-3g+flags', label: 'webserver3g.ts + flags', kind: 'ts', stage: '3g', skip: null, start: (port) => startWithFlags('webserver3g', port, flags) });
+    specs.splice(specs.findIndex((s) => s.id === 'ts-3h') + 1, 0, {
+      id: 'ts-3h+flags', label: 'webserver3h.ts + wsgiapp + flags', kind: 'ts', stage: '3h', skip: null,
+      start: (port) => startWithFlags('webserver3h', port, flags, ['wsgiapp:app']),
+    });
+  }
+  const only = options.only;
+  return only === null ? specs : specs.filter((s) => only.includes(s.id) || only.includes(s.id.replace('+flags', '')));
+}

@@ -1,0 +1,76 @@
+// `pnpm bench`, smoke-tested with a tiny run: it must produce every row, serve every request,
+// and write the report and the chart. No figure is checked against a time: the machine is shared.
+import t from 'tap';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from '../scripts/lib/stage.js';
+import { parseAb } from '../scripts/bench/load.js';
+import { parseOptions } from '../scripts/bench/options.js';
+import type { BenchResult } from '../scripts/bench/run.js';
+
+const AB_REPORT = `
+Document Length:        14 bytes
+Complete requests:      298
+Failed requests:        3
+   (Connect: 0, Receive: 1, Length: 2, Exceptions: 0)
+Non-2xx responses:      1
+Requests per second:    612.40 [#/sec] (mean)
+Time per request:       32.658 [ms] (mean)
+  50%     31
+  99%     58
+`;
+
+t.test("ab's report: failed requests count ab's failures, non-2xx answers and requests that never completed", async (t) => {
+  const r = parseAb(AB_REPORT, 300, 0.5, null);
+  t.equal(r.complete, 298);
+  t.equal(r.failed, 3 + 1 + 2);
+  t.equal(r.requestsPerSecond, 612.4);
+  t.equal(r.p99Ms, 58);
+  t.equal(parseAb('', 300, 0, 'apr_socket_connect(): Connection refused (111)').failed, 300, 'nothing completed: all failed');
+});
+
+t.test('options: defaults, LSBAWS_PY, and a refusal of what it does not know', async (t) => {
+  const o = parseOptions([], { LSBAWS_PY: '/somewhere/lsbaws' });
+  t.equal(o.requests, 10_000);
+  t.equal(o.lsbawsPy, '/somewhere/lsbaws');
+  t.equal(parseOptions(['--requests=500', '--only', 'ts-3g,c-3g'], {}).requests, 500);
+  t.same(parseOptions(['--only', 'ts-3g,c-3g'], {}).only, ['ts-3g', 'c-3g']);
+  t.throws(() => parseOptions(['--rounds', '0'], {}), /--rounds wants an integer >= 1/);
+  t.throws(() => parseOptions(['--fast'], {}), /unknown option --fast/);
+});
+
+t.test('a tiny run writes benchmarks.md, .svg and .json with every row and no failed request', async (t) => {
+  const out = mkdtempSync(join(tmpdir(), 'lsbaws-bench-'));
+  t.teardown(() => rmSync(out, { recursive: true, force: true }));
+  const args = ['scripts/bench.ts', '--requests', '300', '--concurrency', '5', '--rounds', '2', '--fork-iterations', '50', '--stability', '400', '--stability-chunks', '2', '--out', out];
+  const run = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), args, { cwd: ROOT, encoding: 'utf8', timeout: 600_000 });
+  t.equal(run.status, 0, `pnpm bench exited 0\n${run.stderr}`);
+
+  const result = JSON.parse(readFileSync(join(out, 'benchmarks.json'), 'utf8')) as BenchResult;
+  const server = (id: string) => result.servers.find((s) => s.id === id)!;
+  const c = spawnSync('cc', ['--version']).status === 0;
+  const measured = ['ts-3g', 'ts-3h', ...(c ? ['c-3g'] : [])];
+  for (const id of measured) {
+    t.equal(server(id).runs.length, 2, `${id}: two rounds`);
+    t.equal(server(id).failed, 0, `${id}: no failed request`);
+    t.ok(server(id).runs.every((r) => r.load.complete === 300), `${id}: every request completed`);
+  }
+  for (const id of ['py-3g', 'py-3h']) {
+    const s = server(id);
+    if (s.skip !== null) t.match(s.skip, /lsbaws|Python 2/, `${id} skipped, with the reason`);
+    else t.equal(s.failed, 0, `${id}: no failed request`);
+  }
+  t.ok(result.forks.find((f) => f.id === 'node')?.medianUs, 'fork latency through @lsbaws/posix measured');
+  t.equal(result.stability[0]?.chunks.length, 2, 'the memory run, in two parts');
+  t.ok(result.stability[0]?.chunks.every((ch) => ch.failed === 0), 'the memory run: no failed request');
+
+  const md = readFileSync(join(out, 'benchmarks.md'), 'utf8');
+  for (const heading of ['## Requests per second', '## fork + _exit + waitpid', '## webserver3g over 400 requests', '## Machine']) t.match(md, heading);
+  t.match(md, /^\| webserver3g\.ts \| \*\*[\d,]+\*\* \|/m, 'the webserver3g row has a figure');
+  t.match(md, /!\[[^\]]*\]\(benchmarks\.svg\)/, 'the report shows the chart');
+  const svg = readFileSync(join(out, 'benchmarks.svg'), 'utf8');
+  t.match(svg, /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  t.match(svg, /webserver3g\.ts/);
+});
