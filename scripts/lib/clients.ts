@@ -75,26 +75,15 @@ export function curl(args: string[], maxTime = 10): Promise<CurlResult> {
   });
 }
 
-/** `pnpm --filter client3 start -- args` against port; resolves with its output when it exits. */
-export function client3(port: number, args: string[], timeout = 120_000): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('pnpm', ['--silent', '--filter', 'client3', 'start', '--', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`client3 ${args.join(' ')} did not finish in ${timeout} ms; output:\n${output}`));
-    }, timeout);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
+/** Runs client3 to the end (it and every client it forked), stopping them all after timeout ms. */
+export async function client3(port: number, args: string[], timeout = 120_000): Promise<{ code: number | null; output: string }> {
+  const running = startClient3(port, args);
+  const timer = setTimeout(() => running.stop(), timeout);
+  try {
+    return await running.done;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Polls check every 50 ms until it returns a value that is not undefined/false, or throws after timeout. */
