@@ -51,7 +51,7 @@ t.test('a tiny run writes benchmarks.md, .svg and .json with every row and no fa
   const result = JSON.parse(readFileSync(join(out, 'benchmarks.json'), 'utf8')) as BenchResult;
   const server = (id: string) => result.servers.find((s) => s.id === id)!;
   const c = spawnSync('cc', ['--version']).status === 0;
-  const measured = ['ts-3g', 'ts-3h', ...(c ? ['c-3g'] : [])];
+  const measured = ['ts-3g', 'ts-3h', 'ts-floor', ...(c ? ['c-3g'] : [])];
   for (const id of measured) {
     t.equal(server(id).runs.length, 2, `${id}: two rounds`);
     t.equal(server(id).failed, 0, `${id}: no failed request`);

@@ -66,7 +66,7 @@ t.test('3d: a connection held by parent and child, then a zombie', async (t) => 
   const text = render(snap, { noClock: true });
   t.match(text, new RegExp(`^webserver3d  server PID ${server}  port ${stage.port}  \\|  2 children \\(1 alive, 1 zombie\\)`, 'm'));
   t.match(text, new RegExp(`PID ${child.pid}  child   sleeping in recv\\(\\)`));
-  t.match(text, new RegExp(`PID ${zombie.pid}  child   zombie  \\[node\\] <defunct>`));
+  t.match(text, new RegExp(`PID ${zombie.pid}  child   zombie  \\[(node|MainThread)\\] <defunct>`));
   t.match(text, new RegExp(`connection 127\\.0\\.0\\.1:${stage.port} <-> 127\\.0\\.0\\.1:${waiting.localPort} \\(ESTABLISHED\\)  shared with child ${child.pid}`));
   t.match(text, new RegExp(`open in parent ${server} fd \\d+ \\+ child ${child.pid} fd \\d+: reference count 2`));
   t.notMatch(text, /\d+  epoll/, "Node's own descriptors are summed up by default");

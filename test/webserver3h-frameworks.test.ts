@@ -3,7 +3,7 @@
 import t from 'tap';
 import { startStage } from '../scripts/lib/stage.js';
 import { curl, eventually, rawRequest } from '../scripts/lib/clients.js';
-import { fds, zombies } from '../scripts/lib/procfs.js';
+import { childStates, children, fds } from '../scripts/lib/procfs.js';
 
 /** Splits a raw HTTP response into its status line, headers (lower-case names) and body. */
 function parse(raw: string): { status: string; headers: Record<string, string>; body: string } {
@@ -62,12 +62,12 @@ for (const fw of frameworks) {
     // a burst of simultaneous requests: every one answered, no zombies, no descriptors kept
     const pid = stage.serverPid();
     t.ok(pid !== null, 'the server process is there');
-    await eventually('earlier children to be reaped', () => zombies(pid!).length === 0);
+    await eventually('earlier children to exit and be reaped', () => children(pid!).length === 0);
     const before = fds(pid!).size;
     const answers = await Promise.all(Array.from({ length: 32 }, () => curl([`${url}/hello`], 30)));
     t.equal(answers.filter((a) => a.stdout === fw.hello).length, 32, '32 simultaneous requests, 32 answers');
-    await eventually('no zombies', () => zombies(pid!).length === 0, 15_000).catch(() => undefined);
-    t.same(zombies(pid!), [], 'no zombies');
+    await eventually('every child to exit and be reaped', () => children(pid!).length === 0, 15_000).catch(() => undefined);
+    t.same(childStates(pid!), [], 'no zombies: every child exited and was reaped');
     await eventually('descriptors to settle', () => fds(pid!).size === before, 15_000).catch(() => undefined);
     t.equal(fds(pid!).size, before, 'no descriptor leak in the parent');
   });

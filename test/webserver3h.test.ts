@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startStage, ROOT, type Launched } from '../scripts/lib/stage.js';
 import { curl, eventually, hangUp, rawRequest, client3, HELLO_REQUEST } from '../scripts/lib/clients.js';
-import { fds, zombies } from '../scripts/lib/procfs.js';
+import { childStates, children, fds } from '../scripts/lib/procfs.js';
 
 /** What the helpers below need of a test. */
 type T = Pick<typeof t, 'teardown' | 'same' | 'equal'>;
@@ -41,8 +41,8 @@ function parse(raw: string): { status: string; headers: Record<string, string>; 
 
 /** No zombies under the server, and as many descriptors in it as `before` (children exit on their own time). */
 async function assertClean(t: T, pid: number, before: number): Promise<void> {
-  await eventually('no zombies', () => zombies(pid).length === 0, 15_000).catch(() => undefined);
-  t.same(zombies(pid), [], 'no zombies');
+  await eventually('every child to exit and be reaped', () => children(pid).length === 0, 15_000).catch(() => undefined);
+  t.same(childStates(pid), [], 'no zombies: every child exited and was reaped');
   await eventually('the descriptor count to settle', () => fds(pid).size === before, 15_000).catch(() => undefined);
   t.equal(fds(pid).size, before, `the server holds ${before} descriptors, as before`);
 }
@@ -164,7 +164,7 @@ t.test('bad input gets a 4xx, costs the server nothing, and leaves no zombie or 
   const { port } = stage;
   const pid = serverPid(stage);
   await rawRequest(port, HELLO_REQUEST(port)); // the server has opened all it opens once
-  await eventually('the first child to be reaped', () => zombies(pid).length === 0);
+  await eventually('the first child to exit and be reaped', () => children(pid).length === 0);
   const before = fds(pid).size;
 
   const cases: Array<[what: string, request: string | Buffer, status: RegExp, end?: boolean]> = [
@@ -225,8 +225,8 @@ t.test('applications that fail get a 500 with the error in wsgi.errors; the serv
     const again = await curl([`http://127.0.0.1:${stage.port}/x`]);
     t.match(again.stdout, /^500 Internal Server Error/, `${app}: the server still answers`);
     const pid = serverPid(stage);
-    await eventually('the children to be reaped', () => zombies(pid).length === 0, 10_000).catch(() => undefined);
-    t.same(zombies(pid), [], `${app}: no zombies`);
+    await eventually('every child to exit and be reaped', () => children(pid).length === 0, 10_000).catch(() => undefined);
+    t.same(childStates(pid), [], `${app}: no zombies, every child exited and was reaped`);
     await stage.stop();
   }
 });
@@ -268,7 +268,7 @@ t.test('128 simultaneous clients: all answered, no zombies, no descriptor leak i
   const { port } = stage;
   const pid = serverPid(stage);
   await rawRequest(port, HELLO_REQUEST(port));
-  await eventually('the first child to be reaped', () => zombies(pid).length === 0);
+  await eventually('the first child to exit and be reaped', () => children(pid).length === 0);
   const before = fds(pid).size;
 
   const answers = await Promise.all(Array.from({ length: 128 }, () => rawRequest(port, HELLO_REQUEST(port), 30_000)));

@@ -51,7 +51,7 @@ benchmarks.svg and benchmarks.json.
                         Python columns are skipped)
   --python2 PATH        Python 2 for webserver3h.py, which is Python 2 code (default: $PYTHON2,
                         else python2 on the PATH; without one that column is skipped)
-  --only IDS            comma-separated server ids: ts-3g, ts-3h, py-3g, py-3h, c-3g
+  --only IDS            comma-separated server ids: ts-3g, ts-3h, py-3g, py-3h, c-3g, ts-floor
   --variant-flags FLAGS extra rows: the TypeScript stages with these node flags added
                         (e.g. "--use-largepages=on --no-lazy")
   --ab-cpu N            pin ab to CPU N (taskset -c N)

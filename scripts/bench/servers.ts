@@ -87,6 +87,13 @@ async function startWithFlags(stage: string, port: number, extra: string[], args
   return launch(stage, port, [process.execPath, ...all, script, ...args], dir);
 }
 
+/** bench/server.ts (server.c in Node), with webserver3g's node flags and any extra ones. */
+function startNodeFloor(port: number, extra: string[]): Promise<RunningServer> {
+  const { flags } = startCommand('webserver3g');
+  const all = [...flags, ...extra.filter((f) => !flags.includes(f))];
+  return launch('server.ts', port, [process.execPath, ...all, join(BUILD_DIR, 'server.js')], ROOT);
+}
+
 /** The Python 2 to run webserver3h.py with, or null. */
 function findPython2(options: BenchOptions): string | null {
   for (const candidate of [options.python2, 'python2', 'python2.7']) {
@@ -129,6 +136,7 @@ export function serverSpecs(options: BenchOptions, cSkip: string | null): Server
       skip: pythonSkip(options, 'webserver3g.py'), start: python('webserver3g.py', 'python3', []),
     },
     { id: 'c-3g', label: 'server.c', kind: 'c', stage: '3g', skip: cSkip, start: (port) => launch('server.c', port, [join(BUILD_DIR, 'server')], ROOT) },
+    { id: 'ts-floor', label: 'server.ts (server.c on Node)', kind: 'ts', stage: '3g', skip: null, start: (port) => startNodeFloor(port, []) },
     { id: 'ts-3h', label: 'webserver3h.ts + wsgiapp', kind: 'ts', stage: '3h', skip: null, start: (port) => startLikeALearner('webserver3h', port, ['wsgiapp:app']) },
     {
       id: 'py-3h', label: `webserver3h.py + wsgiapp (${python2 === null ? 'Python 2' : pythonName(python2, 'Python 2')})`, kind: 'python', stage: '3h',
@@ -139,6 +147,9 @@ export function serverSpecs(options: BenchOptions, cSkip: string | null): Server
   if (options.variantFlags !== null) {
     const flags = options.variantFlags;
     specs.splice(1, 0, { id: 'ts-3g+flags', label: 'webserver3g.ts + flags', kind: 'ts', stage: '3g', skip: null, start: (port) => startWithFlags('webserver3g', port, flags) });
+    specs.splice(specs.findIndex((s) => s.id === 'ts-floor') + 1, 0, {
+      id: 'ts-floor+flags', label: 'server.ts + flags', kind: 'ts', stage: '3g', skip: null, start: (port) => startNodeFloor(port, flags),
+    });
     specs.splice(specs.findIndex((s) => s.id === 'ts-3h') + 1, 0, {
       id: 'ts-3h+flags', label: 'webserver3h.ts + wsgiapp + flags', kind: 'ts', stage: '3h', skip: null,
       start: (port) => startWithFlags('webserver3h', port, flags, ['wsgiapp:app']),

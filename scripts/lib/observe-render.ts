@@ -87,7 +87,7 @@ function processBlock(p: ProcessInfo, snap: Snapshot, options: RenderOptions, c:
       : p.blockedIn
         ? `${p.stateWord} in ${p.blockedIn}()`
         : p.stateWord;
-  const command = p.state === 'Z' ? '[node] <defunct>' : shortCommand(p.argv);
+  const command = p.state === 'Z' ? `[${p.comm}] <defunct>` : shortCommand(p.argv); // as ps shows it
   lines.push(
     `${indent}${c.bold(`PID ${p.pid}`)}  ${p.role.padEnd(6)}  ${state}` +
       (p.state === 'Z' ? `  ${command}` : `  ${command}${p.threads > 1 ? `  (${p.threads} threads)` : ''}`),

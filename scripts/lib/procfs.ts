@@ -50,6 +50,11 @@ export function zombies(pid: number): number[] {
   return children(pid).filter((child) => stat(child)?.state === 'Z');
 }
 
+/** The children of pid as 'PID STATE' ('1234 Z' for a zombie): what an assertion that none is left shows. */
+export function childStates(pid: number): string[] {
+  return children(pid).map((child) => `${child} ${stat(child)?.state ?? 'gone'}`);
+}
+
 /** The command line of a process, split into its arguments ([] for a zombie or a gone process). */
 export function cmdline(pid: number): string[] {
   try {

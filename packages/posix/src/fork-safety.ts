@@ -6,7 +6,8 @@
  * 2. V8 marks its heap pages MADV_DONTFORK, so a child would not have the JavaScript heap.
  *    A seccomp filter turns every later madvise(..., MADV_DONTFORK) into a no-op, and one
  *    MADV_DOFORK sweep undoes the marks made before it.
- * (3. The child gets its own libuv event loop: event-loop.ts.)
+ * (3. The child gets its own libuv event loop: event-loop.ts.
+ *  4. The child resets Node's platform task queue: worker-queue.ts.)
  */
 import { readFileSync } from 'node:fs';
 import { platform } from './platform/index.js';

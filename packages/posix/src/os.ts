@@ -3,14 +3,19 @@ import { platform } from './platform/index.js';
 import { call, check, checkRestarting } from './libc.js';
 import { makeHeapForkable } from './fork-safety.js';
 import { reinitEventLoopInChild } from './event-loop.js';
+import { findWorkerQueue, resetWorkerQueueInChild } from './worker-queue.js';
 
 export const { WNOHANG, WUNTRACED, WCONTINUED } = platform.os;
 
 /** fork(2): a copy of this process; returns 0 in the child and the child's PID in the parent. */
 export function fork(): number {
   makeHeapForkable();
+  findWorkerQueue();
   const pid = check('fork');
-  if (pid === 0) reinitEventLoopInChild();
+  if (pid === 0) {
+    resetWorkerQueueInChild();
+    reinitEventLoopInChild();
+  }
   return pid;
 }
 

@@ -5,5 +5,5 @@ import { linux, linuxForkSafety } from './linux.js';
 export const linuxArm64: Platform = {
   name: 'linux-arm64',
   ...linux,
-  forkSafety: { ...linuxForkSafety, auditArch: 0xc00000b7, nrMadvise: 233, nrSeccomp: 277 },
+  forkSafety: { ...linuxForkSafety, auditArch: 0xc00000b7, nrMadvise: 233, nrSeccomp: 277, nrFutex: 98 },
 };

@@ -5,5 +5,5 @@ import { linux, linuxForkSafety } from './linux.js';
 export const linuxX64: Platform = {
   name: 'linux-x64',
   ...linux,
-  forkSafety: { ...linuxForkSafety, auditArch: 0xc000003e, nrMadvise: 28, nrSeccomp: 317 },
+  forkSafety: { ...linuxForkSafety, auditArch: 0xc000003e, nrMadvise: 28, nrSeccomp: 317, nrFutex: 202 },
 };

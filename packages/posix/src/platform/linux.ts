@@ -40,11 +40,18 @@ export const linux: Omit<Platform, 'name' | 'forkSafety'> = {
   timespec: { size: 16, secOffset: 0, nsecOffset: 8 },
 };
 
-/** The numbers shared by both architectures' fork safety (linux/mman.h, linux/prctl.h, linux/seccomp.h). */
+/** The numbers shared by both architectures' fork safety (linux/mman.h, linux/prctl.h, linux/seccomp.h, linux/futex.h). */
 export const linuxForkSafety = {
   MADV_DONTFORK: 10,
   MADV_DOFORK: 11,
   PR_SET_NO_NEW_PRIVS: 38,
   SECCOMP_SET_MODE_FILTER: 1,
   SECCOMP_FILTER_FLAG_TSYNC: 1,
+  FUTEX_WAIT_BITSET: 9,
+  FUTEX_FLAGS: 128 | 256,
+  // glibc 2.34+ on 64-bit (bits/struct_mutex.h, bits/thread-shared-types.h)
+  mutex: { size: 40, stateSize: 16 },
+  cond: { size: 48, align: 8, wrefsOffset: 36, wrefsAttrMask: 0b11, signalsOffset: 40 },
+  // Node 20 built with libstdc++: mutex 40, two condvars 48 each, int, bool, then the deque
+  taskQueue: { dequeOffset: 48 + 48 + 8, dequeNodeBytes: 512 },
 };

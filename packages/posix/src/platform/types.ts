@@ -64,5 +64,29 @@ export interface Platform {
     PR_SET_NO_NEW_PRIVS: number;
     SECCOMP_SET_MODE_FILTER: number;
     SECCOMP_FILTER_FLAG_TSYNC: number;
+    /** futex(2): where a thread blocked in pthread_cond_wait shows in /proc/PID/task/TID/syscall. */
+    nrFutex: number;
+    FUTEX_WAIT_BITSET: number;
+    /** FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME, masked off an op to compare its command. */
+    FUTEX_FLAGS: number;
+    /** The C library's pthread_mutex_t and pthread_cond_t (glibc's nptl layouts). */
+    mutex: { size: number; /** __lock, __count, __owner, __nusers: all 0 when unlocked */ stateSize: number };
+    cond: {
+      size: number;
+      align: number;
+      /** __wrefs: waiters << 3 | flags, of which... */
+      wrefsOffset: number;
+      /** ...the bits pthread_cond_init sets from its attributes (process-shared, clock). */
+      wrefsAttrMask: number;
+      /** __g_signals[2]: the futex words waiters sleep on (one per waiter group). */
+      signalsOffset: number;
+    };
+    /**
+     * Node's TaskQueue (src/node_platform.h: Mutex lock_, ConditionVariable tasks_available_,
+     * tasks_drained_, int outstanding_tasks_, bool stopped_, std::queue of unique_ptr), whose
+     * tasks_available_ the platform's worker threads wait on: where its std::deque starts,
+     * and the span of one deque node (512 bytes in libstdc++) that recognises it.
+     */
+    taskQueue: { dequeOffset: number; dequeNodeBytes: number };
   };
 }
