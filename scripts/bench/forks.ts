@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from '../lib/stage.js';
-import { BUILD_DIR, startCommand } from './servers.js';
+import { BUILD_DIR, flagsWith, startCommand } from './servers.js';
 
 export interface ForkResult {
   id: 'node' | 'python' | 'c' | 'node+flags';
@@ -56,7 +56,7 @@ export function measureForks(iterations: number, cSkip: string | null, variantFl
   const timeout = 60_000 + iterations * 100;
   const n = String(iterations);
   const { flags } = startCommand('webserver3g');
-  const nodeLoop = (extra: string[]): string[] => [process.execPath, ...flags, ...extra.filter((f) => !flags.includes(f)), join(ROOT, 'bench', 'dist', 'fork-latency.js'), n];
+  const nodeLoop = (extra: string[]): string[] => [process.execPath, ...flagsWith('webserver3g', extra), join(ROOT, 'bench', 'dist', 'fork-latency.js'), n];
   const results: ForkResult[] = [{ id: 'node', label: `Node ${process.version} (@lsbaws/posix, ${flags.join(' ')})`, skip: null, ...run(nodeLoop([]), timeout) }];
   if (variantFlags !== null) {
     results.push({ id: 'node+flags', label: `Node, plus ${variantFlags.join(' ')}`, skip: null, ...run(nodeLoop(variantFlags), timeout) });

@@ -78,20 +78,22 @@ export function startCommand(stage: string): { flags: string[]; script: string }
   return { flags: m[1]!.trim().split(/\s+/).filter(Boolean), script: m[2]! };
 }
 
+/** The node flags of a stage's start script followed by the extra ones it does not have already. */
+export function flagsWith(stage: string, extra: string[]): string[] {
+  const { flags } = startCommand(stage);
+  return [...flags, ...extra.filter((f) => !flags.includes(f))];
+}
+
 /** The stage with extra node flags: compiled first, then `node <start flags> <extra> <script>`. */
 async function startWithFlags(stage: string, port: number, extra: string[], args: string[] = []): Promise<RunningServer> {
   const dir = join(ROOT, 'packages', stage);
   execFileSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-b', dir], { cwd: ROOT, stdio: 'pipe' });
-  const { flags, script } = startCommand(stage);
-  const all = [...flags, ...extra.filter((f) => !flags.includes(f))];
-  return launch(stage, port, [process.execPath, ...all, script, ...args], dir);
+  return launch(stage, port, [process.execPath, ...flagsWith(stage, extra), startCommand(stage).script, ...args], dir);
 }
 
 /** bench/server.ts (server.c in Node), with webserver3g's node flags and any extra ones. */
 function startNodeFloor(port: number, extra: string[]): Promise<RunningServer> {
-  const { flags } = startCommand('webserver3g');
-  const all = [...flags, ...extra.filter((f) => !flags.includes(f))];
-  return launch('server.ts', port, [process.execPath, ...all, join(BUILD_DIR, 'server.js')], ROOT);
+  return launch('server.ts', port, [process.execPath, ...flagsWith('webserver3g', extra), join(BUILD_DIR, 'server.js')], ROOT);
 }
 
 /** The Python 2 to run webserver3h.py with, or null. */
