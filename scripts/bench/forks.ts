@@ -47,8 +47,8 @@ function run(argv: string[], timeout: number): Pick<ForkResult, 'medianUs' | 'p1
 
 const skipped = (id: ForkResult['id'], label: string, skip: string): ForkResult => ({ id, label, medianUs: null, p10Us: null, p90Us: null, skip });
 
-/** Compiles bench/fork-latency.ts (tsc -b bench). */
-export function buildNodeLoop(): void {
+/** Compiles bench/*.ts (tsc -b bench): the fork loop here, and server.ts for the servers.ts rows. */
+export function buildNodePrograms(): void {
   execFileSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-b', join(ROOT, 'bench')], { cwd: ROOT, stdio: 'pipe' });
 }
 

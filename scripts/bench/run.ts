@@ -10,7 +10,7 @@ import { fds, usage, zombies, type Usage } from '../lib/procfs.js';
 import { freePort } from '../lib/stage.js';
 import { runAb, type LoadOptions, type LoadResult } from './load.js';
 import { describeMachine, type Machine } from './machine.js';
-import { buildNodeLoop, measureForks, type ForkResult } from './forks.js';
+import { buildNodePrograms, measureForks, type ForkResult } from './forks.js';
 import type { BenchOptions } from './options.js';
 import { buildC, serverSpecs, type RunningServer, type ServerSpec } from './servers.js';
 import { median, sum } from './stats.js';
@@ -185,7 +185,7 @@ export async function runBenchmark(o: BenchOptions): Promise<BenchResult> {
   const machine = describeMachine();
   if (machine.ab === null) throw new Error('ab (ApacheBench) is not installed: apt-get install apache2-utils');
   const cSkip = buildC();
-  buildNodeLoop();
+  buildNodePrograms();
   log('fork + _exit + waitpid latency...');
   const forks = measureForks(o.forkIterations, cSkip, o.variantFlags);
   const specs = serverSpecs(o, cSkip);
