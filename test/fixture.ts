@@ -1,6 +1,7 @@
 /** Runs a compiled program of test/fixtures/ the way the stages run: node --single-threaded. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { withoutNodeOptions } from '../scripts/lib/stage.js';
 
 const DIST = fileURLToPath(new URL('./fixtures/dist/', import.meta.url));
 
@@ -15,7 +16,8 @@ export interface Fixture {
 }
 
 export function startFixture(name: string, args: string[] = [], nodeArgs = ['--single-threaded']): Fixture {
-  const child = spawn(process.execPath, [...nodeArgs, `${DIST}${name}.js`, ...args], { stdio: 'pipe', detached: true });
+  const [command, ...argv] = withoutNodeOptions([process.execPath, ...nodeArgs, `${DIST}${name}.js`, ...args]);
+  const child = spawn(command!, argv, { stdio: 'pipe', detached: true });
   let out = '';
   let err = '';
   const waiters: Array<() => void> = [];

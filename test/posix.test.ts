@@ -23,6 +23,30 @@ t.test('without --single-threaded, importing @lsbaws/posix fails at once and say
   t.match(f.stderr(), /helper threads/);
 });
 
+t.test('fork() refuses while another thread runs JavaScript, and says why', async (t) => {
+  const refused = /fork\(\) refused: 1 other thread\(s\) of this process run JavaScript .*would stay locked in the child for ever/;
+  t.test('a worker_threads Worker: refused while it runs, forked once it is gone', async (t) => {
+    const f = startFixture('second-thread', ['worker']);
+    t.teardown(f.kill);
+    const r = await f.line<{ first: string; afterwards: string }>((v) => 'first' in v);
+    t.match(r.first, refused);
+    t.equal(r.afterwards, 'forked');
+  });
+  t.test("module loader hooks (node --import, as tsx and tap start them): refused", async (t) => {
+    const hooks = new URL('./fixtures/dist/loader-hooks.js', import.meta.url).href;
+    const f = startFixture('second-thread', ['hooks'], ['--single-threaded', `--import=${hooks}`]);
+    t.teardown(f.kill);
+    const r = await f.line<{ first: string; afterwards: string }>((v) => 'first' in v);
+    t.match(r.first, refused);
+    t.match(r.afterwards, refused, 'the hooks thread stays');
+  });
+  t.test('neither: forked', async (t) => {
+    const f = startFixture('second-thread', ['none']);
+    t.teardown(f.kill);
+    t.same(await f.line((v) => 'first' in v), { first: 'forked', afterwards: 'forked' });
+  });
+});
+
 t.test('a child that is not waited for is a zombie until waitpid(-1, WNOHANG) reaps it', async (t) => {
   const f = startFixture('zombie');
   t.teardown(f.kill);

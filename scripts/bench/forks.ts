@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT } from '../lib/stage.js';
+import { ROOT, withoutNodeOptions } from '../lib/stage.js';
 import { BUILD_DIR, flagsWith, startCommand } from './servers.js';
 
 export interface ForkResult {
@@ -38,8 +38,9 @@ at = lambda q: round(us[int(len(us) * q)], 1)
 print(json.dumps({'iterations': n, 'medianUs': at(0.5), 'p10Us': at(0.1), 'p90Us': at(0.9)}))
 `;
 
-function run(argv: string[], timeout: number): Pick<ForkResult, 'medianUs' | 'p10Us' | 'p90Us'> {
-  const out = execFileSync(argv[0]!, argv.slice(1), { cwd: ROOT, encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'] });
+function run(program: string[], timeout: number): Pick<ForkResult, 'medianUs' | 'p10Us' | 'p90Us'> {
+  const [command, ...argv] = withoutNodeOptions(program);
+  const out = execFileSync(command!, argv, { cwd: ROOT, encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'] });
   const line = out.trim().split('\n').pop()!;
   const r = JSON.parse(line) as { medianUs: number; p10Us: number; p90Us: number };
   return { medianUs: r.medianUs, p10Us: r.p10Us, p90Us: r.p90Us };

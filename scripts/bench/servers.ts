@@ -6,7 +6,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, startStage, Launched } from '../lib/stage.js';
+import { ROOT, startStage, Launched, withoutNodeOptions } from '../lib/stage.js';
 import { versionOf } from './machine.js';
 import type { BenchOptions } from './options.js';
 
@@ -47,8 +47,9 @@ const PYTHON_WITH_PORT = [
 ].join('\n');
 
 /** Starts a program in a process group of its own and waits for its "Serving HTTP" line. */
-async function launch(name: string, port: number, argv: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<RunningServer> {
-  const child = spawn(argv[0]!, argv.slice(1), { cwd, env: { ...process.env, ...env, PORT: String(port) }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+async function launch(name: string, port: number, program: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<RunningServer> {
+  const [command, ...argv] = withoutNodeOptions(program);
+  const child = spawn(command!, argv, { cwd, env: { ...process.env, ...env, PORT: String(port) }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const launched = new Launched(name, port, child);
   try {
     await launched.waitFor(READY, START_TIMEOUT);

@@ -3,7 +3,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { connect } from 'node:net';
-import { ROOT } from './stage.js';
+import { ROOT, withoutNodeOptions } from './stage.js';
 
 export interface RawResult {
   /** Everything the server sent. */
@@ -193,7 +193,8 @@ export interface RunningClient3 {
  * the clients it forked; done waits for those clients, not only for client3's parent.
  */
 export function startClient3(port: number, args: string[], onOutput?: (chunk: string) => void): RunningClient3 {
-  const child = spawn('pnpm', ['--silent', '--filter', 'client3', 'start', '--', ...args], {
+  const [command, ...argv] = withoutNodeOptions(['pnpm', '--silent', '--filter', 'client3', 'start', '--', ...args]);
+  const child = spawn(command!, argv, {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -13,6 +13,18 @@ import { cmdline, descendants, stat } from './procfs.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+/**
+ * argv, run without NODE_OPTIONS: how the project starts every program it runs (stages,
+ * client3, test fixtures, benchmarked servers). A test runner puts a module loader there (tap
+ * does, and adds it back to the environment of every process it spawns, so the program's own
+ * `env -u` removes it). A node started with a loader runs its hooks on a thread of their own,
+ * and @lsbaws/posix refuses to fork() beside another JavaScript thread; a learner's
+ * `pnpm --filter webserver3X start` has no loader either.
+ */
+export function withoutNodeOptions(argv: string[]): string[] {
+  return ['env', '-u', 'NODE_OPTIONS', ...argv];
+}
+
 /** A TCP port on 127.0.0.1 that nothing listens on right now. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -140,10 +152,11 @@ export async function startStage(name: string, options: StartOptions = {}): Prom
     command = `cd ${quote(dir)} && exec ${start.replace(/^tsc -b && /, '')} ${(options.args ?? []).map(quote).join(' ')}`;
   }
   const script = `${options.limits ? options.limits + ' && ' : ''}${options.direct ? '' : 'exec '}${command}`;
-  const argv =
+  const argv = withoutNodeOptions(
     options.user === undefined
       ? ['bash', '-c', script]
-      : ['setpriv', `--reuid=${options.user}`, `--regid=${options.user}`, '--clear-groups', 'bash', '-c', script];
+      : ['setpriv', `--reuid=${options.user}`, `--regid=${options.user}`, '--clear-groups', 'bash', '-c', script],
+  );
   const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), ...options.env };
   if (options.user !== undefined) env.HOME = '/tmp'; // pnpm wants a writable home
   const launcher = spawn(argv[0]!, argv.slice(1), { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -6,10 +6,12 @@
  * 2. V8 marks its heap pages MADV_DONTFORK, so a child would not have the JavaScript heap.
  *    A seccomp filter turns every later madvise(..., MADV_DONTFORK) into a no-op, and one
  *    MADV_DOFORK sweep undoes the marks made before it.
- * (3. The child gets its own libuv event loop: event-loop.ts.
- *  4. The child resets Node's platform task queue: worker-queue.ts.)
+ * 3. No other thread runs JavaScript: fork() copies none of them, and a lock one of them held
+ *    at that instant (V8's process-wide ones included) would stay locked in the child.
+ * (4. The child gets its own libuv event loop: event-loop.ts.
+ *  5. The child resets Node's platform task queue: worker-queue.ts.)
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { platform } from './platform/index.js';
 import { call, check } from './libc.js';
 
@@ -26,6 +28,46 @@ export function requireSingleThreadedNode(): void {
       'line (NODE_OPTIONS refuses it, and setting it at run time is too late), e.g. ' +
       '`node --single-threaded dist/webserver3g.js`.',
   );
+}
+
+/** How many threads the process had when it was last found to run JavaScript on one only. */
+let threadsWhenChecked = -1;
+
+/**
+ * Throws unless the main thread is the only one running JavaScript: no worker_threads Worker,
+ * no module loader hooks thread (what `--import`/`--loader` with `module.register()` start,
+ * from the command line or from NODE_OPTIONS). Asks Node (process.report) only when the
+ * number of threads has changed since the last time it said so.
+ */
+export function requireOneJavaScriptThread(): void {
+  let threads: number;
+  try {
+    threads = readdirSync('/proc/self/task').length;
+  } catch {
+    if (threadsWhenChecked !== -1) return; // no descriptor left (say): the last answer stands
+    threads = 0;
+  }
+  if (threads === threadsWhenChecked) return;
+  const report = process.report as typeof process.report & { excludeNetwork: boolean }; // Node ≥ 20.13
+  const { excludeNetwork } = report;
+  report.excludeNetwork = true; // only the workers are wanted: no address lookups
+  let workers: unknown[];
+  try {
+    ({ workers } = report.getReport() as { workers: unknown[] });
+  } finally {
+    report.excludeNetwork = excludeNetwork;
+  }
+  if (workers.length > 0) {
+    throw new Error(
+      `@lsbaws/posix: fork() refused: ${workers.length} other thread(s) of this process run JavaScript ` +
+        '(a worker_threads Worker, or the thread where module loader hooks run: --import or --loader ' +
+        `with module.register(), on the command line or in NODE_OPTIONS${process.env.NODE_OPTIONS ? `="${process.env.NODE_OPTIONS}"` : ''}). ` +
+        'The child would have none of them, and a lock one of them held at that instant (V8 has ' +
+        'process-wide ones) would stay locked in the child for ever. Run node with neither, as the ' +
+        "stages' start scripts do.",
+    );
+  }
+  threadsWhenChecked = threads;
 }
 
 let heapForkable = false;

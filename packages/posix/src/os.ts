@@ -1,7 +1,7 @@
 /** Python's os module, the part the article uses: processes, wait statuses, raw descriptors. */
 import { platform } from './platform/index.js';
 import { call, check, checkRestarting } from './libc.js';
-import { makeHeapForkable } from './fork-safety.js';
+import { makeHeapForkable, requireOneJavaScriptThread } from './fork-safety.js';
 import { reinitEventLoopInChild } from './event-loop.js';
 import { findWorkerQueue, resetWorkerQueueInChild } from './worker-queue.js';
 
@@ -9,6 +9,7 @@ export const { WNOHANG, WUNTRACED, WCONTINUED } = platform.os;
 
 /** fork(2): a copy of this process; returns 0 in the child and the child's PID in the parent. */
 export function fork(): number {
+  requireOneJavaScriptThread();
   makeHeapForkable();
   findWorkerQueue();
   const pid = check('fork');
