@@ -2,8 +2,8 @@
 // a Hono app through the Fetch adapter, an Express 5 app through the Node (req, res) adapter.
 import t from 'tap';
 import { startStage } from '../scripts/lib/stage.js';
-import { curl, eventually, rawRequest } from '../scripts/lib/clients.js';
-import { childStates, children, fds } from '../scripts/lib/procfs.js';
+import { childrenLeft, curl, eventually, rawRequest } from '../scripts/lib/clients.js';
+import { children, fds } from '../scripts/lib/procfs.js';
 
 /** Splits a raw HTTP response into its status line, headers (lower-case names) and body. */
 function parse(raw: string): { status: string; headers: Record<string, string>; body: string } {
@@ -66,8 +66,7 @@ for (const fw of frameworks) {
     const before = fds(pid!).size;
     const answers = await Promise.all(Array.from({ length: 32 }, () => curl([`${url}/hello`], 30)));
     t.equal(answers.filter((a) => a.stdout === fw.hello).length, 32, '32 simultaneous requests, 32 answers');
-    await eventually('every child to exit and be reaped', () => children(pid!).length === 0, 15_000).catch(() => undefined);
-    t.same(childStates(pid!), [], 'no zombies: every child exited and was reaped');
+    t.same(await childrenLeft(pid!, 15_000), [], 'no zombies: every child exited and was reaped');
     await eventually('descriptors to settle', () => fds(pid!).size === before, 15_000).catch(() => undefined);
     t.equal(fds(pid!).size, before, 'no descriptor leak in the parent');
   });

@@ -4,8 +4,8 @@ import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startStage, ROOT, type Launched } from '../scripts/lib/stage.js';
-import { curl, eventually, hangUp, rawRequest, client3, HELLO_REQUEST } from '../scripts/lib/clients.js';
-import { childStates, children, fds } from '../scripts/lib/procfs.js';
+import { childrenLeft, curl, eventually, hangUp, rawRequest, client3, HELLO_REQUEST } from '../scripts/lib/clients.js';
+import { children, fds } from '../scripts/lib/procfs.js';
 
 /** What the helpers below need of a test. */
 type T = Pick<typeof t, 'teardown' | 'same' | 'equal'>;
@@ -41,8 +41,7 @@ function parse(raw: string): { status: string; headers: Record<string, string>; 
 
 /** No zombies under the server, and as many descriptors in it as `before` (children exit on their own time). */
 async function assertClean(t: T, pid: number, before: number): Promise<void> {
-  await eventually('every child to exit and be reaped', () => children(pid).length === 0, 15_000).catch(() => undefined);
-  t.same(childStates(pid), [], 'no zombies: every child exited and was reaped');
+  t.same(await childrenLeft(pid, 15_000), [], 'no zombies: every child exited and was reaped');
   await eventually('the descriptor count to settle', () => fds(pid).size === before, 15_000).catch(() => undefined);
   t.equal(fds(pid).size, before, `the server holds ${before} descriptors, as before`);
 }
@@ -225,8 +224,7 @@ t.test('applications that fail get a 500 with the error in wsgi.errors; the serv
     const again = await curl([`http://127.0.0.1:${stage.port}/x`]);
     t.match(again.stdout, /^500 Internal Server Error/, `${app}: the server still answers`);
     const pid = serverPid(stage);
-    await eventually('every child to exit and be reaped', () => children(pid).length === 0, 10_000).catch(() => undefined);
-    t.same(childStates(pid), [], `${app}: no zombies, every child exited and was reaped`);
+    t.same(await childrenLeft(pid, 10_000), [], `${app}: no zombies, every child exited and was reaped`);
     await stage.stop();
   }
 });

@@ -4,6 +4,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { ROOT, withoutNodeOptions } from './stage.js';
+import { childStates, children } from './procfs.js';
 
 export interface RawResult {
   /** Everything the server sent. */
@@ -95,6 +96,15 @@ export async function eventually<T>(what: string, check: () => T | undefined | f
     if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Waits up to timeout ms for pid to have no child left, every one exited and reaped; then
+ * returns 'PID STATE' for each child still there ('1234 Z' for a zombie), [] when none.
+ */
+export async function childrenLeft(pid: number, timeout: number): Promise<string[]> {
+  await eventually('every child to exit and be reaped', () => children(pid).length === 0, timeout).catch(() => undefined);
+  return childStates(pid);
 }
 
 export interface WatchedCurl {
