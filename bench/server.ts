@@ -48,7 +48,8 @@ for (;;) {
     throw e;
   }
   const pid = os.fork();
-  if (pid === 0) { // child
+  if (pid === 0) {
+    // child
     listenSocket.close();
     handleRequest(client);
     client.close();

@@ -27,11 +27,15 @@ async function main(): Promise<number> {
     process.once(signal, () => void stopAll().finally(() => process.exit(130)));
   }
   try {
-    const result = options.render === null ? await runBenchmark(options) : (JSON.parse(readFileSync(options.render, 'utf8')) as BenchResult);
+    const result =
+      options.render === null
+        ? await runBenchmark(options)
+        : (JSON.parse(readFileSync(options.render, 'utf8')) as BenchResult);
     mkdirSync(options.out, { recursive: true });
     writeFileSync(join(options.out, 'benchmarks.svg'), chart(result));
     writeFileSync(join(options.out, 'benchmarks.md'), report(result, 'benchmarks.svg'));
-    if (options.render === null) writeFileSync(join(options.out, 'benchmarks.json'), `${JSON.stringify(result, null, 2)}\n`);
+    if (options.render === null)
+      writeFileSync(join(options.out, 'benchmarks.json'), `${JSON.stringify(result, null, 2)}\n`);
     process.stdout.write(`wrote ${join(options.out, 'benchmarks.md')}, benchmarks.svg and benchmarks.json\n`);
     return 0;
   } finally {

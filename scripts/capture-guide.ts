@@ -48,7 +48,10 @@ async function main(): Promise<number> {
   const check = args.includes('--check');
   const only = args.filter((a) => !a.startsWith('--'));
   let guide = readFileSync(GUIDE, 'utf8');
-  const blocks = [...guide.matchAll(BLOCK)].map((m) => ({ name: m[2]!, params: m[3] ? (JSON.parse(m[3]) as Record<string, number>) : undefined }));
+  const blocks = [...guide.matchAll(BLOCK)].map((m) => ({
+    name: m[2]!,
+    params: m[3] ? (JSON.parse(m[3]) as Record<string, number>) : undefined,
+  }));
   const unknown = blocks.filter((b) => !findExperiment(b.name));
   for (const b of unknown) process.stderr.write(`docs/guide.md: no experiment called ${b.name}\n`);
   const missing = only.filter((name) => !blocks.some((b) => b.name === name));
@@ -71,12 +74,22 @@ async function main(): Promise<number> {
     outputs.set(key, out.text);
     process.stdout.write(`${((Date.now() - started) / 1000).toFixed(0)} s ${JSON.stringify(outcome).slice(0, 160)}\n`);
   }
-  guide = guide.replace(BLOCK, (whole, open: string, name: string, params: string | undefined, _old: string, close: string) => {
-    const text = outputs.get(`${name} ${JSON.stringify(params ? JSON.parse(params) : {})}`);
-    if (text === undefined) return whole;
-    const command = `$ pnpm experiment ${name}${params ? ' ' + Object.entries(JSON.parse(params) as Record<string, number>).map(([k, v]) => `--${k} ${v}`).join(' ') : ''}`;
-    return `${open}\`\`\`text\n${command}\n${text.replace(/\s+$/, '')}\n\`\`\`\n${close}`;
-  });
+  guide = guide.replace(
+    BLOCK,
+    (whole, open: string, name: string, params: string | undefined, _old: string, close: string) => {
+      const text = outputs.get(`${name} ${JSON.stringify(params ? JSON.parse(params) : {})}`);
+      if (text === undefined) return whole;
+      const command = `$ pnpm experiment ${name}${
+        params
+          ? ' ' +
+            Object.entries(JSON.parse(params) as Record<string, number>)
+              .map(([k, v]) => `--${k} ${v}`)
+              .join(' ')
+          : ''
+      }`;
+      return `${open}\`\`\`text\n${command}\n${text.replace(/\s+$/, '')}\n\`\`\`\n${close}`;
+    },
+  );
   writeFileSync(GUIDE, guide);
   process.stdout.write(`docs/guide.md: ${outputs.size} block(s) regenerated\n`);
   return 0;

@@ -12,14 +12,23 @@ const OPTIONS: Record<string, Record<string, string>> = {
   sleeping: { '--sleep': 'sleep: seconds the server sleeps after each answer (default 10; the article: 60)' },
   concurrent: { '--clients': 'clients: how many curls (default 2)' },
   zombies: { '--requests': 'requests: how many curls, hence zombies (default 1)' },
-  'out-of-descriptors': { '--limit': 'limit: ulimit -n (default 256)', '--clients': 'clients: client3 --max-clients (default 300)' },
+  'out-of-descriptors': {
+    '--limit': 'limit: ulimit -n (default 256)',
+    '--clients': 'clients: client3 --max-clients (default 300)',
+  },
   'out-of-processes': {
-    '--children': 'children: room the process limit leaves beyond Node\'s threads (default 9)',
+    '--children': "children: room the process limit leaves beyond Node's threads (default 9)",
     '--clients': 'clients: client3 --max-clients (default 500)',
     '--uid': 'uid: the unprivileged user (default 65534)',
   },
-  'zombies-again': { '--clients': 'clients: client3 --max-clients (default 128)', '--connections': 'connections: children exiting while the parent is stopped (default 10)' },
-  'no-zombies': { '--clients': 'clients: client3 --max-clients (default 128)', '--connections': 'connections: children exiting while the parent is stopped (default 10)' },
+  'zombies-again': {
+    '--clients': 'clients: client3 --max-clients (default 128)',
+    '--connections': 'connections: children exiting while the parent is stopped (default 10)',
+  },
+  'no-zombies': {
+    '--clients': 'clients: client3 --max-clients (default 128)',
+    '--connections': 'connections: children exiting while the parent is stopped (default 10)',
+  },
   wsgi: { '--clients': 'clients: client3 --max-clients for the burst (default 64)' },
 };
 
@@ -33,11 +42,16 @@ function list(): string {
     '',
     'Each one starts the stage, runs the clients, shows what happens, and stops everything it started.',
     'Watch one while it runs: pnpm observe 8888 (in another terminal). --json also prints the outcome as JSON.',
-    `Options: ${Object.entries(OPTIONS).map(([n, o]) => `${n} ${Object.keys(o).join(' ')}`).join('; ')}`,
+    `Options: ${Object.entries(OPTIONS)
+      .map(([n, o]) => `${n} ${Object.keys(o).join(' ')}`)
+      .join('; ')}`,
   ].join('\n');
 }
 
-function parseOptions(name: string, argv: string[]): { port?: number; json: boolean; params: Record<string, number> } | string {
+function parseOptions(
+  name: string,
+  argv: string[],
+): { port?: number; json: boolean; params: Record<string, number> } | string {
   const known = OPTIONS[name] ?? {};
   const params: Record<string, number> = {};
   let port: number | undefined;

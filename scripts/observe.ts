@@ -94,7 +94,11 @@ function live(pid: number, args: Args): Promise<number> {
       }
       let text: string;
       try {
-        text = render(snapshot(pid), { all: args.all, color: true, maxChildren: Math.max(3, (process.stdout.rows ?? 40) >> 2) });
+        text = render(snapshot(pid), {
+          all: args.all,
+          color: true,
+          maxChildren: Math.max(3, (process.stdout.rows ?? 40) >> 2),
+        });
       } catch {
         return; // it exited while being read: the next turn says so
       }

@@ -22,14 +22,21 @@ Time per request:       32.658 [ms] (mean)
   99%     58
 `;
 
-t.test("ab's report: failed requests count ab's failures, non-2xx answers and requests that never completed", async (t) => {
-  const r = parseAb(AB_REPORT, 300, 0.5, null);
-  t.equal(r.complete, 298);
-  t.equal(r.failed, 3 + 1 + 2);
-  t.equal(r.requestsPerSecond, 612.4);
-  t.equal(r.p99Ms, 58);
-  t.equal(parseAb('', 300, 0, 'apr_socket_connect(): Connection refused (111)').failed, 300, 'nothing completed: all failed');
-});
+t.test(
+  "ab's report: failed requests count ab's failures, non-2xx answers and requests that never completed",
+  async (t) => {
+    const r = parseAb(AB_REPORT, 300, 0.5, null);
+    t.equal(r.complete, 298);
+    t.equal(r.failed, 3 + 1 + 2);
+    t.equal(r.requestsPerSecond, 612.4);
+    t.equal(r.p99Ms, 58);
+    t.equal(
+      parseAb('', 300, 0, 'apr_socket_connect(): Connection refused (111)').failed,
+      300,
+      'nothing completed: all failed',
+    );
+  },
+);
 
 t.test('options: defaults, LSBAWS_PY, and a refusal of what it does not know', async (t) => {
   const o = parseOptions([], { LSBAWS_PY: '/somewhere/lsbaws' });
@@ -44,7 +51,23 @@ t.test('options: defaults, LSBAWS_PY, and a refusal of what it does not know', a
 t.test('a tiny run writes benchmarks.md, .svg and .json with every row and no failed request', async (t) => {
   const out = mkdtempSync(join(tmpdir(), 'lsbaws-bench-'));
   t.teardown(() => rmSync(out, { recursive: true, force: true }));
-  const args = ['scripts/bench.ts', '--requests', '300', '--concurrency', '5', '--rounds', '2', '--fork-iterations', '50', '--stability', '400', '--stability-chunks', '2', '--out', out];
+  const args = [
+    'scripts/bench.ts',
+    '--requests',
+    '300',
+    '--concurrency',
+    '5',
+    '--rounds',
+    '2',
+    '--fork-iterations',
+    '50',
+    '--stability',
+    '400',
+    '--stability-chunks',
+    '2',
+    '--out',
+    out,
+  ];
   const run = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), args, { cwd: ROOT, encoding: 'utf8', timeout: 600_000 });
   t.equal(run.status, 0, `pnpm bench exited 0\n${run.stderr}`);
 
@@ -55,7 +78,10 @@ t.test('a tiny run writes benchmarks.md, .svg and .json with every row and no fa
   for (const id of measured) {
     t.equal(server(id).runs.length, 2, `${id}: two rounds`);
     t.equal(server(id).failed, 0, `${id}: no failed request`);
-    t.ok(server(id).runs.every((r) => r.load.complete === 300), `${id}: every request completed`);
+    t.ok(
+      server(id).runs.every((r) => r.load.complete === 300),
+      `${id}: every request completed`,
+    );
   }
   for (const id of ['py-3g', 'py-3h']) {
     const s = server(id);
@@ -64,10 +90,19 @@ t.test('a tiny run writes benchmarks.md, .svg and .json with every row and no fa
   }
   t.ok(result.forks.find((f) => f.id === 'node')?.medianUs, 'fork latency through @lsbaws/posix measured');
   t.equal(result.stability[0]?.chunks.length, 2, 'the memory run, in two parts');
-  t.ok(result.stability[0]?.chunks.every((ch) => ch.failed === 0), 'the memory run: no failed request');
+  t.ok(
+    result.stability[0]?.chunks.every((ch) => ch.failed === 0),
+    'the memory run: no failed request',
+  );
 
   const md = readFileSync(join(out, 'benchmarks.md'), 'utf8');
-  for (const heading of ['## Requests per second', '## fork + _exit + waitpid', '## webserver3g over 400 requests', '## Machine']) t.match(md, heading);
+  for (const heading of [
+    '## Requests per second',
+    '## fork + _exit + waitpid',
+    '## webserver3g over 400 requests',
+    '## Machine',
+  ])
+    t.match(md, heading);
   t.match(md, /^\| webserver3g\.ts \| \*\*[\d,]+\*\* \|/m, 'the webserver3g row has a figure');
   t.match(md, /!\[[^\]]*\]\(benchmarks\.svg\)/, 'the report shows the chart');
   const svg = readFileSync(join(out, 'benchmarks.svg'), 'utf8');

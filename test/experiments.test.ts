@@ -6,22 +6,50 @@ import { join } from 'node:path';
 import { freePort, ROOT } from '../scripts/lib/stage.js';
 import { runExperiment, type Experiment } from '../scripts/experiments/framework.js';
 import {
-  concurrent, eintr, experiments, iterative, noClose, noZombies, outOfDescriptors, outOfProcesses, sleeping, wsgi, zombies, zombiesAgain,
+  concurrent,
+  eintr,
+  experiments,
+  iterative,
+  noClose,
+  noZombies,
+  outOfDescriptors,
+  outOfProcesses,
+  sleeping,
+  wsgi,
+  zombies,
+  zombiesAgain,
 } from '../scripts/experiments/index.js';
 
 /** Runs an experiment on a free port; its narration goes to the test's log only when LSBAWS_NARRATE is set. */
 async function run<O, P>(experiment: Experiment<O, P>, params?: Partial<P>): Promise<O> {
-  return runExperiment(experiment, { port: await freePort(), params, out: process.env.LSBAWS_NARRATE ? process.stderr : undefined });
+  return runExperiment(experiment, {
+    port: await freePort(),
+    params,
+    out: process.env.LSBAWS_NARRATE ? process.stderr : undefined,
+  });
 }
 
 t.test('pnpm experiment lists every experiment on one line each, and refuses an unknown name', async (t) => {
   const tsx = join(ROOT, 'node_modules/.bin/tsx');
   const listed = spawnSync(tsx, ['scripts/experiment.ts'], { cwd: ROOT, encoding: 'utf8' });
   t.equal(listed.status, 0);
-  for (const e of experiments) t.match(listed.stdout, new RegExp(`^  ${e.name} +${e.stage.replace('webserver', '')}  \\S`, 'm'), e.name);
+  for (const e of experiments)
+    t.match(listed.stdout, new RegExp(`^  ${e.name} +${e.stage.replace('webserver', '')}  \\S`, 'm'), e.name);
   t.same(
     experiments.map((e) => e.name),
-    ['iterative', 'sleeping', 'concurrent', 'no-close', 'out-of-descriptors', 'zombies', 'out-of-processes', 'eintr', 'zombies-again', 'no-zombies', 'wsgi'],
+    [
+      'iterative',
+      'sleeping',
+      'concurrent',
+      'no-close',
+      'out-of-descriptors',
+      'zombies',
+      'out-of-processes',
+      'eintr',
+      'zombies-again',
+      'no-zombies',
+      'wsgi',
+    ],
   );
   const unknown = spawnSync(tsx, ['scripts/experiment.ts', 'no-such-thing'], { cwd: ROOT, encoding: 'utf8' });
   t.equal(unknown.status, 1);
@@ -42,55 +70,76 @@ t.test('sleeping (3b): the second curl is served only after the first one', asyn
   const ms = sleep * 1000;
   t.equal(o.first.response, 'Hello, World!\n');
   t.ok(o.first.answerAt !== null && o.first.answerAt < 2000, `first answer at once (${o.first.answerAt} ms)`);
-  t.ok(o.first.endedAt !== null && o.first.endedAt - o.first.answerAt! >= ms - 300, `first curl ended only after the sleep (${o.first.endedAt} ms)`);
+  t.ok(
+    o.first.endedAt !== null && o.first.endedAt - o.first.answerAt! >= ms - 300,
+    `first curl ended only after the sleep (${o.first.endedAt} ms)`,
+  );
   t.equal(o.whileSleeping.requestsPrinted, 1, 'while it slept, the server had printed one request only');
   t.equal(o.whileSleeping.queued, 1, 'the second connection waited in the listen queue');
   t.equal(o.whileSleeping.serverBlockedIn, 'sleep', 'the server was blocked in sleep()');
   t.equal(o.whileSleeping.children, 0, 'no child process');
   t.equal(o.second.response, 'Hello, World!\n');
-  t.ok(o.second.answerAt !== null && o.second.answerAt >= o.first.endedAt! - 300, `second answer (${o.second.answerAt} ms) only when the first was done (${o.first.endedAt} ms)`);
+  t.ok(
+    o.second.answerAt !== null && o.second.answerAt >= o.first.endedAt! - 300,
+    `second answer (${o.second.answerAt} ms) only when the first was done (${o.first.endedAt} ms)`,
+  );
   t.ok(o.second.endedAt! - o.second.answerAt! >= ms - 300, 'then the second curl hung for the sleep in turn');
 });
 
-t.test('concurrent (3c): two curls answered at once by two children; each connection held by its child only', async (t) => {
-  const o = await run(concurrent);
-  t.same(o.responses, ['Hello, World!\n', 'Hello, World!\n']);
-  t.ok(o.answerTimes.every((ms) => ms !== null && ms < 3000), `both answered at once: ${o.answerTimes.join(', ')} ms`);
-  t.equal(o.stillOpen, 2, 'both curls still wait: the children sleep 60 s');
-  t.equal(o.children.length, 2, 'two children');
-  t.equal(o.printedParentPid, o.serverPid, 'the server printed its own PID');
-  t.same(o.printedChildren.map((c) => c.pid).sort(), [...o.children].sort(), 'each child printed its PID');
-  t.ok(o.printedChildren.every((c) => c.ppid === o.serverPid), 'and its parent\'s');
-  t.same(o.childStates, ['S', 'S'], 'sleeping');
-  t.equal(o.connectionHolders.length, 2, 'two connections');
-  for (const holders of o.connectionHolders) {
-    t.equal(holders.length, 1, 'reference count 1: the parent closed its copy');
-    t.ok(o.children.includes(holders[0]!), 'the holder is a child');
-  }
-  t.equal(o.listeningHolders, 1, 'the children closed their copy of the listening socket');
-});
+t.test(
+  'concurrent (3c): two curls answered at once by two children; each connection held by its child only',
+  async (t) => {
+    const o = await run(concurrent);
+    t.same(o.responses, ['Hello, World!\n', 'Hello, World!\n']);
+    t.ok(
+      o.answerTimes.every((ms) => ms !== null && ms < 3000),
+      `both answered at once: ${o.answerTimes.join(', ')} ms`,
+    );
+    t.equal(o.stillOpen, 2, 'both curls still wait: the children sleep 60 s');
+    t.equal(o.children.length, 2, 'two children');
+    t.equal(o.printedParentPid, o.serverPid, 'the server printed its own PID');
+    t.same(o.printedChildren.map((c) => c.pid).sort(), [...o.children].sort(), 'each child printed its PID');
+    t.ok(
+      o.printedChildren.every((c) => c.ppid === o.serverPid),
+      "and its parent's",
+    );
+    t.same(o.childStates, ['S', 'S'], 'sleeping');
+    t.equal(o.connectionHolders.length, 2, 'two connections');
+    for (const holders of o.connectionHolders) {
+      t.equal(holders.length, 1, 'reference count 1: the parent closed its copy');
+      t.ok(o.children.includes(holders[0]!), 'the holder is a child');
+    }
+    t.equal(o.listeningHolders, 1, 'the children closed their copy of the listening socket');
+  },
+);
 
-t.test('no-close (3d): parent and child share the connection; after the child exits the client never sees the end', async (t) => {
-  const o = await run(noClose);
-  t.equal(o.beforeRequest.referenceCount, 2, 'while the child waits: two descriptors on the connection');
-  t.equal(o.beforeRequest.holders.length, 2, 'in two processes');
-  t.equal(o.beforeRequest.childBlockedIn, 'recv', 'the child waits in recv()');
-  t.match(o.afterRequest.received, /Hello, World!/, 'the child answered');
-  t.equal(o.afterRequest.childState, 'Z', 'and exited (a zombie)');
-  t.equal(o.afterRequest.referenceCount, 1, 'the parent still holds the connection');
-  t.equal(o.afterRequest.clientSawEnd, false, 'so the client never got the end of the connection');
-  t.equal(o.curl.response, 'Hello, World!\n', 'curl printed the answer');
-  t.equal(o.curl.ended, false, 'and did not terminate');
-  t.ok(o.curl.answerAt !== null && o.curl.answerAt < 2000, 'the answer itself came at once');
-  t.same(o.serverPrinted, ['1', '2'], 'the server printed how many connections it keeps');
-});
+t.test(
+  'no-close (3d): parent and child share the connection; after the child exits the client never sees the end',
+  async (t) => {
+    const o = await run(noClose);
+    t.equal(o.beforeRequest.referenceCount, 2, 'while the child waits: two descriptors on the connection');
+    t.equal(o.beforeRequest.holders.length, 2, 'in two processes');
+    t.equal(o.beforeRequest.childBlockedIn, 'recv', 'the child waits in recv()');
+    t.match(o.afterRequest.received, /Hello, World!/, 'the child answered');
+    t.equal(o.afterRequest.childState, 'Z', 'and exited (a zombie)');
+    t.equal(o.afterRequest.referenceCount, 1, 'the parent still holds the connection');
+    t.equal(o.afterRequest.clientSawEnd, false, 'so the client never got the end of the connection');
+    t.equal(o.curl.response, 'Hello, World!\n', 'curl printed the answer');
+    t.equal(o.curl.ended, false, 'and did not terminate');
+    t.ok(o.curl.answerAt !== null && o.curl.answerAt < 2000, 'the answer itself came at once');
+    t.same(o.serverPrinted, ['1', '2'], 'the server printed how many connections it keeps');
+  },
+);
 
 t.test('out-of-descriptors (3d, ulimit -n 256, client3 --max-clients=300): accept() fails with EMFILE', async (t) => {
   const o = await run(outOfDescriptors);
   t.equal(o.crashed, 'EMFILE');
   t.equal(o.error, 'OSError: [Errno 24] Too many open files (accept)');
   t.ok(o.serverExited, 'the server died');
-  t.ok(o.connectionsHeld > 200 && o.connectionsHeld < 256, `it held ${o.connectionsHeld} connections: 256 minus Node's own descriptors`);
+  t.ok(
+    o.connectionsHeld > 200 && o.connectionsHeld < 256,
+    `it held ${o.connectionsHeld} connections: 256 minus Node's own descriptors`,
+  );
   t.ok(o.clientsConnected >= o.connectionsHeld, 'client3 connected at least as many');
   t.ok(o.clientsFailed > 0, 'the clients after the crash failed');
 });
@@ -110,7 +159,11 @@ t.test('out-of-processes (3d, ulimit -u, client3 --max-clients=500): fork() fail
   t.equal(o.error, 'OSError: [Errno 11] Resource temporarily unavailable (fork)');
   t.ok(o.serverExited, 'the server died');
   t.ok(o.serverThreads >= 1, `the server had ${o.serverThreads} threads`);
-  t.equal(o.childrenForked, o.limit - o.userTasksBefore - o.serverThreads, 'it forked children until threads + zombies reached the limit');
+  t.equal(
+    o.childrenForked,
+    o.limit - o.userTasksBefore - o.serverThreads,
+    'it forked children until threads + zombies reached the limit',
+  );
   // sampled every 20 ms while the server lives: when it dies, init reaps what is left at once
   t.ok(o.maxZombiesSeen >= 1, `the children stayed zombies (${o.maxZombiesSeen} seen at once)`);
 });
@@ -123,7 +176,10 @@ t.test('eintr (3e): the handler reaps the child, then accept() fails with EINTR'
   t.equal(o.crashed, 'EINTR');
   t.equal(o.error, 'OSError: [Errno 4] Interrupted system call (accept)');
   t.ok(o.serverExited, 'the server died');
-  t.ok(o.crashAfterAnswer !== null && o.crashAfterAnswer >= 2500 && o.crashAfterAnswer < 10_000, `when the child exited after its 3 s sleep (${o.crashAfterAnswer} ms)`);
+  t.ok(
+    o.crashAfterAnswer !== null && o.crashAfterAnswer >= 2500 && o.crashAfterAnswer < 10_000,
+    `when the child exited after its 3 s sleep (${o.crashAfterAnswer} ms)`,
+  );
 });
 
 t.test('zombies-again (3f): no EINTR crash, but merged SIGCHLDs leave zombies', async (t) => {
@@ -134,11 +190,18 @@ t.test('zombies-again (3f): no EINTR crash, but merged SIGCHLDs leave zombies', 
   t.equal(o.article.connected, 128, 'client3 --max-clients 128 made 128 connections');
   // how many SIGCHLDs merge depends on timing; at least one handler run reaps one child
   t.comment(`client3 --max-clients 128 left ${o.article.zombies} zombies`);
-  t.ok(Number.isInteger(o.article.zombies) && o.article.zombies >= 0 && o.article.zombies <= 127, `at most 127 zombies (${o.article.zombies})`);
+  t.ok(
+    Number.isInteger(o.article.zombies) && o.article.zombies >= 0 && o.article.zombies <= 127,
+    `at most 127 zombies (${o.article.zombies})`,
+  );
   t.equal(o.merged.answered, 10, 'the 10 children answered while the parent was stopped');
   t.equal(o.merged.zombiesWhileStopped, 10, 'and exited: 10 zombies');
   t.ok(o.merged.sigchldPending, 'and one pending SIGCHLD');
-  t.equal(o.merged.zombiesLeft, 9, 'after SIGCONT, one handler run, one wait(): 9 are left, with no further connection');
+  t.equal(
+    o.merged.zombiesLeft,
+    9,
+    'after SIGCONT, one handler run, one wait(): 9 are left, with no further connection',
+  );
 });
 
 t.test('no-zombies (3g): no zombies, with 128 clients and with merged SIGCHLDs', async (t) => {
@@ -154,30 +217,69 @@ t.test('no-zombies (3g): no zombies, with 128 clients and with merged SIGCHLDs',
   t.equal(o.merged.zombiesLeft, 0, 'after SIGCONT the waitpid loop reaped them all, with no further connection');
 });
 
-t.test('wsgi (3h): one concurrent server runs a plain app, Hono and Express unchanged; 400 for bad input; no zombies', async (t) => {
-  const o = await run(wsgi, { clients: 64 });
-  t.same(o.bodies, {
-    'wsgiapp:app': 'Hello world from a simple WSGI application!\n',
-    'honoapp:app': 'Hello world from Hono!\n',
-    'expressapp:app': 'Hello world from Express!\n',
-  }, 'each application answered GET /hello with its own text');
-  t.same(o.apps.map((a) => a.script), ['dist/src/webserver3h.js', 'dist/src/webserver3h.js', 'dist/src/webserver3h.js'], 'the same server script each time');
-  t.equal(new Set(o.apps.map((a) => a.serverPid)).size, 3, 'three servers, one after the other (restarted with another module:callable)');
-  const echo = { method: 'POST', contentType: 'application/x-www-form-urlencoded', length: o.echoSent.length, body: o.echoSent };
-  t.same(o.apps.map((a) => a.echo), [null, echo, echo], 'Hono and Express echoed the POSTed body');
-  for (const a of o.apps) {
-    t.ok(a.printedRequest && a.printedResponse, `${a.framework}: the server printed the request and the response a la curl -v`);
-    t.match(a.reapedLine ?? '', /^Child [1-9]\d* terminated with status 0$/, `${a.framework}: the parent reaped the child`);
-  }
-  t.ok(o.frameworksOk);
-  t.equal(o.badRequestStatus, 400, 'a request that is not HTTP gets 400');
-  t.match(o.badRequest.response, /^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*\r\n\r\n400 Bad Request\nmalformed request line/, 'with the reason');
-  t.ok(o.badRequest.closed, 'and the connection closed');
-  t.match(o.badRequest.serverPrinted, /^Bad request from 127\.0\.0\.1:\d+: 400 Bad Request/m, 'the child said so on stderr');
-  t.ok(o.serverAliveAfterBadRequest, 'the parent survived it');
-  t.ok(o.servedAfterBadRequest, 'and answered the next request');
-  t.equal(o.burst.connected, 64, 'client3 --max-clients 64 made 64 connections');
-  t.equal(o.burst.reaped, 64, 'the parent printed a Child N terminated line for each');
-  t.equal(o.burst.zombies, 0, 'no zombies after the burst');
-  t.equal(o.childrenAtEnd, 0, 'no children left at all');
-});
+t.test(
+  'wsgi (3h): one concurrent server runs a plain app, Hono and Express unchanged; 400 for bad input; no zombies',
+  async (t) => {
+    const o = await run(wsgi, { clients: 64 });
+    t.same(
+      o.bodies,
+      {
+        'wsgiapp:app': 'Hello world from a simple WSGI application!\n',
+        'honoapp:app': 'Hello world from Hono!\n',
+        'expressapp:app': 'Hello world from Express!\n',
+      },
+      'each application answered GET /hello with its own text',
+    );
+    t.same(
+      o.apps.map((a) => a.script),
+      ['dist/src/webserver3h.js', 'dist/src/webserver3h.js', 'dist/src/webserver3h.js'],
+      'the same server script each time',
+    );
+    t.equal(
+      new Set(o.apps.map((a) => a.serverPid)).size,
+      3,
+      'three servers, one after the other (restarted with another module:callable)',
+    );
+    const echo = {
+      method: 'POST',
+      contentType: 'application/x-www-form-urlencoded',
+      length: o.echoSent.length,
+      body: o.echoSent,
+    };
+    t.same(
+      o.apps.map((a) => a.echo),
+      [null, echo, echo],
+      'Hono and Express echoed the POSTed body',
+    );
+    for (const a of o.apps) {
+      t.ok(
+        a.printedRequest && a.printedResponse,
+        `${a.framework}: the server printed the request and the response a la curl -v`,
+      );
+      t.match(
+        a.reapedLine ?? '',
+        /^Child [1-9]\d* terminated with status 0$/,
+        `${a.framework}: the parent reaped the child`,
+      );
+    }
+    t.ok(o.frameworksOk);
+    t.equal(o.badRequestStatus, 400, 'a request that is not HTTP gets 400');
+    t.match(
+      o.badRequest.response,
+      /^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*\r\n\r\n400 Bad Request\nmalformed request line/,
+      'with the reason',
+    );
+    t.ok(o.badRequest.closed, 'and the connection closed');
+    t.match(
+      o.badRequest.serverPrinted,
+      /^Bad request from 127\.0\.0\.1:\d+: 400 Bad Request/m,
+      'the child said so on stderr',
+    );
+    t.ok(o.serverAliveAfterBadRequest, 'the parent survived it');
+    t.ok(o.servedAfterBadRequest, 'and answered the next request');
+    t.equal(o.burst.connected, 64, 'client3 --max-clients 64 made 64 connections');
+    t.equal(o.burst.reaped, 64, 'the parent printed a Child N terminated line for each');
+    t.equal(o.burst.zombies, 0, 'no zombies after the burst');
+    t.equal(o.childrenAtEnd, 0, 'no children left at all');
+  },
+);

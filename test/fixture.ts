@@ -26,13 +26,18 @@ export function startFixture(name: string, args: string[] = [], nodeArgs = ['--s
     waiters.forEach((w) => w());
   });
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => {
-    waiters.forEach((w) => w());
-    resolve(code);
-  }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      waiters.forEach((w) => w());
+      resolve(code);
+    }),
+  );
   const line = <T>(match: (v: any) => boolean = () => true, timeout = 30_000): Promise<T> =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${name}: no matching line in ${timeout} ms; stdout:\n${out}\nstderr:\n${err}`)), timeout);
+      const timer = setTimeout(
+        () => reject(new Error(`${name}: no matching line in ${timeout} ms; stdout:\n${out}\nstderr:\n${err}`)),
+        timeout,
+      );
       const check = (): void => {
         for (const text of out.split('\n')) {
           try {

@@ -43,31 +43,57 @@ t.test('3d: a connection held by parent and child, then a zombie', async (t) => 
   const parent = snap.processes[0]!;
   t.equal(parent.role, 'parent');
   t.equal(parent.blockedIn, 'accept', 'the parent waits in accept()');
-  t.ok(parent.fds.some((f) => f.kind === 'listening' && f.description === `listening socket 0.0.0.0:${stage.port}`), 'the listening socket');
+  t.ok(
+    parent.fds.some((f) => f.kind === 'listening' && f.description === `listening socket 0.0.0.0:${stage.port}`),
+    'the listening socket',
+  );
   const zombie = snap.processes.find((p) => p.state === 'Z')!;
   t.equal(zombie.stateWord, 'zombie');
   t.same(zombie.fds, [], 'a zombie has no descriptors left');
   const child = snap.processes.find((p) => p.role === 'child' && p.state !== 'Z')!;
   t.equal(child.blockedIn, 'recv', 'the live child waits in recv()');
-  t.notOk(child.fds.some((f) => f.kind === 'listening'), 'the child closed its copy of the listening socket');
+  t.notOk(
+    child.fds.some((f) => f.kind === 'listening'),
+    'the child closed its copy of the listening socket',
+  );
 
   const shared = snap.connections.find((c) => c.remote[1] === waiting.localPort)!;
   t.ok(shared, 'the waiting connection is listed');
   t.same(shared.heldBy.map((h) => h.pid).sort(), [server, child.pid].sort(), 'held by parent and child');
   t.equal(shared.heldBy.length, 2, 'reference count 2');
   t.equal(shared.state, 'ESTABLISHED');
-  t.same(shared.peer.map((p) => p.pid), [process.pid], 'the client end is this test');
+  t.same(
+    shared.peer.map((p) => p.pid),
+    [process.pid],
+    'the client end is this test',
+  );
   t.equal(snap.sharedConnections, 1, 'one connection held by two processes');
   const parentFd = parent.fds.find((f) => f.kind === 'connection' && f.tcp?.remote[1] === waiting.localPort)!;
-  t.same(parentFd.sharedWith.map((h) => h.pid), [child.pid], "the parent's descriptor is shared with the child");
+  t.same(
+    parentFd.sharedWith.map((h) => h.pid),
+    [child.pid],
+    "the parent's descriptor is shared with the child",
+  );
   const curlConn = snap.connections.find((c) => c.remote[1] !== waiting.localPort)!;
-  t.same(curlConn.heldBy.map((h) => h.pid), [server], "curl's connection: only the parent's copy is left");
+  t.same(
+    curlConn.heldBy.map((h) => h.pid),
+    [server],
+    "curl's connection: only the parent's copy is left",
+  );
 
   const text = render(snap, { noClock: true });
-  t.match(text, new RegExp(`^webserver3d  server PID ${server}  port ${stage.port}  \\|  2 children \\(1 alive, 1 zombie\\)`, 'm'));
+  t.match(
+    text,
+    new RegExp(`^webserver3d  server PID ${server}  port ${stage.port}  \\|  2 children \\(1 alive, 1 zombie\\)`, 'm'),
+  );
   t.match(text, new RegExp(`PID ${child.pid}  child   sleeping in recv\\(\\)`));
   t.match(text, new RegExp(`PID ${zombie.pid}  child   zombie  \\[(node|MainThread)\\] <defunct>`));
-  t.match(text, new RegExp(`connection 127\\.0\\.0\\.1:${stage.port} <-> 127\\.0\\.0\\.1:${waiting.localPort} \\(ESTABLISHED\\)  shared with child ${child.pid}`));
+  t.match(
+    text,
+    new RegExp(
+      `connection 127\\.0\\.0\\.1:${stage.port} <-> 127\\.0\\.0\\.1:${waiting.localPort} \\(ESTABLISHED\\)  shared with child ${child.pid}`,
+    ),
+  );
   t.match(text, new RegExp(`open in parent ${server} fd \\d+ \\+ child ${child.pid} fd \\d+: reference count 2`));
   t.notMatch(text, /\d+  epoll/, "Node's own descriptors are summed up by default");
   t.match(render(snap, { all: true, noClock: true }), /\d+  epoll: what the event loop waits on/, '--all lists them');
@@ -87,7 +113,11 @@ t.test('3d: a connection held by parent and child, then a zombie', async (t) => 
   const after = snapshot(server);
   t.equal(after.zombies, 2);
   t.equal(after.sharedConnections, 0, 'no connection is shared any more');
-  t.same(after.connections.find((c) => c.remote[1] === waiting.localPort)?.heldBy.map((h) => h.pid), [server], 'the parent keeps it open');
+  t.same(
+    after.connections.find((c) => c.remote[1] === waiting.localPort)?.heldBy.map((h) => h.pid),
+    [server],
+    'the parent keeps it open',
+  );
   t.equal(waiting.ended, false, 'so the client never sees its end');
 });
 
@@ -105,7 +135,9 @@ t.test('3g: no zombies, no shared connection', async (t) => {
   const waiting = await openConnection(stage.port);
   await eventually('the new child in recv and the parent back in accept', () => {
     const s = snapshot(server);
-    return s.processes[0]?.blockedIn === 'accept' && s.processes.some((p) => p.role === 'child' && p.blockedIn === 'recv');
+    return (
+      s.processes[0]?.blockedIn === 'accept' && s.processes.some((p) => p.role === 'child' && p.blockedIn === 'recv')
+    );
   });
   let snap = snapshot(server);
   t.equal(snap.zombies, 0, 'no zombie');
@@ -120,20 +152,32 @@ t.test('3g: no zombies, no shared connection', async (t) => {
   t.equal(waiting.ended, true, 'the client saw the end of the connection');
   const cli = observeCli([String(stage.port)]);
   t.equal(cli.status, 0, cli.stderr);
-  t.match(cli.stdout, new RegExp(`^webserver3g  server PID ${server}  port ${stage.port}  \\|  0 children  \\|  0 connections`, 'm'));
+  t.match(
+    cli.stdout,
+    new RegExp(`^webserver3g  server PID ${server}  port ${stage.port}  \\|  0 children  \\|  0 connections`, 'm'),
+  );
   t.notMatch(cli.stdout, /zombie|shared with/);
 });
 
 t.test('targets that are not stages get a clear message and exit 1', async (t) => {
   // something that listens but is not a stage: a plain Node server in a child process
-  const other = spawn(process.execPath, ['-e', "require('net').createServer().listen(0, '127.0.0.1', function () { console.log(this.address().port) })"], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const other = spawn(
+    process.execPath,
+    ['-e', "require('net').createServer().listen(0, '127.0.0.1', function () { console.log(this.address().port) })"],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   t.teardown(() => other.kill());
-  const port = Number(await new Promise<string>((resolve) => other.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()))));
+  const port = Number(
+    await new Promise<string>((resolve) => other.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()))),
+  );
   const notStage = observeCli([String(port)]);
   t.equal(notStage.status, 1);
-  t.match(notStage.stderr, new RegExp(`Port ${port} is served by PID ${other.pid} \\(.*node.*\\), which is not one of this project's stages`));
+  t.match(
+    notStage.stderr,
+    new RegExp(`Port ${port} is served by PID ${other.pid} \\(.*node.*\\), which is not one of this project's stages`),
+  );
 
   const byPid = observeCli(['--pid', String(other.pid)]);
   t.equal(byPid.status, 1);

@@ -24,7 +24,8 @@ t.test('without --single-threaded, importing @lsbaws/posix fails at once and say
 });
 
 t.test('fork() refuses while another thread runs JavaScript, and says why', async (t) => {
-  const refused = /fork\(\) refused: 1 other thread\(s\) of this process run JavaScript .*would stay locked in the child for ever/;
+  const refused =
+    /fork\(\) refused: 1 other thread\(s\) of this process run JavaScript .*would stay locked in the child for ever/;
   t.test('a worker_threads Worker: refused while it runs, forked once it is gone', async (t) => {
     const f = startFixture('second-thread', ['worker']);
     t.teardown(f.kill);
@@ -32,7 +33,7 @@ t.test('fork() refuses while another thread runs JavaScript, and says why', asyn
     t.match(r.first, refused);
     t.equal(r.afterwards, 'forked');
   });
-  t.test("module loader hooks (node --import, as tsx and tap start them): refused", async (t) => {
+  t.test('module loader hooks (node --import, as tsx and tap start them): refused', async (t) => {
     const hooks = new URL('./fixtures/dist/loader-hooks.js', import.meta.url).href;
     const f = startFixture('second-thread', ['hooks'], ['--single-threaded', `--import=${hooks}`]);
     t.teardown(f.kill);
@@ -79,7 +80,10 @@ t.test('standard signals are not queued: children exiting together give one hand
   process.kill(f.child.pid!, 'SIGCONT'); // ...so their five SIGCHLDs are one pending signal
   for (let i = 0; i < 3; i++) await echo(port, ''); // let the server loop over accept() a few times
   await f.line((v) => v.calls === 1);
-  const calls = f.stdout().split('\n').filter((l) => l.includes('"calls"'));
+  const calls = f
+    .stdout()
+    .split('\n')
+    .filter((l) => l.includes('"calls"'));
   t.equal(calls.length, 1, 'the handler ran once for five exits');
   t.equal(zombies(f.child.pid!).length, 4, 'so four children are left as zombies');
 });
@@ -88,17 +92,48 @@ t.test('OSError carries errno, code and the libc message; settimeout gives Timeo
   const f = startFixture('errors');
   t.teardown(f.kill);
   t.equal(await f.exited, 0, f.stderr());
-  const byWhat = Object.fromEntries(f.stdout().trim().split('\n').map((l) => JSON.parse(l)).map((v) => [v.what, v]));
-  t.match(byWhat.EMFILE, { name: 'OSError', isOSError: true, errno: 24, code: 'EMFILE', strerror: 'Too many open files', message: '[Errno 24] Too many open files (socket)' });
+  const byWhat = Object.fromEntries(
+    f
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .map((v) => [v.what, v]),
+  );
+  t.match(byWhat.EMFILE, {
+    name: 'OSError',
+    isOSError: true,
+    errno: 24,
+    code: 'EMFILE',
+    strerror: 'Too many open files',
+    message: '[Errno 24] Too many open files (socket)',
+  });
   t.ok(byWhat['EMFILE-limit'].opened < 64, 'it came from the lowered RLIMIT_NOFILE');
-  t.match(byWhat.EADDRINUSE, { errno: 98, code: 'EADDRINUSE', strerror: 'Address already in use', syscall: 'bind', message: '[Errno 98] Address already in use (bind)' });
-  t.match(byWhat.timeout, { name: 'TimeoutError', isOSError: true, isTimeoutError: true, code: 'ETIMEDOUT', message: '[Errno 110] timed out (recv)' });
+  t.match(byWhat.EADDRINUSE, {
+    errno: 98,
+    code: 'EADDRINUSE',
+    strerror: 'Address already in use',
+    syscall: 'bind',
+    message: '[Errno 98] Address already in use (bind)',
+  });
+  t.match(byWhat.timeout, {
+    name: 'TimeoutError',
+    isOSError: true,
+    isTimeoutError: true,
+    code: 'ETIMEDOUT',
+    message: '[Errno 110] timed out (recv)',
+  });
   t.ok(byWhat['timeout-elapsed'].ms >= 190, `settimeout(0.2) waited ${byWhat['timeout-elapsed'].ms} ms`);
   t.equal(byWhat['timeout-elapsed'].timeout, 0.2);
-  t.match(byWhat.ECONNREFUSED, { errno: 111, code: 'ECONNREFUSED', strerror: 'Connection refused', syscall: 'connect' });
+  t.match(byWhat.ECONNREFUSED, {
+    errno: 111,
+    code: 'ECONNREFUSED',
+    strerror: 'Connection refused',
+    syscall: 'connect',
+  });
 });
 
-t.test('printed uncaught, an OSError reads like Python\'s', async (t) => {
+t.test("printed uncaught, an OSError reads like Python's", async (t) => {
   const f = startFixture('errors', ['uncaught']);
   t.teardown(f.kill);
   t.equal(await f.exited, 1);

@@ -9,13 +9,27 @@ import { children, fds } from '../scripts/lib/procfs.js';
 function parse(raw: string): { status: string; headers: Record<string, string>; body: string } {
   const end = raw.indexOf('\r\n\r\n');
   const [status = '', ...lines] = raw.slice(0, end === -1 ? raw.length : end).split('\r\n');
-  const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+  const headers = Object.fromEntries(
+    lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+  );
   return { status, headers, body: end === -1 ? '' : raw.slice(end + 4) };
 }
 
 const frameworks = [
-  { app: 'honoapp:app', name: 'Hono', hello: 'Hello world from Hono!\n', contentType: /^text\/plain/, notFound: '404 Not Found' },
-  { app: 'expressapp:app', name: 'Express', hello: 'Hello world from Express!\n', contentType: /^text\/plain/, notFound: /Cannot GET \/nope/ },
+  {
+    app: 'honoapp:app',
+    name: 'Hono',
+    hello: 'Hello world from Hono!\n',
+    contentType: /^text\/plain/,
+    notFound: '404 Not Found',
+  },
+  {
+    app: 'expressapp:app',
+    name: 'Express',
+    hello: 'Hello world from Express!\n',
+    contentType: /^text\/plain/,
+    notFound: /Cannot GET \/nope/,
+  },
 ];
 
 for (const fw of frameworks) {
@@ -28,7 +42,7 @@ for (const fw of frameworks) {
     t.equal(hello.code, 0, `curl succeeded ${hello.stderr}`);
     const { status, headers, body } = parse(hello.stdout);
     t.equal(status, 'HTTP/1.1 200 OK');
-    t.equal(body, fw.hello, 'the framework\'s answer');
+    t.equal(body, fw.hello, "the framework's answer");
     t.match(headers['content-type'], fw.contentType);
     t.equal(headers['content-length'], String(Buffer.byteLength(fw.hello)));
     t.equal(headers['server'], 'WSGIServer 0.2', 'sent by the WSGI server');
@@ -40,12 +54,26 @@ for (const fw of frameworks) {
     t.match(stage.output, /^> HTTP\/1\.1 200 OK$/m);
 
     const text = 'a body for the framework: ünïcödé, & = ?\nsecond line';
-    const post = await curl([`${url}/echo?q=1`, '--data-binary', text, '-H', 'Content-Type: text/plain; charset=utf-8']);
+    const post = await curl([
+      `${url}/echo?q=1`,
+      '--data-binary',
+      text,
+      '-H',
+      'Content-Type: text/plain; charset=utf-8',
+    ]);
     t.equal(post.code, 0, `curl succeeded ${post.stderr}`);
-    t.same(JSON.parse(post.stdout), { method: 'POST', contentType: 'text/plain; charset=utf-8', length: text.length, body: text }, 'a POST body reaches the framework\'s handler');
+    t.same(
+      JSON.parse(post.stdout),
+      { method: 'POST', contentType: 'text/plain; charset=utf-8', length: text.length, body: text },
+      "a POST body reaches the framework's handler",
+    );
 
     const big = 'z'.repeat(300 * 1024);
-    const bigPost = await rawRequest(stage.port, `POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: ${big.length}\r\n\r\n${big}`, 15_000);
+    const bigPost = await rawRequest(
+      stage.port,
+      `POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: ${big.length}\r\n\r\n${big}`,
+      15_000,
+    );
     t.equal(JSON.parse(parse(bigPost.data).body).length, big.length, 'a body larger than one recv() arrives whole');
 
     const head = await curl(['--head', `${url}/hello`]);

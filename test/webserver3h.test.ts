@@ -35,7 +35,9 @@ function serverPid(stage: Launched): number {
 function parse(raw: string): { status: string; headers: Record<string, string>; body: string } {
   const end = raw.indexOf('\r\n\r\n');
   const [status = '', ...lines] = raw.slice(0, end === -1 ? raw.length : end).split('\r\n');
-  const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+  const headers = Object.fromEntries(
+    lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+  );
   return { status, headers, body: end === -1 ? '' : raw.slice(end + 4) };
 }
 
@@ -103,7 +105,19 @@ t.test('what reaches the application: environ and wsgi.input', async (t) => {
   const stage = await serve(t, `${APPS}:echo`);
   const url = `http://127.0.0.1:${stage.port}`;
 
-  const get = await curl([`${url}/caf%C3%A9/a%20b?x=1&y=%20`, '-H', 'X-Foo: 1', '-H', 'X-Foo: 2', '-H', 'Cookie: a=1', '-H', 'Cookie: b=2', '-H', 'X_Sneaky: yes']);
+  const get = await curl([
+    `${url}/caf%C3%A9/a%20b?x=1&y=%20`,
+    '-H',
+    'X-Foo: 1',
+    '-H',
+    'X-Foo: 2',
+    '-H',
+    'Cookie: a=1',
+    '-H',
+    'Cookie: b=2',
+    '-H',
+    'X_Sneaky: yes',
+  ]);
   t.equal(get.code, 0, `curl succeeded ${get.stderr}`);
   const env = JSON.parse(get.stdout);
   t.match(env, {
@@ -133,9 +147,25 @@ t.test('what reaches the application: environ and wsgi.input', async (t) => {
   t.type(env.SERVER_NAME, 'string');
   t.notOk('HTTP_X_SNEAKY' in env, 'a header with an underscore is left out (as wsgiref does)');
 
-  const post = await curl([`${url}/form`, '--data-binary', 'name=value\nsecond line', '-H', 'Content-Type: application/x-www-form-urlencoded']);
+  const post = await curl([
+    `${url}/form`,
+    '--data-binary',
+    'name=value\nsecond line',
+    '-H',
+    'Content-Type: application/x-www-form-urlencoded',
+  ]);
   const posted = JSON.parse(post.stdout);
-  t.match(posted, { REQUEST_METHOD: 'POST', CONTENT_TYPE: 'application/x-www-form-urlencoded', CONTENT_LENGTH: '22', bodyLength: 22, firstLine: 'name=value\n' }, 'a POST body reaches wsgi.input (readline, then read)');
+  t.match(
+    posted,
+    {
+      REQUEST_METHOD: 'POST',
+      CONTENT_TYPE: 'application/x-www-form-urlencoded',
+      CONTENT_LENGTH: '22',
+      bodyLength: 22,
+      firstLine: 'name=value\n',
+    },
+    'a POST body reaches wsgi.input (readline, then read)',
+  );
   t.equal(posted.bodyStart, 'name=value\nsecond line');
 
   // a body far larger than one recv(): 700 KiB of bytes 0..255, sent by curl with Expect: 100-continue
@@ -145,7 +175,15 @@ t.test('what reaches the application: environ and wsgi.input', async (t) => {
   const dir = mkdtempSync('/tmp/webserver3h-test-');
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(`${dir}/body`, bodyBytes);
-  const big = await curl([`${url}/upload`, '--data-binary', `@${dir}/body`, '-H', 'Content-Type: application/octet-stream', '-H', 'Expect: 100-continue']);
+  const big = await curl([
+    `${url}/upload`,
+    '--data-binary',
+    `@${dir}/body`,
+    '-H',
+    'Content-Type: application/octet-stream',
+    '-H',
+    'Expect: 100-continue',
+  ]);
   t.equal(big.code, 0, `curl succeeded ${big.stderr}`);
   const uploaded = JSON.parse(big.stdout);
   t.equal(uploaded.bodyLength, bodyBytes.length, 'the whole body arrived');
@@ -154,7 +192,10 @@ t.test('what reaches the application: environ and wsgi.input', async (t) => {
 
   // the same over a raw socket, written in small pieces
   const payload = 'x'.repeat(5000);
-  const raw = await rawRequest(stage.port, `POST /raw HTTP/1.1\r\nHost: x\r\nContent-Length: ${payload.length}\r\n\r\n${payload}`);
+  const raw = await rawRequest(
+    stage.port,
+    `POST /raw HTTP/1.1\r\nHost: x\r\nContent-Length: ${payload.length}\r\n\r\n${payload}`,
+  );
   t.match(JSON.parse(parse(raw.data).body), { bodyLength: 5000, PATH_INFO: '/raw' });
 });
 
@@ -171,16 +212,52 @@ t.test('bad input gets a 4xx, costs the server nothing, and leaves no zombie or 
     ['a malformed request line', 'HELLO\r\n\r\n', /^HTTP\/1\.1 400 Bad Request$/],
     ['a request line with too many parts', 'GET / HTTP/1.1 extra\r\nHost: x\r\n\r\n', /^HTTP\/1\.1 400 Bad Request$/],
     ['a request target that is not a path', 'GET hello HTTP/1.1\r\nHost: x\r\n\r\n', /^HTTP\/1\.1 400 Bad Request$/],
-    ['a header line without a colon', 'GET / HTTP/1.1\r\nHost: x\r\nNoColonHere\r\n\r\n', /^HTTP\/1\.1 400 Bad Request$/],
-    ['a folded header line', 'GET / HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n  continued\r\n\r\n', /^HTTP\/1\.1 400 Bad Request$/],
+    [
+      'a header line without a colon',
+      'GET / HTTP/1.1\r\nHost: x\r\nNoColonHere\r\n\r\n',
+      /^HTTP\/1\.1 400 Bad Request$/,
+    ],
+    [
+      'a folded header line',
+      'GET / HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n  continued\r\n\r\n',
+      /^HTTP\/1\.1 400 Bad Request$/,
+    ],
     ['HTTP/1.1 without Host', 'GET / HTTP/1.1\r\n\r\n', /^HTTP\/1\.1 400 Bad Request$/],
     ['an unsupported HTTP version', 'GET / HTTP/2.0\r\nHost: x\r\n\r\n', /^HTTP\/1\.1 505 HTTP Version Not Supported$/],
-    ['an invalid Content-Length', 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n', /^HTTP\/1\.1 400 Bad Request$/],
-    ['conflicting Content-Lengths', 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd', /^HTTP\/1\.1 400 Bad Request$/],
-    ['a chunked body', 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n', /^HTTP\/1\.1 411 Length Required$/],
-    ['a body shorter than its Content-Length', 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly this', /^HTTP\/1\.1 400 Bad Request$/, true],
-    ['headers that never end', `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(70 * 1024)}`, /^HTTP\/1\.1 431 Request Header Fields Too Large$/],
-    ['a body over the limit', Buffer.concat([Buffer.from(`POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ${2 * 1024 * 1024}\r\n\r\n`), Buffer.alloc(2 * 1024 * 1024, 'y')]), /^HTTP\/1\.1 413 Payload Too Large$/],
+    [
+      'an invalid Content-Length',
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n',
+      /^HTTP\/1\.1 400 Bad Request$/,
+    ],
+    [
+      'conflicting Content-Lengths',
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd',
+      /^HTTP\/1\.1 400 Bad Request$/,
+    ],
+    [
+      'a chunked body',
+      'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
+      /^HTTP\/1\.1 411 Length Required$/,
+    ],
+    [
+      'a body shorter than its Content-Length',
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly this',
+      /^HTTP\/1\.1 400 Bad Request$/,
+      true,
+    ],
+    [
+      'headers that never end',
+      `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(70 * 1024)}`,
+      /^HTTP\/1\.1 431 Request Header Fields Too Large$/,
+    ],
+    [
+      'a body over the limit',
+      Buffer.concat([
+        Buffer.from(`POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ${2 * 1024 * 1024}\r\n\r\n`),
+        Buffer.alloc(2 * 1024 * 1024, 'y'),
+      ]),
+      /^HTTP\/1\.1 413 Payload Too Large$/,
+    ],
     ['a request that never comes (timeout 2 s)', '', /^HTTP\/1\.1 408 Request Timeout$/],
     ['half a request, then nothing (timeout 2 s)', 'GET / HTTP/1.1\r\nHo', /^HTTP\/1\.1 408 Request Timeout$/],
   ];
@@ -199,7 +276,11 @@ t.test('bad input gets a 4xx, costs the server nothing, and leaves no zombie or 
   t.equal(after.stdout, HELLO, 'the server still answers');
   await stage.waitFor(/went away/, 10_000).catch(() => undefined);
   await assertClean(t, pid, before);
-  t.match(stage.output, /^Bad request from 127\.0\.0\.1:\d+: 400 Bad Request: empty request$/m, 'each bad request is one line on stderr');
+  t.match(
+    stage.output,
+    /^Bad request from 127\.0\.0\.1:\d+: 400 Bad Request: empty request$/m,
+    'each bad request is one line on stderr',
+  );
 });
 
 t.test('applications that fail get a 500 with the error in wsgi.errors; the server goes on', async (t) => {
@@ -216,10 +297,18 @@ t.test('applications that fail get a 500 with the error in wsgi.errors; the serv
     const r = await curl(['--include', `http://127.0.0.1:${stage.port}/x`], 15);
     const { status, body } = parse(r.stdout);
     t.equal(status, 'HTTP/1.1 500 Internal Server Error', `${app}: 500`);
-    t.equal(body, '500 Internal Server Error\nA server error occurred.  Please contact the administrator.\n', `${app}: a generic page, no details`);
+    t.equal(
+      body,
+      '500 Internal Server Error\nA server error occurred.  Please contact the administrator.\n',
+      `${app}: a generic page, no details`,
+    );
     t.notMatch(r.stdout, /should not be sent|injected/, `${app}: nothing of the failed response leaks`);
     await stage.waitFor(/Child \d+ terminated with status 0/);
-    t.match(stage.output, /Error in the application \(GET \/x from 127\.0\.0\.1:\d+\):/, `${app}: reported on wsgi.errors`);
+    t.match(
+      stage.output,
+      /Error in the application \(GET \/x from 127\.0\.0\.1:\d+\):/,
+      `${app}: reported on wsgi.errors`,
+    );
     t.match(stage.output, error, `${app}: with the error`);
     const again = await curl([`http://127.0.0.1:${stage.port}/x`]);
     t.match(again.stdout, /^500 Internal Server Error/, `${app}: the server still answers`);
@@ -229,37 +318,43 @@ t.test('applications that fail get a 500 with the error in wsgi.errors; the serv
   }
 });
 
-t.test('the ways an application may answer: excInfo, lazy async iterables with close(), write(), big bodies', async (t) => {
-  await t.test('start_response(..., excInfo) replaces a response not sent yet', async (t) => {
-    const stage = await serve(t, `${APPS}:excInfo`);
-    const { status, body } = parse((await curl(['--include', `http://127.0.0.1:${stage.port}/`])).stdout);
-    t.equal(status, 'HTTP/1.1 503 Service Unavailable');
-    t.equal(body, 'replaced by the error page\n');
-  });
-  await t.test('an async generator that calls start_response lazily; close() is called', async (t) => {
-    const stage = await serve(t, `${APPS}:lazyAsync`);
-    const { status, headers, body } = parse((await curl(['--include', `http://127.0.0.1:${stage.port}/`])).stdout);
-    t.equal(status, 'HTTP/1.1 201 Created');
-    t.equal(headers['x-lazy'], 'yes');
-    t.equal(body, 'chunk 1\nchunk 2\nchunk 3\n');
-    t.equal(headers['content-length'], String(body.length), 'a small async body still gets its Content-Length');
-    await stage.waitFor(/lazyAsync: close\(\) was called/);
-  });
-  await t.test('write() sends at once; the body ends with the connection', async (t) => {
-    const stage = await serve(t, `${APPS}:usesWrite`);
-    const { status, headers, body } = parse((await curl(['--include', `http://127.0.0.1:${stage.port}/`])).stdout);
-    t.equal(status, 'HTTP/1.1 200 OK');
-    t.equal(body, 'written with write()\n');
-    t.notOk('content-length' in headers, 'no Content-Length: it was not known when the headers went');
-  });
-  await t.test('a body larger than what is held back streams, whole', async (t) => {
-    const stage = await serve(t, `${APPS}:big`);
-    const r = await curl(['--output', '/dev/null', '--write-out', '%{http_code} %{size_download}', `http://127.0.0.1:${stage.port}/`], 30);
-    t.equal(r.stdout, `200 ${1024 * 1024 + 17}`);
-    await stage.waitFor(/Child \d+ terminated with status 0/);
-    t.match(stage.output, /^> \[\.\.\. \d+ more bytes\]$/m, 'the print of a large response is cut short');
-  });
-});
+t.test(
+  'the ways an application may answer: excInfo, lazy async iterables with close(), write(), big bodies',
+  async (t) => {
+    await t.test('start_response(..., excInfo) replaces a response not sent yet', async (t) => {
+      const stage = await serve(t, `${APPS}:excInfo`);
+      const { status, body } = parse((await curl(['--include', `http://127.0.0.1:${stage.port}/`])).stdout);
+      t.equal(status, 'HTTP/1.1 503 Service Unavailable');
+      t.equal(body, 'replaced by the error page\n');
+    });
+    await t.test('an async generator that calls start_response lazily; close() is called', async (t) => {
+      const stage = await serve(t, `${APPS}:lazyAsync`);
+      const { status, headers, body } = parse((await curl(['--include', `http://127.0.0.1:${stage.port}/`])).stdout);
+      t.equal(status, 'HTTP/1.1 201 Created');
+      t.equal(headers['x-lazy'], 'yes');
+      t.equal(body, 'chunk 1\nchunk 2\nchunk 3\n');
+      t.equal(headers['content-length'], String(body.length), 'a small async body still gets its Content-Length');
+      await stage.waitFor(/lazyAsync: close\(\) was called/);
+    });
+    await t.test('write() sends at once; the body ends with the connection', async (t) => {
+      const stage = await serve(t, `${APPS}:usesWrite`);
+      const { status, headers, body } = parse((await curl(['--include', `http://127.0.0.1:${stage.port}/`])).stdout);
+      t.equal(status, 'HTTP/1.1 200 OK');
+      t.equal(body, 'written with write()\n');
+      t.notOk('content-length' in headers, 'no Content-Length: it was not known when the headers went');
+    });
+    await t.test('a body larger than what is held back streams, whole', async (t) => {
+      const stage = await serve(t, `${APPS}:big`);
+      const r = await curl(
+        ['--output', '/dev/null', '--write-out', '%{http_code} %{size_download}', `http://127.0.0.1:${stage.port}/`],
+        30,
+      );
+      t.equal(r.stdout, `200 ${1024 * 1024 + 17}`);
+      await stage.waitFor(/Child \d+ terminated with status 0/);
+      t.match(stage.output, /^> \[\.\.\. \d+ more bytes\]$/m, 'the print of a large response is cut short');
+    });
+  },
+);
 
 t.test('128 simultaneous clients: all answered, no zombies, no descriptor leak in the parent', async (t) => {
   const stage = await serve(t, 'wsgiapp:app');
@@ -270,7 +365,9 @@ t.test('128 simultaneous clients: all answered, no zombies, no descriptor leak i
   const before = fds(pid).size;
 
   const answers = await Promise.all(Array.from({ length: 128 }, () => rawRequest(port, HELLO_REQUEST(port), 30_000)));
-  const ok = answers.filter((a) => a.closed && parse(a.data).status === 'HTTP/1.1 200 OK' && parse(a.data).body === HELLO);
+  const ok = answers.filter(
+    (a) => a.closed && parse(a.data).status === 'HTTP/1.1 200 OK' && parse(a.data).body === HELLO,
+  );
   t.equal(ok.length, 128, 'every client got the whole answer');
   await assertClean(t, pid, before);
 

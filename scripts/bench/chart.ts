@@ -7,7 +7,10 @@ import type { BenchResult, ServerSummary } from './run.js';
 import { fmt, max, min } from './stats.js';
 
 const COLORS = { ts: '#3178c6', python: '#e0b000', c: '#6b6b6b' } as const;
-const GROUPS = { '3g': 'webserver3g: "Hello, World!" from a forked child', '3h': 'webserver3h: the WSGI example application' } as const;
+const GROUPS = {
+  '3g': 'webserver3g: "Hello, World!" from a forked child',
+  '3h': 'webserver3h: the WSGI example application',
+} as const;
 const WIDTH = 820;
 const LABEL = 250; // left column for the names
 const BAR_AREA = WIDTH - LABEL - 190; // room on the right for the figures
@@ -40,19 +43,27 @@ function panel(title: string, subtitle: string, bars: Bar[], y0: number): { svg:
       y += ROW - 6;
     }
     parts.push(`<text x="${LABEL - 10}" y="${y + 15}" class="label" text-anchor="end">${esc(b.label)}</text>`);
-    parts.push(`<rect x="${LABEL}" y="${y + 3}" width="${Math.max(1, x(b.value) - LABEL).toFixed(1)}" height="${ROW - 10}" rx="3" fill="${b.color}"/>`);
+    parts.push(
+      `<rect x="${LABEL}" y="${y + 3}" width="${Math.max(1, x(b.value) - LABEL).toFixed(1)}" height="${ROW - 10}" rx="3" fill="${b.color}"/>`,
+    );
     if (b.low !== undefined && b.high !== undefined && b.high > b.low) {
       const mid = y + 3 + (ROW - 10) / 2;
-      parts.push(`<path d="M${x(b.low).toFixed(1)} ${mid}H${x(b.high).toFixed(1)}M${x(b.low).toFixed(1)} ${mid - 5}V${mid + 5}M${x(b.high).toFixed(1)} ${mid - 5}V${mid + 5}" class="range"/>`);
+      parts.push(
+        `<path d="M${x(b.low).toFixed(1)} ${mid}H${x(b.high).toFixed(1)}M${x(b.low).toFixed(1)} ${mid - 5}V${mid + 5}M${x(b.high).toFixed(1)} ${mid - 5}V${mid + 5}" class="range"/>`,
+      );
     }
-    parts.push(`<text x="${(Math.max(x(b.value), x(b.high ?? 0)) + 8).toFixed(1)}" y="${y + 15}" class="value">${esc(b.note)}</text>`);
+    parts.push(
+      `<text x="${(Math.max(x(b.value), x(b.high ?? 0)) + 8).toFixed(1)}" y="${y + 15}" class="value">${esc(b.note)}</text>`,
+    );
     y += ROW;
   }
   return { svg: parts.join('\n'), height: y - y0 + 20 };
 }
 
 function rpsBars(servers: ServerSummary[]): Bar[] {
-  const python = new Map(servers.filter((s) => s.kind === 'python' && s.runs.length > 0).map((s) => [s.stage, s.medianRps]));
+  const python = new Map(
+    servers.filter((s) => s.kind === 'python' && s.runs.length > 0).map((s) => [s.stage, s.medianRps]),
+  );
   let stage = '';
   return servers
     .filter((s) => s.runs.length > 0)
@@ -62,7 +73,15 @@ function rpsBars(servers: ServerSummary[]): Bar[] {
       const ratio = s.kind === 'ts' && vsPy ? `  (${fmt(s.medianRps / vsPy, 2)}× Python)` : '';
       const group = s.stage === stage ? undefined : GROUPS[s.stage];
       stage = s.stage;
-      return { group, label: s.label, value: s.medianRps, low: min(rps), high: max(rps), color: COLORS[s.kind], note: `${fmt(s.medianRps)}${ratio}` };
+      return {
+        group,
+        label: s.label,
+        value: s.medianRps,
+        low: min(rps),
+        high: max(rps),
+        color: COLORS[s.kind],
+        note: `${fmt(s.medianRps)}${ratio}`,
+      };
     });
 }
 
@@ -70,13 +89,30 @@ function forkBars(forks: ForkResult[]): Bar[] {
   const color = (f: ForkResult): string => (f.id === 'python' ? COLORS.python : f.id === 'c' ? COLORS.c : COLORS.ts);
   return forks
     .filter((f) => f.medianUs !== null)
-    .map((f) => ({ label: f.label.replace(/ \(.*\)$/, ''), value: f.medianUs!, low: f.p10Us!, high: f.p90Us!, color: color(f), note: `${fmt(f.medianUs!)} µs` }));
+    .map((f) => ({
+      label: f.label.replace(/ \(.*\)$/, ''),
+      value: f.medianUs!,
+      low: f.p10Us!,
+      high: f.p90Us!,
+      color: color(f),
+      note: `${fmt(f.medianUs!)} µs`,
+    }));
 }
 
 export function chart(result: BenchResult): string {
   const o = result.options;
-  const a = panel('Requests per second (higher is better)', `ab -n ${o.requests} -c ${o.concurrency}, median of ${o.rounds} rounds; whiskers: slowest and fastest round`, rpsBars(result.servers), 0);
-  const b = panel('fork + _exit + waitpid, µs (lower is better)', `median of ${o.forkIterations} iterations; whiskers: 10th to 90th percentile`, forkBars(result.forks), a.height);
+  const a = panel(
+    'Requests per second (higher is better)',
+    `ab -n ${o.requests} -c ${o.concurrency}, median of ${o.rounds} rounds; whiskers: slowest and fastest round`,
+    rpsBars(result.servers),
+    0,
+  );
+  const b = panel(
+    'fork + _exit + waitpid, µs (lower is better)',
+    `median of ${o.forkIterations} iterations; whiskers: 10th to 90th percentile`,
+    forkBars(result.forks),
+    a.height,
+  );
   const m = result.machine;
   const footer = `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node ${m.node}, ${m.python ?? 'no Python'} · ${result.startedAt.slice(0, 10)}`;
   const height = a.height + b.height + 30;

@@ -46,7 +46,14 @@ function run(program: string[], timeout: number): Pick<ForkResult, 'medianUs' | 
   return { medianUs: r.medianUs, p10Us: r.p10Us, p90Us: r.p90Us };
 }
 
-const skipped = (id: ForkResult['id'], label: string, skip: string): ForkResult => ({ id, label, medianUs: null, p10Us: null, p90Us: null, skip });
+const skipped = (id: ForkResult['id'], label: string, skip: string): ForkResult => ({
+  id,
+  label,
+  medianUs: null,
+  p10Us: null,
+  p90Us: null,
+  skip,
+});
 
 /** Compiles bench/*.ts (tsc -b bench): the fork loop here, and server.ts for the servers.ts rows. */
 export function buildNodePrograms(): void {
@@ -57,12 +64,38 @@ export function measureForks(iterations: number, cSkip: string | null, variantFl
   const timeout = 60_000 + iterations * 100;
   const n = String(iterations);
   const { flags } = startCommand('webserver3g');
-  const nodeLoop = (extra: string[]): string[] => [process.execPath, ...flagsWith('webserver3g', extra), join(ROOT, 'bench', 'dist', 'fork-latency.js'), n];
-  const results: ForkResult[] = [{ id: 'node', label: `Node ${process.version} (@lsbaws/posix, ${flags.join(' ')})`, skip: null, ...run(nodeLoop([]), timeout) }];
+  const nodeLoop = (extra: string[]): string[] => [
+    process.execPath,
+    ...flagsWith('webserver3g', extra),
+    join(ROOT, 'bench', 'dist', 'fork-latency.js'),
+    n,
+  ];
+  const results: ForkResult[] = [
+    {
+      id: 'node',
+      label: `Node ${process.version} (@lsbaws/posix, ${flags.join(' ')})`,
+      skip: null,
+      ...run(nodeLoop([]), timeout),
+    },
+  ];
   if (variantFlags !== null) {
-    results.push({ id: 'node+flags', label: `Node, plus ${variantFlags.join(' ')}`, skip: null, ...run(nodeLoop(variantFlags), timeout) });
+    results.push({
+      id: 'node+flags',
+      label: `Node, plus ${variantFlags.join(' ')}`,
+      skip: null,
+      ...run(nodeLoop(variantFlags), timeout),
+    });
   }
-  results.push({ id: 'python', label: 'Python 3 (os.fork)', skip: null, ...run(['python3', '-c', PYTHON_LOOP, n], timeout) });
-  results.push(cSkip === null ? { id: 'c', label: 'C (bench/c/forkbench.c)', skip: null, ...run([join(BUILD_DIR, 'forkbench'), n], timeout) } : skipped('c', 'C', cSkip));
+  results.push({
+    id: 'python',
+    label: 'Python 3 (os.fork)',
+    skip: null,
+    ...run(['python3', '-c', PYTHON_LOOP, n], timeout),
+  });
+  results.push(
+    cSkip === null
+      ? { id: 'c', label: 'C (bench/c/forkbench.c)', skip: null, ...run([join(BUILD_DIR, 'forkbench'), n], timeout) }
+      : skipped('c', 'C', cSkip),
+  );
   return results;
 }

@@ -65,7 +65,17 @@ function parseTimes(line: string | undefined): number {
  * deadline. Never rejects: a run that went wrong is a result with failures and an error.
  */
 export function runAb(port: number, o: LoadOptions): Promise<LoadResult> {
-  const ab = ['ab', '-n', String(o.requests), '-c', String(o.concurrency), '-s', String(o.socketTimeout), '-r', `http://127.0.0.1:${port}/hello`];
+  const ab = [
+    'ab',
+    '-n',
+    String(o.requests),
+    '-c',
+    String(o.concurrency),
+    '-s',
+    String(o.socketTimeout),
+    '-r',
+    `http://127.0.0.1:${port}/hello`,
+  ];
   const pinned = o.cpu === null ? ab : ['taskset', '-c', String(o.cpu), ...ab];
   // bash reports ab's CPU time with `times` (second line: the children's user and system time)
   const script = `${pinned.map((a) => `'${a}'`).join(' ')} 2>&3; status=$?; times >&4; exit $status`;
@@ -89,7 +99,14 @@ export function runAb(port: number, o: LoadOptions): Promise<LoadResult> {
     }, deadline);
     child.on('close', (code) => {
       clearTimeout(timer);
-      const problem = code === 0 ? null : (err.trim().split('\n').filter((l) => !/^(Benchmarking|Completed|Finished)/.test(l)).pop() ?? `ab exited with ${code}`);
+      const problem =
+        code === 0
+          ? null
+          : (err
+              .trim()
+              .split('\n')
+              .filter((l) => !/^(Benchmarking|Completed|Finished)/.test(l))
+              .pop() ?? `ab exited with ${code}`);
       resolve(parseAb(out, o.requests, parseTimes(times.trim().split('\n')[1]), problem));
     });
   });

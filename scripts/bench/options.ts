@@ -94,7 +94,11 @@ const SETTERS: Record<string, Setter> = {
   '--out': (o, v) => (o.out = resolve(v)),
   '--lsbaws-py': (o, v) => (o.lsbawsPy = resolve(v)),
   '--python2': (o, v) => (o.python2 = v),
-  '--only': (o, v) => (o.only = v.split(',').map((s) => s.trim()).filter(Boolean)),
+  '--only': (o, v) =>
+    (o.only = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)),
   '--variant-flags': (o, v) => (o.variantFlags = v.split(/\s+/).filter(Boolean)),
   '--ab-cpu': (o, v) => (o.abCpu = integer('--ab-cpu', v, 0)),
   '--render': (o, v) => (o.render = resolve(v)),
@@ -102,7 +106,11 @@ const SETTERS: Record<string, Setter> = {
 
 /** The options from argv (`--name value` or `--name=value`); throws with the problem. */
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): BenchOptions {
-  const options: BenchOptions = { ...DEFAULTS, lsbawsPy: env.LSBAWS_PY ? resolve(env.LSBAWS_PY) : null, python2: env.PYTHON2 || null };
+  const options: BenchOptions = {
+    ...DEFAULTS,
+    lsbawsPy: env.LSBAWS_PY ? resolve(env.LSBAWS_PY) : null,
+    python2: env.PYTHON2 || null,
+  };
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
     const set = SETTERS[name];

@@ -8,11 +8,20 @@ const TARGET_VS_C = 0.3;
 /** The command line that reproduces the run (paths of the Python checkout left as given). */
 export function commandLine(r: BenchResult): string {
   const o = r.options;
-  const args = ['pnpm bench', `--requests ${o.requests}`, `--concurrency ${o.concurrency}`, `--rounds ${o.rounds}`, `--fork-iterations ${o.forkIterations}`, `--stability ${o.stabilityRequests}`];
+  const args = [
+    'pnpm bench',
+    `--requests ${o.requests}`,
+    `--concurrency ${o.concurrency}`,
+    `--rounds ${o.rounds}`,
+    `--fork-iterations ${o.forkIterations}`,
+    `--stability ${o.stabilityRequests}`,
+  ];
   if (o.variantFlags !== null) args.push(`--variant-flags '${o.variantFlags.join(' ')}'`);
   if (o.only !== null) args.push(`--only ${o.only.join(',')}`);
   if (o.abCpu !== null) args.push(`--ab-cpu ${o.abCpu}`);
-  const env = [o.lsbawsPy ? 'LSBAWS_PY=/path/to/lsbaws' : '', o.python2 ? 'PYTHON2=/path/to/python2' : ''].filter(Boolean).join(' ');
+  const env = [o.lsbawsPy ? 'LSBAWS_PY=/path/to/lsbaws' : '', o.python2 ? 'PYTHON2=/path/to/python2' : '']
+    .filter(Boolean)
+    .join(' ');
   return `${env ? env + ' ' : ''}${args.join(' ')}`;
 }
 
@@ -34,7 +43,8 @@ function machineTable(r: BenchResult): string[] {
 }
 
 function serverRows(r: BenchResult): string[] {
-  const pythonOf = (s: ServerSummary): ServerSummary | undefined => r.servers.find((p) => p.kind === 'python' && p.stage === s.stage && p.runs.length > 0);
+  const pythonOf = (s: ServerSummary): ServerSummary | undefined =>
+    r.servers.find((p) => p.kind === 'python' && p.stage === s.stage && p.runs.length > 0);
   const c = r.servers.find((s) => s.kind === 'c' && s.runs.length > 0);
   const rows = [
     '| server | req/s (median) | rounds (min–max) | vs Python | vs C | failed requests | parent CPU ms/req | child CPU ms/req | child page faults/req | parent RSS MB | ab CPU ms/req |',
@@ -48,7 +58,8 @@ function serverRows(r: BenchResult): string[] {
     const rps = s.runs.map((x) => x.load.requestsPerSecond);
     const py = pythonOf(s);
     const vsPy = s.kind === 'python' || py === undefined ? '' : `${fmt(ratio(s.medianRps, py.medianRps), 2)}×`;
-    const vsC = s.kind === 'c' || c === undefined || s.stage !== '3g' ? '' : `${fmt(ratio(s.medianRps, c.medianRps), 2)}×`;
+    const vsC =
+      s.kind === 'c' || c === undefined || s.stage !== '3g' ? '' : `${fmt(ratio(s.medianRps, c.medianRps), 2)}×`;
     const m = s.median;
     rows.push(
       `| ${s.label} | **${fmt(s.medianRps)}** | ${fmt(Math.min(...rps))}–${fmt(Math.max(...rps))} | ${vsPy} | ${vsC} | ${s.failed} | ${fmt(m.parentCpuMs, 2)} | ${fmt(m.childCpuMs, 2)} | ${fmt(m.childFaults)} | ${fmt(m.parentRssMB, 1)} | ${fmt(m.abCpuMs, 2)} |`,
@@ -76,12 +87,19 @@ function targetLines(r: BenchResult): string[] {
   const lines: string[] = [];
   const check = (name: string, value: number, target: number): void => {
     if (!Number.isFinite(value)) return void lines.push(`- ${name}: not measured in this run.`);
-    lines.push(`- ${name}: **${fmt(value, 2)}×** (target at least ${target}×): ${value >= target ? 'met' : 'not met'}.`);
+    lines.push(
+      `- ${name}: **${fmt(value, 2)}×** (target at least ${target}×): ${value >= target ? 'met' : 'not met'}.`,
+    );
   };
-  check('webserver3g.ts / webserver3g.py, requests per second', ratio(ts?.medianRps, get('py-3g')?.medianRps), TARGET_VS_PYTHON);
+  check(
+    'webserver3g.ts / webserver3g.py, requests per second',
+    ratio(ts?.medianRps, get('py-3g')?.medianRps),
+    TARGET_VS_PYTHON,
+  );
   check('webserver3g.ts / server.c, requests per second', ratio(ts?.medianRps, get('c-3g')?.medianRps), TARGET_VS_C);
   const flagged = get('ts-3g+flags');
-  if (flagged !== undefined) check(`${flagged.label} / webserver3g.py`, ratio(flagged.medianRps, get('py-3g')?.medianRps), TARGET_VS_PYTHON);
+  if (flagged !== undefined)
+    check(`${flagged.label} / webserver3g.py`, ratio(flagged.medianRps, get('py-3g')?.medianRps), TARGET_VS_PYTHON);
   for (const floor of [get('ts-floor'), get('ts-floor+flags')]) {
     if (floor === undefined) continue;
     const vsPy = ratio(floor.medianRps, get('py-3g')?.medianRps);
@@ -135,19 +153,19 @@ const METHOD = (r: BenchResult): string[] => [
   '## How it is measured',
   '',
   `- Load: \`ab -n ${r.options.requests} -c ${r.options.concurrency} -s ${r.options.socketTimeout} -r http://127.0.0.1:PORT/hello\`${r.options.abCpu === null ? ' (ab not pinned to a CPU: it shares the cores with the server, and its own CPU time is in the last column)' : `, ab pinned to CPU ${r.options.abCpu} with taskset`}.`,
-  '  Each run starts a fresh server and sends it 200 requests first that are not counted (JIT, caches, the first fork\'s set-up).',
+  "  Each run starts a fresh server and sends it 200 requests first that are not counted (JIT, caches, the first fork's set-up).",
   `  Rounds go through every server in turn, ${r.options.rounds} times; the table shows the median round.`,
   '- Failed requests: ab\'s "Failed requests" (connect, receive, length, exceptions) plus non-2xx responses plus requests that never completed.',
   '- The TypeScript stages start as a learner starts them (`pnpm --filter webserver3g start`, `pnpm --filter webserver3h start -- wsgiapp:app`),',
   '  with the node flags of their `start` scripts. The Python originals run from a checkout of rspivak/lsbaws, their code unchanged but for',
-  '  the port (8888 replaced by a free one when the file is read); `PYTHONUNBUFFERED=1`, so that the child\'s `print` is written before',
+  "  the port (8888 replaced by a free one when the file is read); `PYTHONUNBUFFERED=1`, so that the child's `print` is written before",
   '  `os._exit` as it is on a terminal (buffered, it would be thrown away and the Python child would do less work than the others).',
   '  webserver3h.py is Python 2 code and runs on Python 2. `server.c` (bench/c/server.c) is ours: the same steps as webserver3g in C.',
-  '  Every server\'s standard output is a pipe that the benchmark reads and discards.',
+  "  Every server's standard output is a pipe that the benchmark reads and discards.",
   '- CPU and page faults come from `/proc/PID/stat` of the server process: its own time (accept, fork, close, reaping) and the',
   '  time of the children it has reaped (cutime, cstime, cminflt), divided by the requests.',
   '- fork latency: `fork()` + `_exit(0)` in the child + `waitpid()`, in a loop: bench/fork-latency.ts (Node, through @lsbaws/posix,',
-  '  with webserver3g\'s node flags), the same loop in Python, and bench/c/forkbench.c.',
+  "  with webserver3g's node flags), the same loop in Python, and bench/c/forkbench.c.",
   '',
 ];
 
@@ -159,23 +177,23 @@ const WHERE_THE_TIME_GOES = [
   '',
   '**The ceiling.** bench/server.ts is server.c in Node, statement for statement, on the same @lsbaws/posix: its child',
   'reads, writes the request with a raw write(2), sends, closes and exits, with no console.log and nothing decoded. Compare',
-  'its rows with webserver3g.ts\'s: what the stage does in the child costs something, but even the bare child leaves Node',
-  'well below webserver3g.py. What limits it is fork() of a Node process and the child\'s first page faults, which no change',
-  'to the stage, and no flag measured here, brings near Python\'s.',
+  "its rows with webserver3g.ts's: what the stage does in the child costs something, but even the bare child leaves Node",
+  "well below webserver3g.py. What limits it is fork() of a Node process and the child's first page faults, which no change",
+  "to the stage, and no flag measured here, brings near Python's.",
   '',
   '**The parent: fork() itself.** The kernel copies the page-table entries of every anonymous page of the parent, and the',
   'page tables themselves. A Node server has about 10 MB of anonymous memory against 7 MB for python3, but V8 (without pointer',
   'compression) puts its 256 KB heap pages at random addresses, each needing page-table pages of its own: 508 KB of page',
-  'tables against 68 KB for python3. fork() alone takes about 0.45 ms in the Node parent and 0.2 ms in Python\'s. In a',
+  "tables against 68 KB for python3. fork() alone takes about 0.45 ms in the Node parent and 0.2 ms in Python's. In a",
   'profile of the parent under load, 55% of its time is the fork system call, 21% copy-on-write faults on the pages it writes',
-  'after each fork (about 95 per request: half in V8\'s heap, where baseline-compiled functions update their feedback and',
-  'budget counters on every call, half in malloc\'s heap) and 6% ffi-rs. The parent is one process and serves connections',
+  "after each fork (about 95 per request: half in V8's heap, where baseline-compiled functions update their feedback and",
+  "budget counters on every call, half in malloc's heap) and 6% ffi-rs. The parent is one process and serves connections",
   'one after the other, so this bounds the throughput. The accept() pre-yield costs about 4 µs a request, and accept() was',
   'interrupted by SIGCHLD (EINTR) for 7 requests in 3,000: neither matters.',
   '',
   '**The child: page faults.** A child that only returns from fork() and calls `_exit` through ffi-rs already takes about 130',
-  'page faults; the webserver3g child about 400, at several µs each on this virtual machine (58% of the child\'s time is in the',
-  'kernel). A third of them are reads of node\'s own machine code and 9% of its read-only data: fork() does not copy the page',
+  "page faults; the webserver3g child about 400, at several µs each on this virtual machine (58% of the child's time is in the",
+  "kernel). A third of them are reads of node's own machine code and 9% of its read-only data: fork() does not copy the page",
   'tables of file mappings, so each child faults back in the code it runs. The others copy pages that the child writes: V8',
   'heap pages (the interpreter writes the age of every function it enters and its counters), malloc pages, libc and thread',
   'data, the stack.',
@@ -183,27 +201,27 @@ const WHERE_THE_TIME_GOES = [
   '**The child: lazy compilation, ffi-rs, console.log.** Functions that only children run (handleRequest, recv, sendall, send,',
   '_exit, Buffer.allocUnsafe) were never compiled in the parent, so every child parses and compiles them: 23% of its time,',
   'with a `malloc_consolidate` that writes (so copies) many malloc pages. ffi-rs is 15% (each call converts the types, prepares',
-  'a call interface and builds an errno object; a function\'s first call in a process also looks up its symbol), `console.log`',
-  '17% (its code runs interpreted and without feedback in the child), `uv_loop_fork` and libc\'s fork handlers 3.5%.',
+  "a call interface and builds an errno object; a function's first call in a process also looks up its symbol), `console.log`",
+  "17% (its code runs interpreted and without feedback in the child), `uv_loop_fork` and libc's fork handlers 3.5%.",
   '',
-  '**What helps.** `--use-largepages=silent` copies node\'s code into anonymous huge pages at start-up, which fork() shares with',
-  'a few page-directory entries: the child\'s faults fall from about 380 to 255 (in-process loop of the 3g request path, 600',
+  "**What helps.** `--use-largepages=silent` copies node's code into anonymous huge pages at start-up, which fork() shares with",
+  "a few page-directory entries: the child's faults fall from about 380 to 255 (in-process loop of the 3g request path, 600",
   'requests, median of 3 runs). `--no-lazy` compiles every function of the stage and of @lsbaws/posix at start-up, so no child',
-  'compiles any more: 255 to 225; the child\'s CPU falls by 43% with both. Looking up libuv\'s loop once in the parent instead',
-  'of in every child (@lsbaws/posix): 223 to 211. `--max-semi-space-size=1` keeps V8\'s young generation at 2 MB: without it',
+  "compiles any more: 255 to 225; the child's CPU falls by 43% with both. Looking up libuv's loop once in the parent instead",
+  "of in every child (@lsbaws/posix): 223 to 211. `--max-semi-space-size=1` keeps V8's young generation at 2 MB: without it",
   'the young generation doubles under load, adding 2 MB of anonymous memory and page tables to every fork. The start-up cost',
   'of the three flags is about 20 ms.',
   '',
   '**What does not help measurably** (same loop, page faults of the child): `Buffer.alloc` instead of `allocUnsafe` in recv',
   '(+10: alloc takes malloc memory, allocUnsafe a pool already mapped), calls without errno for `_exit` and `uv_loop_fork` (+6),',
-  'resolving recv\'s and send\'s symbols in the parent (−2), `mallopt(M_MXFAST, 0)` (−3), fewer threads (`--v8-pool-size=1`,',
+  "resolving recv's and send's symbols in the parent (−2), `mallopt(M_MXFAST, 0)` (−3), fewer threads (`--v8-pool-size=1`,",
   '`UV_THREADPOOL_SIZE=1`: −6), `--jitless`, `--no-opt`, `--no-sparkplug` (slower), `--enable-source-maps` (no difference).',
   '',
   '**Memory.** Every Socket is registered with a FinalizationRegistry (it is closed when collected, as in Python). V8 puts',
   'each registration in its old generation, where it stays after `unregister()` until a full collection: 75 bytes a request,',
   'so the parent grew by about 1 MB per 15,000 requests, and fork() with it (the first full collection came after about',
   '110,000 sockets). @lsbaws/posix now registers a socket at the end of the tick that made it, and only if it is still open:',
-  'the connections of a forking server, closed in that tick, never reach the registry, and webserver3g\'s old generation and',
+  "the connections of a forking server, closed in that tick, never reach the registry, and webserver3g's old generation and",
   'RSS stay flat (with `--max-semi-space-size=1`: 55.3 MB after 5,000 requests and after 20,000).',
   '',
 ];
@@ -220,7 +238,12 @@ export function report(r: BenchResult, chartFile: string): string {
     '',
     ...serverRows(r),
     '',
-    ...(r.options.variantFlags === null ? [] : [`"+ flags": the stage's \`start\` script with \`${r.options.variantFlags.join(' ')}\` added to its node flags.`, '']),
+    ...(r.options.variantFlags === null
+      ? []
+      : [
+          `"+ flags": the stage's \`start\` script with \`${r.options.variantFlags.join(' ')}\` added to its node flags.`,
+          '',
+        ]),
     ...targetLines(r),
     '',
     '## fork + _exit + waitpid',

@@ -108,7 +108,10 @@ function cost(before: Usage, after: Usage, requests: number): Cost {
 /** One ab run against a running server, with what it cost the server. */
 async function measure(server: RunningServer, load: LoadOptions): Promise<{ load: LoadResult } & Cost> {
   const before = usage(server.pid);
-  if (before === null) throw new Error(`server ${server.launched.name} (pid ${server.pid}) is gone: ${server.launched.output.slice(-2000)}`);
+  if (before === null)
+    throw new Error(
+      `server ${server.launched.name} (pid ${server.pid}) is gone: ${server.launched.output.slice(-2000)}`,
+    );
   const result = await runAb(server.launched.port, load);
   await sleep(300); // let the last children be reaped, so that their cost is counted
   const after = usage(server.pid) ?? before;
@@ -119,13 +122,22 @@ async function measure(server: RunningServer, load: LoadOptions): Promise<{ load
 function summarize(spec: ServerSpec, runs: ServerRun[], error: string | null): ServerSummary {
   const m = (f: (r: ServerRun) => number): number => median(runs.map(f));
   return {
-    id: spec.id, label: spec.label, kind: spec.kind, stage: spec.stage, skip: spec.skip, error, runs,
+    id: spec.id,
+    label: spec.label,
+    kind: spec.kind,
+    stage: spec.stage,
+    skip: spec.skip,
+    error,
+    runs,
     medianRps: m((r) => r.load.requestsPerSecond),
     failed: sum(runs.map((r) => r.load.failed)),
     median: {
-      parentCpuMs: m((r) => r.parentCpuMs), childCpuMs: m((r) => r.childCpuMs),
-      parentFaults: m((r) => r.parentFaults), childFaults: m((r) => r.childFaults),
-      parentRssMB: m((r) => r.parentRssMB), abCpuMs: m((r) => (r.load.abCpuSeconds * 1000) / (r.load.complete || 1)),
+      parentCpuMs: m((r) => r.parentCpuMs),
+      childCpuMs: m((r) => r.childCpuMs),
+      parentFaults: m((r) => r.parentFaults),
+      childFaults: m((r) => r.childFaults),
+      parentRssMB: m((r) => r.parentRssMB),
+      abCpuMs: m((r) => (r.load.abCpuSeconds * 1000) / (r.load.complete || 1)),
     },
   };
 }
@@ -134,7 +146,12 @@ const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 /** Every server, `rounds` times, in turn. A server that fails to start is reported, not fatal. */
 async function compareServers(specs: ServerSpec[], o: BenchOptions): Promise<ServerSummary[]> {
-  const load: LoadOptions = { requests: o.requests, concurrency: o.concurrency, socketTimeout: o.socketTimeout, cpu: o.abCpu };
+  const load: LoadOptions = {
+    requests: o.requests,
+    concurrency: o.concurrency,
+    socketTimeout: o.socketTimeout,
+    cpu: o.abCpu,
+  };
   const warmUp: LoadOptions = { ...load, requests: Math.min(200, o.requests) };
   const runs = new Map<string, ServerRun[]>(specs.map((s) => [s.id, []]));
   const errors = new Map<string, string>();
@@ -146,7 +163,9 @@ async function compareServers(specs: ServerSpec[], o: BenchOptions): Promise<Ser
         await runAb(server.launched.port, warmUp); // JIT, caches, first-fork set-up: not measured
         const run = { round, ...(await measure(server, load)) };
         runs.get(spec.id)!.push(run);
-        log(`round ${round}/${o.rounds} ${spec.label}: ${run.load.requestsPerSecond.toFixed(0)} req/s, ${run.load.failed} failed${run.load.error ? ` (${run.load.error})` : ''}`);
+        log(
+          `round ${round}/${o.rounds} ${spec.label}: ${run.load.requestsPerSecond.toFixed(0)} req/s, ${run.load.failed} failed${run.load.error ? ` (${run.load.error})` : ''}`,
+        );
       } catch (e) {
         errors.set(spec.id, (e as Error).message.split('\n')[0]!);
         log(`${spec.label}: ${errors.get(spec.id)}`);
@@ -167,14 +186,34 @@ async function stability(spec: ServerSpec, o: BenchOptions): Promise<Stability> 
     server = await start(spec);
     const rssBeforeMB = (usage(server.pid)?.rss ?? 0) / 1e6;
     for (let i = 1; i <= o.stabilityChunks; i++) {
-      const r = await measure(server, { requests: per, concurrency: o.concurrency, socketTimeout: o.socketTimeout, cpu: o.abCpu });
-      const chunk = { ...r, served: i * per, requestsPerSecond: r.load.requestsPerSecond, failed: r.load.failed, openFds: fds(server.pid).size, zombies: zombies(server.pid).length };
+      const r = await measure(server, {
+        requests: per,
+        concurrency: o.concurrency,
+        socketTimeout: o.socketTimeout,
+        cpu: o.abCpu,
+      });
+      const chunk = {
+        ...r,
+        served: i * per,
+        requestsPerSecond: r.load.requestsPerSecond,
+        failed: r.load.failed,
+        openFds: fds(server.pid).size,
+        zombies: zombies(server.pid).length,
+      };
       chunks.push(chunk);
-      log(`memory run, ${spec.label}: ${chunk.served}/${per * o.stabilityChunks}: rss ${chunk.parentRssMB.toFixed(1)} MB, child ${chunk.childCpuMs.toFixed(2)} ms, ${chunk.failed} failed`);
+      log(
+        `memory run, ${spec.label}: ${chunk.served}/${per * o.stabilityChunks}: rss ${chunk.parentRssMB.toFixed(1)} MB, child ${chunk.childCpuMs.toFixed(2)} ms, ${chunk.failed} failed`,
+      );
     }
     return { id: spec.id, label: spec.label, chunks, rssBeforeMB, error: null };
   } catch (e) {
-    return { id: spec.id, label: spec.label, chunks, rssBeforeMB: Number.NaN, error: (e as Error).message.split('\n')[0]! };
+    return {
+      id: spec.id,
+      label: spec.label,
+      chunks,
+      rssBeforeMB: Number.NaN,
+      error: (e as Error).message.split('\n')[0]!,
+    };
   } finally {
     if (server !== null) await stop(server);
   }
@@ -192,10 +231,16 @@ export async function runBenchmark(o: BenchOptions): Promise<BenchResult> {
   for (const s of specs.filter((x) => x.skip !== null)) log(`${s.label}: skipped: ${s.skip}`);
   const servers = await compareServers(specs, o);
   const memory: Stability[] = [];
-  for (const spec of specs.filter((s) => o.stabilityRequests > 0 && (s.id === 'ts-3g' || s.id === 'ts-3g+flags'))) memory.push(await stability(spec, o));
+  for (const spec of specs.filter((s) => o.stabilityRequests > 0 && (s.id === 'ts-3g' || s.id === 'ts-3g+flags')))
+    memory.push(await stability(spec, o));
   const { out: _out, render: _render, ...options } = o;
   return {
-    machine, options, startedAt: startedAt.toISOString(), forks, servers, stability: memory,
+    machine,
+    options,
+    startedAt: startedAt.toISOString(),
+    forks,
+    servers,
+    stability: memory,
     durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
     loadAtEnd: Math.round(loadavg()[0]! * 100) / 100,
   };

@@ -47,9 +47,20 @@ const PYTHON_WITH_PORT = [
 ].join('\n');
 
 /** Starts a program in a process group of its own and waits for its "Serving HTTP" line. */
-async function launch(name: string, port: number, program: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<RunningServer> {
+async function launch(
+  name: string,
+  port: number,
+  program: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<RunningServer> {
   const [command, ...argv] = withoutNodeOptions(program);
-  const child = spawn(command!, argv, { cwd, env: { ...process.env, ...env, PORT: String(port) }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command!, argv, {
+    cwd,
+    env: { ...process.env, ...env, PORT: String(port) },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const launched = new Launched(name, port, child);
   try {
     await launched.waitFor(READY, START_TIMEOUT);
@@ -73,7 +84,9 @@ async function startLikeALearner(stage: string, port: number, args: string[] = [
 
 /** The node flags of a stage's start script (`tsc -b && node <flags> dist/...js`), and the script. */
 export function startCommand(stage: string): { flags: string[]; script: string } {
-  const start = (JSON.parse(readFileSync(join(ROOT, 'packages', stage, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const start = (
+    JSON.parse(readFileSync(join(ROOT, 'packages', stage, 'package.json'), 'utf8')) as { scripts: { start: string } }
+  ).scripts.start;
   const m = /\bnode\s+((?:--\S+\s+)*)(\S+\.js)/.exec(start);
   if (m === null) throw new Error(`${stage}: cannot read the node command in its start script: ${start}`);
   return { flags: m[1]!.trim().split(/\s+/).filter(Boolean), script: m[2]! };
@@ -86,7 +99,12 @@ export function flagsWith(stage: string, extra: string[]): string[] {
 }
 
 /** The stage with extra node flags: compiled first, then `node <start flags> <extra> <script>`. */
-async function startWithFlags(stage: string, port: number, extra: string[], args: string[] = []): Promise<RunningServer> {
+async function startWithFlags(
+  stage: string,
+  port: number,
+  extra: string[],
+  args: string[] = [],
+): Promise<RunningServer> {
   const dir = join(ROOT, 'packages', stage);
   execFileSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-b', dir], { cwd: ROOT, stdio: 'pipe' });
   return launch(stage, port, [process.execPath, ...flagsWith(stage, extra), startCommand(stage).script, ...args], dir);
@@ -94,7 +112,12 @@ async function startWithFlags(stage: string, port: number, extra: string[], args
 
 /** bench/server.ts (server.c in Node), with webserver3g's node flags and any extra ones. */
 function startNodeFloor(port: number, extra: string[]): Promise<RunningServer> {
-  return launch('server.ts', port, [process.execPath, ...flagsWith('webserver3g', extra), join(BUILD_DIR, 'server.js')], ROOT);
+  return launch(
+    'server.ts',
+    port,
+    [process.execPath, ...flagsWith('webserver3g', extra), join(BUILD_DIR, 'server.js')],
+    ROOT,
+  );
 }
 
 /** The Python 2 to run webserver3h.py with, or null. */
@@ -116,7 +139,9 @@ export function buildC(): string | null {
   if (versionOf('cc', ['--version']) === null) return 'no C compiler (cc) on this machine';
   mkdirSync(BUILD_DIR, { recursive: true });
   for (const name of ['server', 'forkbench']) {
-    execFileSync('cc', ['-O2', '-Wall', '-o', join(BUILD_DIR, name), join(ROOT, 'bench', 'c', `${name}.c`)], { stdio: 'pipe' });
+    execFileSync('cc', ['-O2', '-Wall', '-o', join(BUILD_DIR, name), join(ROOT, 'bench', 'c', `${name}.c`)], {
+      stdio: 'pipe',
+    });
   }
   return null;
 }
@@ -130,31 +155,93 @@ function pythonName(python: string, fallback: string): string {
 export function serverSpecs(options: BenchOptions, cSkip: string | null): ServerSpec[] {
   const part3 = options.lsbawsPy === null ? '' : join(options.lsbawsPy, 'part3');
   const python2 = findPython2(options);
-  const python = (file: string, interpreter: string, args: string[], env: NodeJS.ProcessEnv = {}) => (port: number) =>
-    launch(file, port, [interpreter, '-c', PYTHON_WITH_PORT, join(part3, file), String(port), ...args], part3, { PYTHONUNBUFFERED: '1', ...env });
+  const python =
+    (file: string, interpreter: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
+    (port: number) =>
+      launch(file, port, [interpreter, '-c', PYTHON_WITH_PORT, join(part3, file), String(port), ...args], part3, {
+        PYTHONUNBUFFERED: '1',
+        ...env,
+      });
   const specs: ServerSpec[] = [
-    { id: 'ts-3g', label: 'webserver3g.ts', kind: 'ts', stage: '3g', skip: null, start: (port) => startLikeALearner('webserver3g', port) },
     {
-      id: 'py-3g', label: `webserver3g.py (${pythonName('python3', 'Python 3')})`, kind: 'python', stage: '3g',
-      skip: pythonSkip(options, 'webserver3g.py'), start: python('webserver3g.py', 'python3', []),
+      id: 'ts-3g',
+      label: 'webserver3g.ts',
+      kind: 'ts',
+      stage: '3g',
+      skip: null,
+      start: (port) => startLikeALearner('webserver3g', port),
     },
-    { id: 'c-3g', label: 'server.c', kind: 'c', stage: '3g', skip: cSkip, start: (port) => launch('server.c', port, [join(BUILD_DIR, 'server')], ROOT) },
-    { id: 'ts-floor', label: 'server.ts (server.c on Node)', kind: 'ts', stage: '3g', skip: null, start: (port) => startNodeFloor(port, []) },
-    { id: 'ts-3h', label: 'webserver3h.ts + wsgiapp', kind: 'ts', stage: '3h', skip: null, start: (port) => startLikeALearner('webserver3h', port, ['wsgiapp:app']) },
     {
-      id: 'py-3h', label: `webserver3h.py + wsgiapp (${python2 === null ? 'Python 2' : pythonName(python2, 'Python 2')})`, kind: 'python', stage: '3h',
-      skip: pythonSkip(options, 'webserver3h.py') ?? (python2 === null ? 'webserver3h.py is Python 2 code (import StringIO) and no Python 2 was found (--python2 PATH or PYTHON2=PATH)' : null),
-      start: python('webserver3h.py', python2 ?? 'python2', ['wsgiapp:app'], { PYTHONPATH: join(options.lsbawsPy ?? '', 'part2') }),
+      id: 'py-3g',
+      label: `webserver3g.py (${pythonName('python3', 'Python 3')})`,
+      kind: 'python',
+      stage: '3g',
+      skip: pythonSkip(options, 'webserver3g.py'),
+      start: python('webserver3g.py', 'python3', []),
+    },
+    {
+      id: 'c-3g',
+      label: 'server.c',
+      kind: 'c',
+      stage: '3g',
+      skip: cSkip,
+      start: (port) => launch('server.c', port, [join(BUILD_DIR, 'server')], ROOT),
+    },
+    {
+      id: 'ts-floor',
+      label: 'server.ts (server.c on Node)',
+      kind: 'ts',
+      stage: '3g',
+      skip: null,
+      start: (port) => startNodeFloor(port, []),
+    },
+    {
+      id: 'ts-3h',
+      label: 'webserver3h.ts + wsgiapp',
+      kind: 'ts',
+      stage: '3h',
+      skip: null,
+      start: (port) => startLikeALearner('webserver3h', port, ['wsgiapp:app']),
+    },
+    {
+      id: 'py-3h',
+      label: `webserver3h.py + wsgiapp (${python2 === null ? 'Python 2' : pythonName(python2, 'Python 2')})`,
+      kind: 'python',
+      stage: '3h',
+      skip:
+        pythonSkip(options, 'webserver3h.py') ??
+        (python2 === null
+          ? 'webserver3h.py is Python 2 code (import StringIO) and no Python 2 was found (--python2 PATH or PYTHON2=PATH)'
+          : null),
+      start: python('webserver3h.py', python2 ?? 'python2', ['wsgiapp:app'], {
+        PYTHONPATH: join(options.lsbawsPy ?? '', 'part2'),
+      }),
     },
   ];
   if (options.variantFlags !== null) {
     const flags = options.variantFlags;
-    specs.splice(1, 0, { id: 'ts-3g+flags', label: 'webserver3g.ts + flags', kind: 'ts', stage: '3g', skip: null, start: (port) => startWithFlags('webserver3g', port, flags) });
+    specs.splice(1, 0, {
+      id: 'ts-3g+flags',
+      label: 'webserver3g.ts + flags',
+      kind: 'ts',
+      stage: '3g',
+      skip: null,
+      start: (port) => startWithFlags('webserver3g', port, flags),
+    });
     specs.splice(specs.findIndex((s) => s.id === 'ts-floor') + 1, 0, {
-      id: 'ts-floor+flags', label: 'server.ts + flags', kind: 'ts', stage: '3g', skip: null, start: (port) => startNodeFloor(port, flags),
+      id: 'ts-floor+flags',
+      label: 'server.ts + flags',
+      kind: 'ts',
+      stage: '3g',
+      skip: null,
+      start: (port) => startNodeFloor(port, flags),
     });
     specs.splice(specs.findIndex((s) => s.id === 'ts-3h') + 1, 0, {
-      id: 'ts-3h+flags', label: 'webserver3h.ts + wsgiapp + flags', kind: 'ts', stage: '3h', skip: null,
+      id: 'ts-3h+flags',
+      label: 'webserver3h.ts + wsgiapp + flags',
+      kind: 'ts',
+      stage: '3h',
+      skip: null,
       start: (port) => startWithFlags('webserver3h', port, flags, ['wsgiapp:app']),
     });
   }

@@ -38,7 +38,10 @@ export const concurrent: Experiment<ConcurrentOutcome, ConcurrentOptions> = {
     say.title('concurrent: fork() per connection, webserver3c');
     say.step('Terminal 1: start the concurrent server (each child sleeps 60 s after answering)');
     say.cmd(`${ctx.portEnv}pnpm --filter webserver3c start`);
-    const stage = await say.wait('compiling and starting', ctx.start('webserver3c', { ready: /Parent PID \(PPID\): \d+/ }));
+    const stage = await say.wait(
+      'compiling and starting',
+      ctx.start('webserver3c', { ready: /Parent PID \(PPID\): \d+/ }),
+    );
     say.show(tidy(stage.output));
     const server = stage.serverPid()!;
     const printedParentPid = Number(/Parent PID \(PPID\): (\d+)/.exec(stage.output)?.[1] ?? NaN);
@@ -54,12 +57,28 @@ export const concurrent: Experiment<ConcurrentOutcome, ConcurrentOptions> = {
       say.show(c.stdout);
       say.note(`answered after ${seconds(c.firstByteAt)}; curl keeps waiting: its child sleeps 60 s before closing.`);
     }
-    await ctx.until('the children to print their PIDs', () => (outputSince(stage, mark).match(/Child PID/g) ?? []).length >= n, 5_000).catch(() => undefined);
+    await ctx
+      .until(
+        'the children to print their PIDs',
+        () => (outputSince(stage, mark).match(/Child PID/g) ?? []).length >= n,
+        5_000,
+      )
+      .catch(() => undefined);
 
     say.step('Terminal 1: each request was handled by a child');
     const printed = outputSince(stage, mark);
-    say.show(tidy(printed.split('\n').filter((l) => /Child PID|GET /.test(l)).join('\n')));
-    const printedChildren = [...printed.matchAll(/Child PID: (\d+)\. Parent PID (\d+)/g)].map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]) }));
+    say.show(
+      tidy(
+        printed
+          .split('\n')
+          .filter((l) => /Child PID|GET /.test(l))
+          .join('\n'),
+      ),
+    );
+    const printedChildren = [...printed.matchAll(/Child PID: (\d+)\. Parent PID (\d+)/g)].map((m) => ({
+      pid: Number(m[1]),
+      ppid: Number(m[2]),
+    }));
 
     say.step(`Another terminal: the children of the server`);
     say.cmd(`ps -o pid,ppid,stat,cmd --ppid ${server}`);
@@ -71,7 +90,7 @@ export const concurrent: Experiment<ConcurrentOutcome, ConcurrentOptions> = {
     const view = observe(server);
     say.show(view.text);
     say.note(
-      'Each child got a copy of all its parent\'s descriptors at fork(). Then the child closed its copy of the listening socket, ' +
+      "Each child got a copy of all its parent's descriptors at fork(). Then the child closed its copy of the listening socket, " +
         'and the parent closed its copy of the connection: so each connection is held by one process only (reference count 1), ' +
         'and the listening socket by the parent only. When the child closes its copy and exits, the kernel closes the connection.',
     );

@@ -34,8 +34,13 @@ export const eintr: Experiment<EintrOutcome> = {
     const c = ctx.curl(15);
     await ctx.until('the answer', () => c.firstByteAt !== null, 10_000).catch(() => undefined);
     say.show(c.stdout);
-    say.note(`Answered at once; the child then sleeps 3 s (so that the parent is back in accept() when it exits), closes and exits.`);
-    const exited = await say.wait('watching the server', Promise.race([stage.exited.then(() => true), ctx.pause(15_000).then(() => false)]));
+    say.note(
+      `Answered at once; the child then sleeps 3 s (so that the parent is back in accept() when it exits), closes and exits.`,
+    );
+    const exited = await say.wait(
+      'watching the server',
+      Promise.race([stage.exited.then(() => true), ctx.pause(15_000).then(() => false)]),
+    );
     const crashAt = Date.now() - t0;
     await c.done;
 
@@ -57,7 +62,9 @@ export const eintr: Experiment<EintrOutcome> = {
         "@lsbaws/posix's signal.signal() clears that flag so that the call fails as it did in the article's Python 2. Python 3.5+ retries accept() itself (PEP 475): " +
         'the original webserver3e.py no longer crashes there. See docs/node-differences.md.',
     );
-    say.result('When a signal handler runs while the process is blocked in a system call, the call can be interrupted and fail with EINTR: be ready to restart it.');
+    say.result(
+      'When a signal handler runs while the process is blocked in a system call, the call can be interrupted and fail with EINTR: be ready to restart it.',
+    );
     return {
       response: c.stdout,
       handlerLine: handler?.[0] ?? null,

@@ -59,12 +59,21 @@ export class Narrator {
   show(text: string): void {
     const trimmed = text.replace(/\s+$/, '');
     if (trimmed === '') return;
-    this.write(trimmed.split('\n').map((l) => (l.trim() === '' ? '' : `  ${l}`)).join('\n') + '\n');
+    this.write(
+      trimmed
+        .split('\n')
+        .map((l) => (l.trim() === '' ? '' : `  ${l}`))
+        .join('\n') + '\n',
+    );
   }
 
   /** What it means. */
   note(text: string): void {
-    this.write(wrap(text, 92).map((l, i) => (i === 0 ? `  → ${l}` : `    ${l}`)).join('\n') + '\n');
+    this.write(
+      wrap(text, 92)
+        .map((l, i) => (i === 0 ? `  → ${l}` : `    ${l}`))
+        .join('\n') + '\n',
+    );
   }
 
   /** The conclusion, matching the article. */
@@ -224,7 +233,10 @@ export class Interrupted extends Error {
 }
 
 /** Runs one experiment in a fresh context and stops everything it started, whatever happens. */
-export async function runExperiment<O, P>(experiment: Experiment<O, P>, options: ContextOptions & { params?: Partial<P> } = {}): Promise<O> {
+export async function runExperiment<O, P>(
+  experiment: Experiment<O, P>,
+  options: ContextOptions & { params?: Partial<P> } = {},
+): Promise<O> {
   const ctx = await Context.create(options);
   try {
     return await experiment.run(ctx, options.params);
@@ -260,7 +272,14 @@ export function crashOf(output: string): { code: string; errno: number; message:
   return { code, errno, message: `${m[2]} (${m[3]})`, line: m[0] };
 }
 
-const ERRNO_NAMES: Record<number, string> = { 4: 'EINTR', 11: 'EAGAIN', 12: 'ENOMEM', 23: 'ENFILE', 24: 'EMFILE', 98: 'EADDRINUSE' };
+const ERRNO_NAMES: Record<number, string> = {
+  4: 'EINTR',
+  11: 'EAGAIN',
+  12: 'ENOMEM',
+  23: 'ENFILE',
+  24: 'EMFILE',
+  98: 'EADDRINUSE',
+};
 
 /** The stage's output with the long paths of a stack trace shortened and at most max lines. */
 export function tidy(output: string, max = 14): string {
@@ -309,11 +328,13 @@ export function seconds(ms: number | null): string {
 }
 
 /** The article's request, as curl sends it to localhost. */
-export const HELLO = (port: number): string => `GET /hello HTTP/1.1\r\nHost: localhost:${port}\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n`;
+export const HELLO = (port: number): string =>
+  `GET /hello HTTP/1.1\r\nHost: localhost:${port}\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n`;
 
 /** The distinct `OSError: [Errno N] ... (call)` lines in output, with how often each occurs. */
 export function errorsOf(output: string): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const m of output.matchAll(/^(?:OSError|IOError): \[Errno \d+\] [^\n]*$/gm)) counts.set(m[0], (counts.get(m[0]) ?? 0) + 1);
+  for (const m of output.matchAll(/^(?:OSError|IOError): \[Errno \d+\] [^\n]*$/gm))
+    counts.set(m[0], (counts.get(m[0]) ?? 0) + 1);
   return counts;
 }

@@ -26,7 +26,19 @@ export const experiments: AnyExperiment[] = [
   wsgi,
 ];
 
-export { iterative, sleeping, concurrent, noClose, outOfDescriptors, zombies, outOfProcesses, eintr, zombiesAgain, noZombies, wsgi };
+export {
+  iterative,
+  sleeping,
+  concurrent,
+  noClose,
+  outOfDescriptors,
+  zombies,
+  outOfProcesses,
+  eintr,
+  zombiesAgain,
+  noZombies,
+  wsgi,
+};
 
 /** The experiment called name, also accepting the stage ('3d', 'webserver3e') when only one experiment uses it. */
 export function findExperiment(name: string): AnyExperiment | undefined {

@@ -33,9 +33,13 @@ export const iterative: Experiment<IterativeOutcome> = {
     const c = ctx.curl(10);
     const result = await c.done;
     say.show(c.stdout);
-    say.note(`curl got its answer after ${seconds(c.firstByteAt)} and ended: the server closed the connection after sending it.`);
+    say.note(
+      `curl got its answer after ${seconds(c.firstByteAt)} and ended: the server closed the connection after sending it.`,
+    );
 
-    await ctx.until('the server to print the request', () => /GET \/hello/.test(outputSince(stage, mark)), 5_000).catch(() => undefined);
+    await ctx
+      .until('the server to print the request', () => /GET \/hello/.test(outputSince(stage, mark)), 5_000)
+      .catch(() => undefined);
     say.step('Terminal 1: the server printed the request it read from the connection');
     const printed = outputSince(stage, mark);
     say.show(tidy(printed));

@@ -6,7 +6,13 @@ export interface NoCloseOutcome {
   /** A connection whose request is not sent yet: the child waits in recv; parent and child both hold it. */
   beforeRequest: { holders: number[]; referenceCount: number; childBlockedIn: string | null };
   /** After the request: the child answered, closed its copy and exited; the parent still holds it. */
-  afterRequest: { received: string; clientSawEnd: boolean; holders: number[]; referenceCount: number; childState: string | null };
+  afterRequest: {
+    received: string;
+    clientSawEnd: boolean;
+    holders: number[];
+    referenceCount: number;
+    childState: string | null;
+  };
   /** The article's curl: it prints Hello, World! and does not terminate. */
   curl: { response: string; answerAt: number | null; ended: boolean; waitedMs: number };
   /** What the server printed per connection: the length of its clients list. */
@@ -29,15 +35,27 @@ export const noClose: Experiment<NoCloseOutcome> = {
     const mark = stage.output.length;
 
     say.step('First, slowly: connect, but do not send the request yet');
-    say.note('(like typing the request by hand in `nc localhost 8888`: the server accepts and forks, and the child waits in recv() for the request)');
+    say.note(
+      '(like typing the request by hand in `nc localhost 8888`: the server accepts and forks, and the child waits in recv() for the request)',
+    );
     const conn = await openConnection(ctx.port);
     ctx.defer(() => conn.close());
     const isMine = (c: { remote: [string, number] }): boolean => c.remote[1] === conn.localPort;
-    await ctx.until('the child to wait in recv', () => {
-      const c = observe(server).snap;
-      const mine = c.connections.find(isMine);
-      return mine !== undefined && new Set(mine.heldBy.map((h) => h.pid)).size === 2 && c.processes.some((p) => p.role === 'child' && p.blockedIn === 'recv');
-    }, 10_000).catch(() => undefined);
+    await ctx
+      .until(
+        'the child to wait in recv',
+        () => {
+          const c = observe(server).snap;
+          const mine = c.connections.find(isMine);
+          return (
+            mine !== undefined &&
+            new Set(mine.heldBy.map((h) => h.pid)).size === 2 &&
+            c.processes.some((p) => p.role === 'child' && p.blockedIn === 'recv')
+          );
+        },
+        10_000,
+      )
+      .catch(() => undefined);
     let view = observe(server);
     say.cmd(`pnpm observe ${ctx.port}`);
     say.show(view.text);
@@ -51,7 +69,9 @@ export const noClose: Experiment<NoCloseOutcome> = {
     say.step('Now send the request on that connection');
     conn.send(HELLO(ctx.port));
     await ctx.until('the answer', () => conn.received.includes('Hello'), 5_000).catch(() => undefined);
-    await ctx.until('the child to exit', () => (observe(server).snap.zombies >= 1 ? true : undefined), 5_000).catch(() => undefined);
+    await ctx
+      .until('the child to exit', () => (observe(server).snap.zombies >= 1 ? true : undefined), 5_000)
+      .catch(() => undefined);
     await ctx.pause(300);
     view = observe(server);
     const after = view.snap.connections.find(isMine);
@@ -65,14 +85,17 @@ export const noClose: Experiment<NoCloseOutcome> = {
     say.cmd(`pnpm observe ${ctx.port}`);
     say.show(view.text);
 
-    say.step('The article\'s way: curl');
+    say.step("The article's way: curl");
     say.cmd(`curl ${ctx.url}`);
     const wait = 3;
     const c = ctx.curl(wait);
     const curlResult = await say.wait(`watching curl for ${wait} s`, c.done);
     say.show(c.stdout);
     say.note(
-      c.endedAt !== null && c.stdout.includes('Hello') && c.firstByteAt !== null && c.endedAt - c.firstByteAt > (wait - 1) * 1000
+      c.endedAt !== null &&
+        c.stdout.includes('Hello') &&
+        c.firstByteAt !== null &&
+        c.endedAt - c.firstByteAt > (wait - 1) * 1000
         ? `curl printed "Hello, World!" after ${seconds(c.firstByteAt)} and then hung, until its --max-time of ${wait} s here (Ctrl-C in the article).`
         : `curl: answer after ${seconds(c.firstByteAt)}, ended after ${seconds(c.endedAt)}`,
     );
@@ -102,7 +125,10 @@ export const noClose: Experiment<NoCloseOutcome> = {
         ended: curlResult.code === 0,
         waitedMs: c.endedAt ?? 0,
       },
-      serverPrinted: printed.split('\n').map((l) => l.trim()).filter((l) => l !== ''),
+      serverPrinted: printed
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== ''),
     };
   },
 };

@@ -43,15 +43,29 @@ export const outOfDescriptors: Experiment<OutOfDescriptorsOutcome, OutOfDescript
     say.step(`Terminal 2: ${clients} clients at once`);
     say.cmd(`${ctx.portEnv}pnpm --filter client3 start -- --max-clients=${clients}`);
     const client = ctx.client3([`--max-clients=${clients}`]);
-    const ended = await say.wait('until the server dies', Promise.race([stage.exited.then(() => true), ctx.pause(60_000).then(() => false)]));
-    const clientDone = await say.wait('until every client has finished', Promise.race([client.done.then(() => true), ctx.pause(60_000).then(() => false)]));
+    const ended = await say.wait(
+      'until the server dies',
+      Promise.race([stage.exited.then(() => true), ctx.pause(60_000).then(() => false)]),
+    );
+    const clientDone = await say.wait(
+      'until every client has finished',
+      Promise.race([client.done.then(() => true), ctx.pause(60_000).then(() => false)]),
+    );
     if (!clientDone) client.stop();
 
     say.step('Terminal 1: the server counted the connections it keeps, then exploded');
-    const numbers = stage.output.split('\n').filter((l) => /^\d+$/.test(l.trim())).map(Number);
+    const numbers = stage.output
+      .split('\n')
+      .filter((l) => /^\d+$/.test(l.trim()))
+      .map(Number);
     const last = numbers.length ? numbers[numbers.length - 1]! : 0;
     const afterCount = stage.output.slice(stage.output.lastIndexOf(`\n${last}\n`) + 1);
-    say.show(tidy(`${numbers.length > 3 ? '...\n' : ''}${numbers.length >= 3 ? numbers[numbers.length - 3] + '\n' + numbers[numbers.length - 2] + '\n' : ''}${afterCount}`, 16));
+    say.show(
+      tidy(
+        `${numbers.length > 3 ? '...\n' : ''}${numbers.length >= 3 ? numbers[numbers.length - 3] + '\n' + numbers[numbers.length - 2] + '\n' : ''}${afterCount}`,
+        16,
+      ),
+    );
     const crash = crashOf(stage.output);
     say.note(
       crash
@@ -63,12 +77,16 @@ export const outOfDescriptors: Experiment<OutOfDescriptorsOutcome, OutOfDescript
     const connected = countLines(client.output, /^0$/);
     const errors = errorsOf(client.output);
     const failed = [...errors.values()].reduce((a, b) => a + b, 0);
-    say.show(`0\n0\n...  (${connected} lines "0")\n${[...errors].map(([line, count]) => `${line}  (x${count})`).join('\n')}`);
+    say.show(
+      `0\n0\n...  (${connected} lines "0")\n${[...errors].map(([line, count]) => `${line}  (x${count})`).join('\n')}`,
+    );
     say.note(
       `${connected} clients connected and sent their request ("0"); ${failed} failed once the server was gone ` +
-        '(refused, or reset when their connection was still waiting in the dead server\'s listen queue).',
+        "(refused, or reset when their connection was still waiting in the dead server's listen queue).",
     );
-    say.result('A server that does not close duplicate descriptors runs out of them: accept() fails with EMFILE (Too many open files).');
+    say.result(
+      'A server that does not close duplicate descriptors runs out of them: accept() fails with EMFILE (Too many open files).',
+    );
     return {
       limit,
       crashed: crash?.code ?? null,

@@ -57,7 +57,9 @@ export const outOfProcesses: Experiment<OutOfProcessesOutcome, OutOfProcessesOpt
         (before > 0 ? ` + the ${before} tasks uid ${uid} already has on this machine` : '') +
         ` = ${limit}. The article's 400 would work the same way, only later.`,
     );
-    say.step(`Terminal 1: build as yourself (user ${uid} cannot write dist/), then start the server as user ${uid} with the limits`);
+    say.step(
+      `Terminal 1: build as yourself (user ${uid} cannot write dist/), then start the server as user ${uid} with the limits`,
+    );
     say.cmd('pnpm build');
     say.cmd('cd packages/webserver3d');
     say.cmd(
@@ -70,7 +72,9 @@ export const outOfProcesses: Experiment<OutOfProcessesOutcome, OutOfProcessesOpt
     say.show(tidy(stage.output));
     const server = stage.serverPid()!;
     const threads = status(server)?.threads ?? 0;
-    say.note(`The server runs ${threads} threads (ps -o nlwp -p ${server}); uid ${uid} now has ${tasksOfUser(uid)} tasks of the ${limit} allowed.`);
+    say.note(
+      `The server runs ${threads} threads (ps -o nlwp -p ${server}); uid ${uid} now has ${tasksOfUser(uid)} tasks of the ${limit} allowed.`,
+    );
 
     say.step(`Terminal 2: ${clients} clients at once`);
     say.cmd(`${ctx.portEnv}pnpm --filter client3 start -- --max-clients=${clients}`);
@@ -78,13 +82,22 @@ export const outOfProcesses: Experiment<OutOfProcessesOutcome, OutOfProcessesOpt
     let maxZombies = 0;
     const watch = setInterval(() => (maxZombies = Math.max(maxZombies, zombiesOf(server).length)), 20);
     ctx.defer(() => clearInterval(watch));
-    const ended = await say.wait('until fork() fails', Promise.race([stage.exited.then(() => true), ctx.pause(60_000).then(() => false)]));
+    const ended = await say.wait(
+      'until fork() fails',
+      Promise.race([stage.exited.then(() => true), ctx.pause(60_000).then(() => false)]),
+    );
     clearInterval(watch);
-    const clientDone = await say.wait('until every client has finished', Promise.race([client.done.then(() => true), ctx.pause(60_000).then(() => false)]));
+    const clientDone = await say.wait(
+      'until every client has finished',
+      Promise.race([client.done.then(() => true), ctx.pause(60_000).then(() => false)]),
+    );
     if (!clientDone) client.stop();
 
     say.step('Terminal 1');
-    const numbers = stage.output.split('\n').filter((l) => /^\d+$/.test(l.trim())).map(Number);
+    const numbers = stage.output
+      .split('\n')
+      .filter((l) => /^\d+$/.test(l.trim()))
+      .map(Number);
     const last = numbers.length ? numbers[numbers.length - 1]! : 0;
     say.show(tidy(stage.output.slice(stage.output.indexOf('\n') + 1), 22));
     const crash = crashOf(stage.output);
@@ -98,7 +111,9 @@ export const outOfProcesses: Experiment<OutOfProcessesOutcome, OutOfProcessesOpt
     say.step('Terminal 2: client3');
     const connected = countLines(client.output, /^0$/);
     const errors = errorsOf(client.output);
-    say.show(`0\n0\n...  (${connected} lines "0")\n${[...errors].map(([line, count]) => `${line}  (x${count})`).join('\n')}`);
+    say.show(
+      `0\n0\n...  (${connected} lines "0")\n${[...errors].map(([line, count]) => `${line}  (x${count})`).join('\n')}`,
+    );
     say.result(
       'Zombies take up process slots: a long-running server that does not wait for its children eventually cannot fork() any more (EAGAIN, Resource temporarily unavailable).',
     );

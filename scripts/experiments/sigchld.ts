@@ -76,7 +76,11 @@ export async function settle(ctx: Context, server: number, quiet = 1000, timeout
 
 const defunct = (server: number): string => `ps -o pid,ppid,stat,cmd --ppid ${server} | grep -c defunct`;
 
-export async function sigchldScenario(ctx: Context, stageName: 'webserver3f' | 'webserver3g', options: Partial<SigchldOptions> = {}): Promise<SigchldOutcome> {
+export async function sigchldScenario(
+  ctx: Context,
+  stageName: 'webserver3f' | 'webserver3g',
+  options: Partial<SigchldOptions> = {},
+): Promise<SigchldOutcome> {
   const { say } = ctx;
   const clients = options.clients ?? 128;
   const n = options.connections ?? 10;
@@ -98,7 +102,9 @@ export async function sigchldScenario(ctx: Context, stageName: 'webserver3f' | '
   say.show(psChildren(server));
   say.note(
     `${alive() ? 'The server is still running: the SIGCHLD interrupted accept(), and the loop called it again.' : 'unexpected: the server died.'} ` +
-      (afterCurl === 0 ? 'No zombie: the SIGCHLD handler waited for the child.' : `unexpected: ${afterCurl} zombie${afterCurl === 1 ? '' : 's'}.`),
+      (afterCurl === 0
+        ? 'No zombie: the SIGCHLD handler waited for the child.'
+        : `unexpected: ${afterCurl} zombie${afterCurl === 1 ? '' : 's'}.`),
   );
   const curl = { response: c.stdout, ended: r.code === 0, serverAlive: alive(), zombies: afterCurl };
 
@@ -106,13 +112,23 @@ export async function sigchldScenario(ctx: Context, stageName: 'webserver3f' | '
   say.step(`Terminal 2: ${clients} clients at once`);
   say.cmd(`${ctx.portEnv}pnpm --filter client3 start -- --max-clients ${clients}`);
   const client = ctx.client3(['--max-clients', String(clients)]);
-  const done = await say.wait(`${clients} clients`, Promise.race([client.done.then(() => true), ctx.pause(90_000).then(() => false)]));
+  const done = await say.wait(
+    `${clients} clients`,
+    Promise.race([client.done.then(() => true), ctx.pause(90_000).then(() => false)]),
+  );
   if (!done) client.stop();
-  const articleZombies = await say.wait('until every child has exited and the server is back in accept()', settle(ctx, server));
+  const articleZombies = await say.wait(
+    'until every child has exited and the server is back in accept()',
+    settle(ctx, server),
+  );
   const connected = countLines(client.output, /^0$/);
   say.cmd(`ps -o pid,ppid,stat,cmd --ppid ${server}`);
   const listing = psChildren(server).replace(/\s+$/, '').split('\n');
-  say.show(listing.length > 7 ? [...listing.slice(0, 6), `...  (${listing.length - 1} processes in all)`].join('\n') : listing.join('\n'));
+  say.show(
+    listing.length > 7
+      ? [...listing.slice(0, 6), `...  (${listing.length - 1} processes in all)`].join('\n')
+      : listing.join('\n'),
+  );
   say.note(
     articleZombies === 0
       ? `No zombies after ${connected} connections.`
@@ -123,22 +139,28 @@ export async function sigchldScenario(ctx: Context, stageName: 'webserver3f' | '
 
   // 3. the same on purpose: N children exit while the parent is stopped
   say.step(`Now on purpose: ${n} children exit while the parent cannot take signals`);
-  say.note('First a fresh server, so that the counts below are only this part\'s. Terminal 1: Ctrl-C, then again:');
+  say.note("First a fresh server, so that the counts below are only this part's. Terminal 1: Ctrl-C, then again:");
   await stage.stop();
   say.cmd(`${ctx.portEnv}pnpm --filter ${stageName} start`);
   stage = await say.wait('starting', ctx.start(stageName));
   server = stage.serverPid()!;
-  say.note(`${n} clients connect but do not send their request yet: the server forks ${n} children that wait in recv().`);
+  say.note(
+    `${n} clients connect but do not send their request yet: the server forks ${n} children that wait in recv().`,
+  );
   const conns: OpenConnection[] = [];
   for (let i = 0; i < n; i++) {
     const conn = await openConnection(ctx.port);
     ctx.defer(() => conn.close());
     conns.push(conn);
   }
-  const waiting = await ctx.until(`${n} children waiting in recv`, () => {
-    const kids = children(server).filter((k) => stat(k)?.state !== 'Z');
-    return kids.length >= n ? kids : undefined;
-  }, 20_000);
+  const waiting = await ctx.until(
+    `${n} children waiting in recv`,
+    () => {
+      const kids = children(server).filter((k) => stat(k)?.state !== 'Z');
+      return kids.length >= n ? kids : undefined;
+    },
+    20_000,
+  );
   say.cmd(`kill -STOP ${server}        # the parent stops: signals stay pending`);
   process.kill(server, 'SIGSTOP');
   ctx.defer(() => {
@@ -149,9 +171,13 @@ export async function sigchldScenario(ctx: Context, stageName: 'webserver3f' | '
     }
   });
   await ctx.until('the parent to stop', () => stat(server)?.state === 'T', 5_000);
-  say.note(`The ${n} clients send their requests; the children answer and exit, and each exit sends the parent a SIGCHLD.`);
+  say.note(
+    `The ${n} clients send their requests; the children answer and exit, and each exit sends the parent a SIGCHLD.`,
+  );
   for (const conn of conns) conn.send(HELLO(ctx.port));
-  await ctx.until(`the ${n} answers`, () => conns.every((x) => x.received.includes('Hello')), 10_000).catch(() => undefined);
+  await ctx
+    .until(`the ${n} answers`, () => conns.every((x) => x.received.includes('Hello')), 10_000)
+    .catch(() => undefined);
   const answered = conns.filter((x) => x.received.includes('Hello')).length;
   await ctx.until(`${n} zombies`, () => waiting.every((k) => stat(k)?.state === 'Z'), 10_000).catch(() => undefined);
   const zombiesWhileStopped = zombies(server).length;
@@ -179,7 +205,11 @@ export async function sigchldScenario(ctx: Context, stageName: 'webserver3f' | '
       : `The handler ran once for the ${zombiesWhileStopped} merged exits, and its single os.wait() reaped one child: ` +
           `${left} ${left === 1 ? 'is' : 'are'} left as zombies.`,
   );
-  return { curl, article, merged: { connections: n, answered, zombiesWhileStopped, sigchldPending, zombiesLeft: left } };
+  return {
+    curl,
+    article,
+    merged: { connections: n, answered, zombiesWhileStopped, sigchldPending, zombiesLeft: left },
+  };
 }
 
 /** The SigPnd and ShdPnd lines of /proc/PID/status: the signals pending for the thread, and for the whole process. */

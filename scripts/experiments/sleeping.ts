@@ -26,9 +26,14 @@ export const sleeping: Experiment<SleepingOutcome, SleepingOptions> = {
     const sleep = options.sleep ?? 10;
     say.title('sleeping: one client at a time, webserver3b');
     say.step('Terminal 1: start the server that sleeps after each answer');
-    say.note(`The article sleeps 60 s; LSBAWS_SLEEP=${sleep} makes it ${sleep} s (pnpm experiment sleeping --sleep 60 for the real thing).`);
+    say.note(
+      `The article sleeps 60 s; LSBAWS_SLEEP=${sleep} makes it ${sleep} s (pnpm experiment sleeping --sleep 60 for the real thing).`,
+    );
     say.cmd(`${ctx.portEnv}LSBAWS_SLEEP=${sleep} pnpm --filter webserver3b start`);
-    const stage = await say.wait('compiling and starting', ctx.start('webserver3b', { env: { LSBAWS_SLEEP: String(sleep) } }));
+    const stage = await say.wait(
+      'compiling and starting',
+      ctx.start('webserver3b', { env: { LSBAWS_SLEEP: String(sleep) } }),
+    );
     say.show(tidy(stage.output));
     const server = stage.serverPid()!;
 
@@ -39,7 +44,9 @@ export const sleeping: Experiment<SleepingOutcome, SleepingOptions> = {
     const first = ctx.curl(sleep * 3 + 20);
     await ctx.until('the first answer', () => first.firstByteAt !== null, 10_000);
     say.show(first.stdout);
-    say.note(`"Hello, World!" came after ${seconds(first.firstByteAt)}, but curl does not end: the server sleeps before it closes the connection.`);
+    say.note(
+      `"Hello, World!" came after ${seconds(first.firstByteAt)}, but curl does not end: the server sleeps before it closes the connection.`,
+    );
 
     say.step('Terminal 3, without delay: the second curl');
     say.cmd(`curl ${ctx.url}`);
@@ -65,7 +72,9 @@ export const sleeping: Experiment<SleepingOutcome, SleepingOptions> = {
 
     await say.wait(`waiting for the server to wake up (${sleep} s after the first answer)`, first.done);
     await ctx.until('the second answer', () => second.firstByteAt !== null, (sleep + 10) * 1000);
-    say.note(`After ${seconds(Date.now() - t0 - (first.firstByteAt ?? 0))}: the first curl ended, and the second printed:`);
+    say.note(
+      `After ${seconds(Date.now() - t0 - (first.firstByteAt ?? 0))}: the first curl ended, and the second printed:`,
+    );
     say.show(second.stdout);
     mark = stage.output.length;
     await say.wait(`and the second curl hangs in turn for ${sleep} s`, second.done);

@@ -70,7 +70,12 @@ export interface WsgiOutcome {
 const ECHO_TEXT = 'some text';
 
 const APPS = [
-  { app: 'wsgiapp:app', framework: 'a plain WSGI application', hello: 'Hello world from a simple WSGI application!\n', echo: false },
+  {
+    app: 'wsgiapp:app',
+    framework: 'a plain WSGI application',
+    hello: 'Hello world from a simple WSGI application!\n',
+    echo: false,
+  },
   { app: 'honoapp:app', framework: 'Hono', hello: 'Hello world from Hono!\n', echo: true },
   { app: 'expressapp:app', framework: 'Express', hello: 'Hello world from Express!\n', echo: true },
 ] as const;
@@ -83,7 +88,8 @@ const START = (ctx: Context, app: string): string => `${ctx.portEnv}pnpm --filte
 export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
   name: 'wsgi',
   stage: 'webserver3h',
-  summary: 'Part 2\'s WSGI server made concurrent: a plain app, Hono and Express unchanged; 400 for bad input; no zombies',
+  summary:
+    "Part 2's WSGI server made concurrent: a plain app, Hono and Express unchanged; 400 for bad input; no zombies",
   article: 'the concurrent server from Part 2 with the zombie fix',
   async run(ctx, options = {}) {
     const { say } = ctx;
@@ -101,7 +107,10 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
         await stage.stop();
       }
       say.cmd(START(ctx, app.app));
-      stage = await say.wait(i === 0 ? 'compiling and starting' : 'starting', ctx.start('webserver3h', { args: [app.app] }));
+      stage = await say.wait(
+        i === 0 ? 'compiling and starting' : 'starting',
+        ctx.start('webserver3h', { args: [app.app] }),
+      );
       say.show(tidy(stage.output));
       server = stage.serverPid()!;
       const script = cmdline(server).find((a) => a.endsWith('webserver3h.js')) ?? null;
@@ -132,7 +141,9 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
         } catch {
           echo = null;
         }
-        await ctx.until('the child to be reaped', () => REAPED.test(outputSince(stage!, mark)), 10_000).catch(() => undefined);
+        await ctx
+          .until('the child to be reaped', () => REAPED.test(outputSince(stage!, mark)), 10_000)
+          .catch(() => undefined);
         echoPrint = outputSince(stage, mark);
       }
 
@@ -142,7 +153,7 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
         say.note(
           `The parent (PID ${server}) accepted the connection and forked; the child read the whole request, ` +
             'built the environ, called the application with it and start_response, sent the response, printed both and exited. ' +
-            'The last line is the parent\'s SIGCHLD handler, 3g\'s waitpid(-1, WNOHANG) loop, reaping it.',
+            "The last line is the parent's SIGCHLD handler, 3g's waitpid(-1, WNOHANG) loop, reaping it.",
         );
       } else {
         say.step('Terminal 1: the POST, as the server printed it');
@@ -153,7 +164,8 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
             `(${script ?? 'dist/src/webserver3h.js'}); only the module:callable changed.`,
         );
       }
-      const okEcho = !app.echo || (typeof echo === 'object' && echo !== null && (echo as { body?: unknown }).body === ECHO_TEXT);
+      const okEcho =
+        !app.echo || (typeof echo === 'object' && echo !== null && (echo as { body?: unknown }).body === ECHO_TEXT);
       apps.push({
         app: app.app,
         framework: app.framework,
@@ -168,7 +180,8 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
       });
     }
     const live = stage!;
-    const alive = (): boolean => live.launcher.exitCode === null && stat(server) !== null && stat(server)?.state !== 'Z';
+    const alive = (): boolean =>
+      live.launcher.exitCode === null && stat(server) !== null && stat(server)?.state !== 'Z';
 
     // bad input: answered by the child, never reaching Express; the parent goes on
     say.step('Terminal 2: a request that is not HTTP');
@@ -178,7 +191,9 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
     ctx.check();
     const badAnswer = await rawRequest(ctx.port, bad, 10_000, { end: true });
     say.show(badAnswer.data.replace(/\r/g, ''));
-    await ctx.until('the child to be reaped', () => REAPED.test(outputSince(live, mark)), 10_000).catch(() => undefined);
+    await ctx
+      .until('the child to be reaped', () => REAPED.test(outputSince(live, mark)), 10_000)
+      .catch(() => undefined);
     const badPrint = outputSince(live, mark);
     say.step('Terminal 1: what the server printed');
     say.show(tidy(badPrint, 20));
@@ -195,23 +210,37 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
     say.show(after.stdout);
     const servedAfterBadRequest = serverAliveAfterBadRequest && after.stdout === APPS[2].hello;
     // its child's Child N line belongs here, not to the burst's count below
-    await ctx.until('the child to be reaped', () => REAPED.test(outputSince(live, mark)), 10_000).catch(() => undefined);
+    await ctx
+      .until('the child to be reaped', () => REAPED.test(outputSince(live, mark)), 10_000)
+      .catch(() => undefined);
 
     // the article's test: a burst of clients, then no zombies
     say.step(`Terminal 2: ${clients} clients at once`);
     say.cmd(`${ctx.portEnv}pnpm --filter client3 start -- --max-clients ${clients}`);
     mark = live.output.length;
     const client = ctx.client3(['--max-clients', String(clients)]);
-    const done = await say.wait(`${clients} clients`, Promise.race([client.done.then(() => true), ctx.pause(90_000).then(() => false)]));
+    const done = await say.wait(
+      `${clients} clients`,
+      Promise.race([client.done.then(() => true), ctx.pause(90_000).then(() => false)]),
+    );
     if (!done) client.stop();
-    const zombies = await say.wait('until every child has exited and the server is back in accept()', settle(ctx, server));
+    const zombies = await say.wait(
+      'until every child has exited and the server is back in accept()',
+      settle(ctx, server),
+    );
     const connected = countLines(client.output, /^0$/);
     // the parent's lines come through a pipe: wait for them rather than read them once
     const reapedLines = (): number => countLines(outputSince(live, mark), REAPED);
-    const reaped = await ctx.until('a Child N terminated line per connection', () => reapedLines() >= connected && reapedLines(), 5_000).catch(reapedLines);
+    const reaped = await ctx
+      .until('a Child N terminated line per connection', () => reapedLines() >= connected && reapedLines(), 5_000)
+      .catch(reapedLines);
     say.cmd(`ps -o pid,ppid,stat,cmd --ppid ${server}`);
     const listing = psChildren(server).replace(/\s+$/, '').split('\n');
-    say.show(listing.length > 7 ? [...listing.slice(0, 6), `...  (${listing.length - 1} processes in all)`].join('\n') : listing.join('\n'));
+    say.show(
+      listing.length > 7
+        ? [...listing.slice(0, 6), `...  (${listing.length - 1} processes in all)`].join('\n')
+        : listing.join('\n'),
+    );
     say.note(
       `${connected} connections, ${connected} children, ${reaped} "Child N terminated" lines from the parent` +
         (zombies === 0 ? ': no zombies.' : `; unexpected: ${zombies} zombie${zombies === 1 ? '' : 's'}.`),
@@ -221,7 +250,7 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
     say.show(observe(server, 4).text);
 
     say.result(
-      'Part 2\'s WSGI server, made concurrent the way the article made its own server: a child per connection, ' +
+      "Part 2's WSGI server, made concurrent the way the article made its own server: a child per connection, " +
         'descriptors closed on both sides, and a waitpid(-1, WNOHANG) loop for SIGCHLD. It runs a plain application, ' +
         'a Hono one and an Express one unchanged, a bad request costs one child a 400, and a burst of clients leaves no zombies.',
     );
@@ -229,7 +258,8 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
     return {
       apps,
       bodies,
-      frameworksOk: apps.length === APPS.length && apps.every((a) => a.ok) && new Set(apps.map((a) => a.script)).size === 1,
+      frameworksOk:
+        apps.length === APPS.length && apps.every((a) => a.ok) && new Set(apps.map((a) => a.script)).size === 1,
       echoSent: ECHO_TEXT,
       badRequest: { request: bad, response: badAnswer.data, closed: badAnswer.closed, serverPrinted: badPrint },
       badRequestStatus: Number.isNaN(badRequestStatus) ? null : badRequestStatus,

@@ -33,7 +33,9 @@ export const zombies: Experiment<ZombiesOutcome, ZombiesOptions> = {
     say.show(tidy(stage.output));
     const server = stage.serverPid()!;
 
-    say.step(`Terminal 2: ${n === 1 ? 'one request' : `${n} requests`} (curl hangs, as in no-close: stop it with Ctrl-C)`);
+    say.step(
+      `Terminal 2: ${n === 1 ? 'one request' : `${n} requests`} (curl hangs, as in no-close: stop it with Ctrl-C)`,
+    );
     for (let i = 0; i < n; i++) {
       say.cmd(`curl ${ctx.url}`);
       const c = ctx.curl(1);
@@ -42,12 +44,14 @@ export const zombies: Experiment<ZombiesOutcome, ZombiesOptions> = {
     }
     await ctx.until(`${n} zombie(s)`, () => zombiesOf(server).length >= n, 10_000).catch(() => undefined);
 
-    say.step('The server\'s children');
+    say.step("The server's children");
     say.cmd(`ps -o pid,ppid,stat,cmd --ppid ${server}`);
     const listing = psChildren(server);
     say.show(listing);
     const found = zombiesOf(server);
-    say.note(`STAT Z: ${found.length === 1 ? 'a zombie' : `${found.length} zombies`}. The child has exited; the kernel keeps its PID and exit status until its parent waits for it, and 3d never does.`);
+    say.note(
+      `STAT Z: ${found.length === 1 ? 'a zombie' : `${found.length} zombies`}. The child has exited; the kernel keeps its PID and exit status until its parent waits for it, and 3d never does.`,
+    );
 
     say.step('Try to kill it');
     const victim = found[0];
@@ -63,16 +67,26 @@ export const zombies: Experiment<ZombiesOutcome, ZombiesOptions> = {
       survived = stat(victim)?.state === 'Z';
       say.cmd(`ps -o pid,ppid,stat,cmd --ppid ${server}`);
       say.show(psChildren(server));
-      say.note(survived ? 'Still there: a zombie is already dead; there is nothing left to kill. Only a wait() by its parent (or the parent\'s exit) removes it.' : 'unexpected: it is gone');
+      say.note(
+        survived
+          ? "Still there: a zombie is already dead; there is nothing left to kill. Only a wait() by its parent (or the parent's exit) removes it."
+          : 'unexpected: it is gone',
+      );
     }
 
     say.step(`pnpm observe ${ctx.port}`);
     say.show(observe(server).text);
-    say.result('A child that exits before its parent waits for it becomes a zombie, and you cannot kill a zombie: you have to wait for it.');
+    say.result(
+      'A child that exits before its parent waits for it becomes a zombie, and you cannot kill a zombie: you have to wait for it.',
+    );
     return {
       zombies: found.length,
       zombiePids: found,
-      psLine: listing.split('\n').find((l) => /\sZ\S*\s/.test(l))?.trim() ?? null,
+      psLine:
+        listing
+          .split('\n')
+          .find((l) => /\sZ\S*\s/.test(l))
+          ?.trim() ?? null,
       survivedKill9: survived,
     };
   },

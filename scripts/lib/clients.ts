@@ -19,7 +19,12 @@ export interface RawOptions {
 }
 
 /** Sends request on a fresh connection to 127.0.0.1:port and collects the answer until close or timeout. */
-export function rawRequest(port: number, request: string | Buffer, timeout = 5_000, options: RawOptions = {}): Promise<RawResult> {
+export function rawRequest(
+  port: number,
+  request: string | Buffer,
+  timeout = 5_000,
+  options: RawOptions = {},
+): Promise<RawResult> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const sock = connect(port, '127.0.0.1');
@@ -56,7 +61,8 @@ export function hangUp(port: number, data: string | Buffer = ''): Promise<void> 
 }
 
 /** The article's request, as curl sends it. */
-export const HELLO_REQUEST = (port: number): string => `GET /hello HTTP/1.1\r\nHost: localhost:${port}\r\nUser-Agent: curl\r\nAccept: */*\r\n\r\n`;
+export const HELLO_REQUEST = (port: number): string =>
+  `GET /hello HTTP/1.1\r\nHost: localhost:${port}\r\nUser-Agent: curl\r\nAccept: */*\r\n\r\n`;
 
 export interface CurlResult {
   code: number | null;
@@ -69,15 +75,24 @@ export interface CurlResult {
 /** curl with a time limit; never rejects. */
 export function curl(args: string[], maxTime = 10): Promise<CurlResult> {
   return new Promise((resolve) => {
-    execFile('curl', ['--silent', '--show-error', '--max-time', String(maxTime), ...args], { timeout: (maxTime + 5) * 1000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      resolve({ code, stdout, stderr, timedOut: code === 28 });
-    });
+    execFile(
+      'curl',
+      ['--silent', '--show-error', '--max-time', String(maxTime), ...args],
+      { timeout: (maxTime + 5) * 1000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({ code, stdout, stderr, timedOut: code === 28 });
+      },
+    );
   });
 }
 
 /** Runs client3 to the end (it and every client it forked), stopping them all after timeout ms. */
-export async function client3(port: number, args: string[], timeout = 120_000): Promise<{ code: number | null; output: string }> {
+export async function client3(
+  port: number,
+  args: string[],
+  timeout = 120_000,
+): Promise<{ code: number | null; output: string }> {
   const running = startClient3(port, args);
   const timer = setTimeout(() => running.stop(), timeout);
   try {
@@ -103,7 +118,9 @@ export async function eventually<T>(what: string, check: () => T | undefined | f
  * returns 'PID STATE' for each child still there ('1234 Z' for a zombie), [] when none.
  */
 export async function childrenLeft(pid: number, timeout: number): Promise<string[]> {
-  await eventually('every child to exit and be reaped', () => children(pid).length === 0, timeout).catch(() => undefined);
+  await eventually('every child to exit and be reaped', () => children(pid).length === 0, timeout).catch(
+    () => undefined,
+  );
   return childStates(pid);
 }
 
@@ -124,7 +141,9 @@ export interface WatchedCurl {
 /** curl in the background, recording when its answer came and when it ended (the hanging clients of 3b and 3d). */
 export function startCurl(args: string[], maxTime = 10): WatchedCurl {
   const started = Date.now();
-  const child = spawn('curl', ['--silent', '--show-error', '--no-buffer', '--max-time', String(maxTime), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('curl', ['--silent', '--show-error', '--no-buffer', '--max-time', String(maxTime), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const watched: WatchedCurl = {
     stdout: '',
     stderr: '',

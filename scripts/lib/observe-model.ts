@@ -7,7 +7,18 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import {
-  allPids, cmdline, descendants, fds, holders, listenerOf, stat, status, tcpSockets, tcpTable, unixSocketInodes, type TcpSocket,
+  allPids,
+  cmdline,
+  descendants,
+  fds,
+  holders,
+  listenerOf,
+  stat,
+  status,
+  tcpSockets,
+  tcpTable,
+  unixSocketInodes,
+  type TcpSocket,
 } from './procfs.js';
 
 /** What a descriptor points to, in the article's vocabulary. */
@@ -44,7 +55,8 @@ export interface FdInfo {
   peer?: Array<Holder & { comm: string }>;
 }
 
-export type StateWord = 'running' | 'sleeping' | 'waiting (disk)' | 'zombie' | 'stopped' | 'traced' | 'idle' | 'dead' | 'unknown';
+export type StateWord =
+  'running' | 'sleeping' | 'waiting (disk)' | 'zombie' | 'stopped' | 'traced' | 'idle' | 'dead' | 'unknown';
 
 export interface ProcessInfo {
   pid: number;
@@ -153,7 +165,11 @@ export function resolveTarget(arg?: string, kind: 'auto' | 'port' | 'pid' = 'aut
     const running = runningStages();
     if (running.length === 1) return { ok: true, ...running[0]!, via: 'the only stage running' };
     if (running.length === 0) {
-      return { ok: false, message: 'No stage is running. Start one first, e.g. `pnpm --filter webserver3d start`, then `pnpm observe 8888`.' };
+      return {
+        ok: false,
+        message:
+          'No stage is running. Start one first, e.g. `pnpm --filter webserver3d start`, then `pnpm observe 8888`.',
+      };
     }
     return {
       ok: false,
@@ -162,18 +178,28 @@ export function resolveTarget(arg?: string, kind: 'auto' | 'port' | 'pid' = 'aut
         .join('\n')}`,
     };
   }
-  if (!/^\d+$/.test(arg)) return { ok: false, message: `"${arg}" is neither a port nor a PID. Usage: pnpm observe [port|pid] [--once] [--all]` };
+  if (!/^\d+$/.test(arg))
+    return {
+      ok: false,
+      message: `"${arg}" is neither a port nor a PID. Usage: pnpm observe [port|pid] [--once] [--all]`,
+    };
   const n = Number(arg);
   const listener = kind !== 'pid' && n > 0 && n < 65536 ? listenerOf(n) : null;
   if (listener !== null) {
     const server = serverOf(listener);
     if (server === null) {
-      return { ok: false, message: `Port ${n} is served by PID ${listener} (${describe(listener)}), which is not one of this project's stages.` };
+      return {
+        ok: false,
+        message: `Port ${n} is served by PID ${listener} (${describe(listener)}), which is not one of this project's stages.`,
+      };
     }
     return { ok: true, ...server, via: `port ${n}` };
   }
   if (kind === 'port') {
-    return { ok: false, message: `Nothing listens on port ${n}. Start a stage first, e.g. \`PORT=${n} pnpm --filter webserver3d start\`.` };
+    return {
+      ok: false,
+      message: `Nothing listens on port ${n}. Start a stage first, e.g. \`PORT=${n} pnpm --filter webserver3d start\`.`,
+    };
   }
   if (stat(n) === null) {
     return {
@@ -187,7 +213,10 @@ export function resolveTarget(arg?: string, kind: 'auto' | 'port' | 'pid' = 'aut
   const server = serverOf(n);
   if (server === null) {
     const prefix = kind === 'auto' && n < 65536 ? `Nothing listens on port ${n}, and PID ${n}` : `PID ${n}`;
-    return { ok: false, message: `${prefix} (${describe(n)}) is not one of this project's stages (node ... dist/webserver3X.js).` };
+    return {
+      ok: false,
+      message: `${prefix} (${describe(n)}) is not one of this project's stages (node ... dist/webserver3X.js).`,
+    };
   }
   return { ok: true, ...server, via: server.pid === n ? `PID ${n}` : `PID ${n}, a child of the server` };
 }
@@ -251,19 +280,48 @@ export function blockedIn(pid: number): string | null {
 }
 
 function holdsListeningSocket(pid: number): boolean {
-  const listening = new Set([...tcpSockets().values()].filter((s) => s.state === 'LISTEN').map((s) => `socket:[${s.inode}]`));
+  const listening = new Set(
+    [...tcpSockets().values()].filter((s) => s.state === 'LISTEN').map((s) => `socket:[${s.inode}]`),
+  );
   return [...fds(pid).values()].some((target) => listening.has(target));
 }
 
 /** Blocking system calls, by number, as the article calls them. */
 const SYSCALLS: Partial<Record<string, Record<number, string>>> = {
   x64: {
-    0: 'read', 1: 'write', 7: 'poll', 23: 'select', 35: 'sleep', 43: 'accept', 44: 'send', 45: 'recv', 61: 'wait',
-    230: 'sleep', 232: 'epoll_wait', 247: 'wait', 270: 'select', 271: 'poll', 281: 'epoll_wait', 288: 'accept', 441: 'epoll_wait',
+    0: 'read',
+    1: 'write',
+    7: 'poll',
+    23: 'select',
+    35: 'sleep',
+    43: 'accept',
+    44: 'send',
+    45: 'recv',
+    61: 'wait',
+    230: 'sleep',
+    232: 'epoll_wait',
+    247: 'wait',
+    270: 'select',
+    271: 'poll',
+    281: 'epoll_wait',
+    288: 'accept',
+    441: 'epoll_wait',
   },
   arm64: {
-    22: 'epoll_wait', 63: 'read', 64: 'write', 72: 'select', 73: 'poll', 95: 'wait', 101: 'sleep', 115: 'sleep', 202: 'accept',
-    206: 'send', 207: 'recv', 242: 'accept', 260: 'wait', 441: 'epoll_wait',
+    22: 'epoll_wait',
+    63: 'read',
+    64: 'write',
+    72: 'select',
+    73: 'poll',
+    95: 'wait',
+    101: 'sleep',
+    115: 'sleep',
+    202: 'accept',
+    206: 'send',
+    207: 'recv',
+    242: 'accept',
+    260: 'wait',
+    441: 'epoll_wait',
   },
 };
 
@@ -333,7 +391,12 @@ export function snapshot(pid: number): Snapshot {
       .sort(([a], [b]) => a - b)
       .map(([fd, target]) => {
         const sharedWith = (inTree.get(target) ?? []).filter((h) => h.pid !== p);
-        const info: FdInfo = { fd, target, sharedWith, ...classify(fd, target, sockets, unix, counts.get(target) ?? 1) };
+        const info: FdInfo = {
+          fd,
+          target,
+          sharedWith,
+          ...classify(fd, target, sockets, unix, counts.get(target) ?? 1),
+        };
         if (info.kind === 'connection') info.peer = peerOf(target);
         return info;
       });
@@ -356,13 +419,24 @@ export function snapshot(pid: number): Snapshot {
   const connections: Connection[] = [];
   for (const target of connectionTargets) {
     const tcp = sockets.get(inodeOf(target)!)!;
-    connections.push({ local: tcp.local, remote: tcp.remote, state: tcp.state, heldBy: inTree.get(target)!, peer: peerOf(target) });
+    connections.push({
+      local: tcp.local,
+      remote: tcp.remote,
+      state: tcp.state,
+      heldBy: inTree.get(target)!,
+      peer: peerOf(target),
+    });
   }
   connections.sort((a, b) => a.remote[1] - b.remote[1]);
 
   const ports = listeningPorts(pid, sockets);
   const queued = tcpTable()
-    .filter((t) => t.inode === 0 && ports.includes(t.local[1]) && (t.state === 'ESTABLISHED' || t.state === 'CLOSE_WAIT' || t.state === 'SYN_RECV'))
+    .filter(
+      (t) =>
+        t.inode === 0 &&
+        ports.includes(t.local[1]) &&
+        (t.state === 'ESTABLISHED' || t.state === 'CLOSE_WAIT' || t.state === 'SYN_RECV'),
+    )
     .map((t) => ({ local: t.local, remote: t.remote, state: t.state }))
     .sort((a, b) => a.remote[1] - b.remote[1]);
   const kids = processes.filter((p) => p.role === 'child');
@@ -388,23 +462,34 @@ function classify(
   timesInProcess: number,
 ): { kind: FdKind; description: string; tcp?: TcpSocket } {
   if (/^\/dev\/(pts\/\d+|tty\w*|console)$/.test(target)) return { kind: 'terminal', description: `terminal ${target}` };
-  if (target === '/dev/null') return fd <= 2 ? { kind: 'null', description: '/dev/null' } : { kind: 'runtime', description: '/dev/null (Node)' };
+  if (target === '/dev/null')
+    return fd <= 2 ? { kind: 'null', description: '/dev/null' } : { kind: 'runtime', description: '/dev/null (Node)' };
   if (target.startsWith('anon_inode:')) {
     const what = target.slice('anon_inode:'.length).replace(/^\[|\]$/g, '');
-    const known: Record<string, string> = { eventpoll: 'epoll: what the event loop waits on', eventfd: 'eventfd: wakes the event loop up', signalfd: 'signalfd', timerfd: 'timerfd' };
+    const known: Record<string, string> = {
+      eventpoll: 'epoll: what the event loop waits on',
+      eventfd: 'eventfd: wakes the event loop up',
+      signalfd: 'signalfd',
+      timerfd: 'timerfd',
+    };
     return { kind: 'runtime', description: known[what] ?? what };
   }
   const inode = inodeOf(target);
   if (target.startsWith('pipe:')) {
     // libuv keeps both ends of its internal pipes (the signal pipe, async wake-ups) in the same process
     return timesInProcess > 1 && fd > 2
-      ? { kind: 'runtime', description: 'pipe, both ends in this process (Node\'s event loop)' }
+      ? { kind: 'runtime', description: "pipe, both ends in this process (Node's event loop)" }
       : { kind: 'pipe', description: 'pipe' };
   }
   if (target.startsWith('socket:')) {
     const tcp = sockets.get(inode!);
     if (tcp?.state === 'LISTEN') return { kind: 'listening', description: `listening socket ${addr(tcp.local)}`, tcp };
-    if (tcp) return { kind: 'connection', description: `connection ${addr(tcp.local)} <-> ${addr(tcp.remote)} (${tcp.state})`, tcp };
+    if (tcp)
+      return {
+        kind: 'connection',
+        description: `connection ${addr(tcp.local)} <-> ${addr(tcp.remote)} (${tcp.state})`,
+        tcp,
+      };
     if (unix.has(inode!)) return { kind: 'unix', description: 'unix socket' };
     return { kind: 'socket', description: 'socket' };
   }
@@ -416,5 +501,10 @@ function classify(
 export function shortCommand(argv: string[]): string {
   if (argv.length === 0) return '';
   const script = argv.find((a) => /\.js$/.test(a));
-  return script ? `${basename(argv[0]!)} ${script}` : argv.map((a) => basename(a)).join(' ').slice(0, 60);
+  return script
+    ? `${basename(argv[0]!)} ${script}`
+    : argv
+        .map((a) => basename(a))
+        .join(' ')
+        .slice(0, 60);
 }

@@ -29,7 +29,9 @@ export function render(snap: Snapshot, options: RenderOptions = {}): string {
       `  server PID ${snap.pid}` +
       (snap.ports.length ? `  port ${snap.ports.join(', ')}` : '  (not listening)') +
       `  |  ${plural(kids.length, 'child', 'children')}` +
-      (kids.length ? ` (${running} alive, ${snap.zombies === 0 ? 'no zombies' : c.red(plural(snap.zombies, 'zombie'))})` : '') +
+      (kids.length
+        ? ` (${running} alive, ${snap.zombies === 0 ? 'no zombies' : c.red(plural(snap.zombies, 'zombie'))})`
+        : '') +
       `  |  ${plural(snap.connections.length, 'connection')}` +
       (snap.sharedConnections ? c.yellow(` (${snap.sharedConnections} held by 2+ processes)`) : '') +
       clock,
@@ -43,23 +45,33 @@ export function render(snap: Snapshot, options: RenderOptions = {}): string {
     const rest = kids.slice(limit);
     const byState = new Map<string, number>();
     for (const k of rest) byState.set(k.stateWord, (byState.get(k.stateWord) ?? 0) + 1);
-    out.push(`  └─ ... and ${rest.length} more children: ${[...byState].map(([w, n]) => (w === 'zombie' ? plural(n, 'zombie') : `${n} ${w}`)).join(', ')}`);
+    out.push(
+      `  └─ ... and ${rest.length} more children: ${[...byState].map(([w, n]) => (w === 'zombie' ? plural(n, 'zombie') : `${n} ${w}`)).join(', ')}`,
+    );
   }
 
   if (snap.zombies > 0) {
-    out.push(c.red('  zombie') + ': the child has exited, but its parent has not wait()ed for it: the kernel keeps its PID and exit status. kill -9 cannot remove it.');
+    out.push(
+      c.red('  zombie') +
+        ': the child has exited, but its parent has not wait()ed for it: the kernel keeps its PID and exit status. kill -9 cannot remove it.',
+    );
   }
 
   if (snap.connections.length > 0) {
     out.push('');
-    out.push(c.bold('Connections') + ' (socket pair {server end, client end}; reference count = descriptors open on the server end)');
+    out.push(
+      c.bold('Connections') +
+        ' (socket pair {server end, client end}; reference count = descriptors open on the server end)',
+    );
     for (const conn of snap.connections.slice(0, 20)) {
       const holders = conn.heldBy.map((h) => `${roleOf(h.pid, snap)} ${h.pid} fd ${h.fd}`).join(' + ');
       const count = conn.heldBy.length;
       const line =
         `  {${conn.local.join(':')}, ${conn.remote.join(':')}}  ${conn.state.padEnd(11)}  ` +
         `open in ${holders}: reference count ${count}` +
-        (conn.peer.length ? `  | client end: ${conn.peer.map((h) => `${h.comm} ${h.pid} fd ${h.fd}`).join(', ')}` : '') +
+        (conn.peer.length
+          ? `  | client end: ${conn.peer.map((h) => `${h.comm} ${h.pid} fd ${h.fd}`).join(', ')}`
+          : '') +
         (conn.state === 'CLOSE_WAIT' ? '  | the client has closed its end; the server has not' : '');
       out.push(count > 1 ? c.yellow(line) : line);
     }
@@ -70,7 +82,10 @@ export function render(snap: Snapshot, options: RenderOptions = {}): string {
     out.push(
       c.bold('Waiting in the listen queue') +
         ` (connected, not accept()ed yet; the BACKLOG of listen()): ${snap.queued.length}  ` +
-        snap.queued.slice(0, 8).map((q) => `{${q.local.join(':')}, ${q.remote.join(':')}}${q.state === 'ESTABLISHED' ? '' : ` ${q.state}`}`).join('  ') +
+        snap.queued
+          .slice(0, 8)
+          .map((q) => `{${q.local.join(':')}, ${q.remote.join(':')}}${q.state === 'ESTABLISHED' ? '' : ` ${q.state}`}`)
+          .join('  ') +
         (snap.queued.length > 8 ? ' ...' : ''),
     );
   }
@@ -81,12 +96,7 @@ function processBlock(p: ProcessInfo, snap: Snapshot, options: RenderOptions, c:
   const indent = p.depth === 0 ? '' : '  '.repeat(p.depth - 1) + '  └─ ';
   const pad = ' '.repeat(indent.length + 2);
   const lines: string[] = [];
-  const state =
-    p.state === 'Z'
-      ? c.red('zombie')
-      : p.blockedIn
-        ? `${p.stateWord} in ${p.blockedIn}()`
-        : p.stateWord;
+  const state = p.state === 'Z' ? c.red('zombie') : p.blockedIn ? `${p.stateWord} in ${p.blockedIn}()` : p.stateWord;
   const command = p.state === 'Z' ? `[${p.comm}] <defunct>` : shortCommand(p.argv); // as ps shows it
   lines.push(
     `${indent}${c.bold(`PID ${p.pid}`)}  ${p.role.padEnd(6)}  ${state}` +
@@ -102,7 +112,9 @@ function processBlock(p: ProcessInfo, snap: Snapshot, options: RenderOptions, c:
   for (const f of p.fds) {
     if (f.kind === 'runtime' && !options.all) {
       if (!runtimeShown) {
-        lines.push(`${pad}${'...'.padStart(4)}  ${plural(runtime.length, 'descriptor')} Node's event loop uses itself (${ranges(runtime.map((r) => r.fd))}; --all lists them)`);
+        lines.push(
+          `${pad}${'...'.padStart(4)}  ${plural(runtime.length, 'descriptor')} Node's event loop uses itself (${ranges(runtime.map((r) => r.fd))}; --all lists them)`,
+        );
         runtimeShown = true;
       }
       continue;
@@ -116,7 +128,13 @@ function fdLine(f: FdInfo, snap: Snapshot, c: Colours): string {
   const std = f.fd <= 2 ? `${STD[f.fd]}: ` : '';
   let text = `${std}${f.description}`;
   const others = f.sharedWith;
-  const relevant = f.kind === 'listening' || f.kind === 'connection' || f.kind === 'pipe' || f.kind === 'file' || f.kind === 'unix' || f.kind === 'socket';
+  const relevant =
+    f.kind === 'listening' ||
+    f.kind === 'connection' ||
+    f.kind === 'pipe' ||
+    f.kind === 'file' ||
+    f.kind === 'unix' ||
+    f.kind === 'socket';
   if (others.length > 0 && relevant && f.fd > 2) {
     const shared = `shared with ${others.map((h) => who(h, snap)).join(', ')}`;
     text += '  ' + (f.kind === 'connection' ? c.yellow(shared) : shared);
@@ -139,7 +157,7 @@ function roleOf(pid: number, snap: Snapshot): string {
 export function ranges(ns: number[]): string {
   const sorted = [...ns].sort((a, b) => a - b);
   const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
     parts.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);

@@ -58,7 +58,9 @@ export function childStates(pid: number): string[] {
 /** The command line of a process, split into its arguments ([] for a zombie or a gone process). */
 export function cmdline(pid: number): string[] {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a !== '');
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split('\0')
+      .filter((a) => a !== '');
   } catch {
     return [];
   }
@@ -91,7 +93,20 @@ export interface TcpSocket {
   state: string;
 }
 
-const TCP_STATES = ['', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING'];
+const TCP_STATES = [
+  '',
+  'ESTABLISHED',
+  'SYN_SENT',
+  'SYN_RECV',
+  'FIN_WAIT1',
+  'FIN_WAIT2',
+  'TIME_WAIT',
+  'CLOSE',
+  'CLOSE_WAIT',
+  'LAST_ACK',
+  'LISTEN',
+  'CLOSING',
+];
 
 function parseAddress(hex: string): [string, number] {
   const [ip, port] = hex.split(':');
@@ -101,13 +116,19 @@ function parseAddress(hex: string): [string, number] {
 
 /** The IPv4 TCP sockets that descriptors hold (/proc/net/tcp), by inode. */
 export function tcpSockets(): Map<number, TcpSocket> {
-  return new Map(tcpTable().filter((s) => s.inode !== 0).map((s) => [s.inode, s]));
+  return new Map(
+    tcpTable()
+      .filter((s) => s.inode !== 0)
+      .map((s) => [s.inode, s]),
+  );
 }
 
 /** The PID of the process that listens on 127.0.0.1/0.0.0.0 TCP port (the first holder), or null. */
 export function listenerOf(port: number): number | null {
   const listening = new Set(
-    tcpTable().filter((s) => s.inode !== 0 && s.state === 'LISTEN' && s.local[1] === port).map((s) => `socket:[${s.inode}]`),
+    tcpTable()
+      .filter((s) => s.inode !== 0 && s.state === 'LISTEN' && s.local[1] === port)
+      .map((s) => `socket:[${s.inode}]`),
   );
   const held = [...holders(listening).values()].flat();
   return held.length === 0 ? null : Math.min(...held.map((h) => h.pid));
@@ -121,12 +142,17 @@ export function status(pid: number): { uid: number; threads: number } | null {
   } catch {
     return null;
   }
-  return { uid: Number(/^Uid:\s+(\d+)/m.exec(text)?.[1] ?? -1), threads: Number(/^Threads:\s+(\d+)/m.exec(text)?.[1] ?? 0) };
+  return {
+    uid: Number(/^Uid:\s+(\d+)/m.exec(text)?.[1] ?? -1),
+    threads: Number(/^Threads:\s+(\d+)/m.exec(text)?.[1] ?? 0),
+  };
 }
 
 /** Every PID on the system (the numeric entries of /proc). */
 export function allPids(): number[] {
-  return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number);
+  return readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .map(Number);
 }
 
 /**
@@ -181,7 +207,12 @@ export function tcpTable(): TcpSocket[] {
   for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
     const f = line.trim().split(/\s+/);
     if (f.length < 10) continue;
-    result.push({ inode: Number(f[9]), local: parseAddress(f[1]!), remote: parseAddress(f[2]!), state: TCP_STATES[parseInt(f[3]!, 16)] ?? f[3]! });
+    result.push({
+      inode: Number(f[9]),
+      local: parseAddress(f[1]!),
+      remote: parseAddress(f[2]!),
+      state: TCP_STATES[parseInt(f[3]!, 16)] ?? f[3]!,
+    });
   }
   return result;
 }
@@ -214,7 +245,10 @@ export function usage(pid: number): Usage | null {
     return null;
   }
   // after "pid (comm) ": state is field 3; minflt 10, cminflt 11, utime 14 ... cstime 17
-  const f = text.slice(text.lastIndexOf(')') + 2).split(' ').map(Number);
+  const f = text
+    .slice(text.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
   const field = (n: number): number => f[n - 3]!;
   let rssKb = 0;
   try {

@@ -64,7 +64,11 @@ export class Launched {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private listeners: Array<() => void> = [];
 
-  constructor(readonly name: string, readonly port: number, readonly launcher: ChildProcess) {
+  constructor(
+    readonly name: string,
+    readonly port: number,
+    readonly launcher: ChildProcess,
+  ) {
     const take = (chunk: Buffer): void => {
       this.output += chunk.toString();
       for (const listener of this.listeners) listener();
@@ -87,7 +91,10 @@ export class Launched {
           finish(() => reject(new Error(`${this.name} exited before printing ${re}; output:\n${this.output}`)));
         }
       };
-      const timer = setTimeout(() => finish(() => reject(new Error(`${this.name}: no ${re} within ${timeout} ms; output:\n${this.output}`))), timeout);
+      const timer = setTimeout(
+        () => finish(() => reject(new Error(`${this.name}: no ${re} within ${timeout} ms; output:\n${this.output}`))),
+        timeout,
+      );
       const finish = (then: () => void): void => {
         done = true;
         clearTimeout(timer);
@@ -147,7 +154,8 @@ export async function startStage(name: string, options: StartOptions = {}): Prom
   let command = ['pnpm', '--silent', '--filter', name, 'start', ...args].map(quote).join(' ');
   if (options.direct) {
     const dir = join(ROOT, 'packages', name);
-    const start = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+    const start = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: { start: string } })
+      .scripts.start;
     await promisify(execFile)('pnpm', ['--silent', '--filter', name, 'exec', 'tsc', '-b'], { cwd: ROOT });
     command = `cd ${quote(dir)} && exec ${start.replace(/^tsc -b && /, '')} ${(options.args ?? []).map(quote).join(' ')}`;
   }
@@ -159,7 +167,12 @@ export async function startStage(name: string, options: StartOptions = {}): Prom
   );
   const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), ...options.env };
   if (options.user !== undefined) env.HOME = '/tmp'; // pnpm wants a writable home
-  const launcher = spawn(argv[0]!, argv.slice(1), { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const launcher = spawn(argv[0]!, argv.slice(1), {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const stage = new Launched(name, port, launcher);
   const ready = options.ready === undefined ? /Serving HTTP on port \d+/ : options.ready;
   if (ready !== null) {

@@ -23,7 +23,7 @@ export function requireSingleThreadedNode(): void {
   if (SINGLE_THREADED_FLAGS.some((flag) => flags.includes(flag))) return;
   throw new Error(
     '@lsbaws/posix needs node to be started with --single-threaded (or --single-threaded-gc): ' +
-      'a forked child has only the thread that called fork(), and V8\'s parallel garbage collector ' +
+      "a forked child has only the thread that called fork(), and V8's parallel garbage collector " +
       'would wait for its helper threads there for ever. The flag has to be on the node command ' +
       'line (NODE_OPTIONS refuses it, and setting it at run time is too late), e.g. ' +
       '`node --single-threaded dist/webserver3g.js`.',
@@ -87,10 +87,16 @@ type ForkSafety = NonNullable<typeof platform.forkSafety>;
 
 /** seccomp(2) filter: madvise(addr, len, MADV_DONTFORK) returns 0 and does nothing; all else runs. */
 function installDontforkFilter(s: ForkSafety): void {
-  const BPF_LD_W_ABS = 0x20, BPF_JEQ_K = 0x15, BPF_RET_K = 0x06;
-  const SECCOMP_RET_ALLOW = 0x7fff0000, SECCOMP_RET_ERRNO_0 = 0x00050000;
+  const BPF_LD_W_ABS = 0x20,
+    BPF_JEQ_K = 0x15,
+    BPF_RET_K = 0x06;
+  const SECCOMP_RET_ALLOW = 0x7fff0000,
+    SECCOMP_RET_ERRNO_0 = 0x00050000;
   // struct seccomp_data: int nr @0, u32 arch @4, u64 ip @8, u64 args[6] @16 (little-endian)
-  const ARCH = 4, NR = 0, ARG2_LO = 16 + 2 * 8, ARG2_HI = ARG2_LO + 4;
+  const ARCH = 4,
+    NR = 0,
+    ARG2_LO = 16 + 2 * 8,
+    ARG2_HI = ARG2_LO + 4;
   const program: Array<[code: number, jt: number, jf: number, k: number]> = [
     [BPF_LD_W_ABS, 0, 0, ARCH],
     [BPF_JEQ_K, 0, 7, s.auditArch], // another ABI: allow
@@ -117,9 +123,17 @@ function installDontforkFilter(s: ForkSafety): void {
     fprog.writeUInt16LE(program.length, 0);
     fprog.writeBigUInt64LE(filterAddress, 8);
     check('prctl', s.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-    const { value, errno } = call('syscall', s.nrSeccomp, s.SECCOMP_SET_MODE_FILTER, s.SECCOMP_FILTER_FLAG_TSYNC, fprog);
+    const { value, errno } = call(
+      'syscall',
+      s.nrSeccomp,
+      s.SECCOMP_SET_MODE_FILTER,
+      s.SECCOMP_FILTER_FLAG_TSYNC,
+      fprog,
+    );
     if (value !== 0) {
-      throw new Error(`@lsbaws/posix: seccomp(SECCOMP_SET_MODE_FILTER) failed (returned ${value}, errno ${errno}); fork() cannot be made safe`);
+      throw new Error(
+        `@lsbaws/posix: seccomp(SECCOMP_SET_MODE_FILTER) failed (returned ${value}, errno ${errno}); fork() cannot be made safe`,
+      );
     }
   } finally {
     call('free', filterAddress);
@@ -131,7 +145,8 @@ function sweepDofork(MADV_DOFORK: number): void {
   for (const line of readFileSync('/proc/self/maps', 'utf8').split('\n')) {
     const m = /^([0-9a-f]+)-([0-9a-f]+)\s+\S+\s+\S+\s+\S+\s+\S+\s*(.*)$/.exec(line);
     if (m === null || /^\[(vvar|vvar_vclock|vdso|vsyscall)\]$/.test(m[3]!)) continue;
-    const start = BigInt('0x' + m[1]), end = BigInt('0x' + m[2]);
+    const start = BigInt('0x' + m[1]),
+      end = BigInt('0x' + m[2]);
     call('madvise', start, end - start, MADV_DOFORK); // VM_IO and similar mappings refuse; nothing to undo there
   }
 }

@@ -10,9 +10,28 @@ import { OSError, TimeoutError } from './errors.js';
 import { waitReadable } from './event-loop.js';
 
 export const {
-  AF_UNSPEC, AF_UNIX, AF_INET, SOCK_STREAM, SOCK_DGRAM, SOL_SOCKET, SO_REUSEADDR, SO_KEEPALIVE,
-  SO_LINGER, SO_REUSEPORT, SO_RCVBUF, SO_SNDBUF, IPPROTO_TCP, TCP_NODELAY, SHUT_RD, SHUT_WR,
-  SHUT_RDWR, SOMAXCONN, MSG_PEEK, MSG_DONTWAIT, SO_RCVTIMEO, SO_SNDTIMEO,
+  AF_UNSPEC,
+  AF_UNIX,
+  AF_INET,
+  SOCK_STREAM,
+  SOCK_DGRAM,
+  SOL_SOCKET,
+  SO_REUSEADDR,
+  SO_KEEPALIVE,
+  SO_LINGER,
+  SO_REUSEPORT,
+  SO_RCVBUF,
+  SO_SNDBUF,
+  IPPROTO_TCP,
+  TCP_NODELAY,
+  SHUT_RD,
+  SHUT_WR,
+  SHUT_RDWR,
+  SOMAXCONN,
+  MSG_PEEK,
+  MSG_DONTWAIT,
+  SO_RCVTIMEO,
+  SO_SNDTIMEO,
 } = platform.socket;
 
 /** An IPv4 address as Python writes it: [host, port]. '' is any address (INADDR_ANY). */
@@ -126,7 +145,7 @@ export class Socket {
   /** send(2) until every byte has gone. */
   sendall(data: Uint8Array | string, flags = 0): void {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-    for (let sent = 0; sent < bytes.length; ) sent += this.send(bytes.subarray(sent), flags);
+    for (let sent = 0; sent < bytes.length;) sent += this.send(bytes.subarray(sent), flags);
   }
 
   /** shutdown(2): SHUT_RD, SHUT_WR or SHUT_RDWR. */
@@ -195,7 +214,12 @@ export function inetAton(host: string): Buffer {
   if (host === 'localhost') return Buffer.from([127, 0, 0, 1]);
   const parts = host.split('.').map(Number);
   if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) {
-    throw new OSError(-2, `Name or service not known: '${host}' (use a dotted IPv4 address or localhost)`, 'getaddrinfo', 'EAI_NONAME');
+    throw new OSError(
+      -2,
+      `Name or service not known: '${host}' (use a dotted IPv4 address or localhost)`,
+      'getaddrinfo',
+      'EAI_NONAME',
+    );
   }
   return Buffer.from(parts);
 }

@@ -92,7 +92,10 @@ export function recvRequest(connection: socket.Socket, limits = LIMITS): Buffer 
   while (headEnd === -1) {
     const chunk = recvBefore(connection, deadline);
     if (chunk.length === 0) {
-      throw new HttpError(400, data.length === 0 ? 'empty request' : 'the connection closed in the middle of the headers');
+      throw new HttpError(
+        400,
+        data.length === 0 ? 'empty request' : 'the connection closed in the middle of the headers',
+      );
     }
     const searchFrom = Math.max(0, data.length - 3);
     data = data.length === 0 ? chunk : Buffer.concat([data, chunk]);
@@ -115,7 +118,8 @@ export function recvRequest(connection: socket.Socket, limits = LIMITS): Buffer 
   let received = data.length;
   while (received < total) {
     const chunk = recvBefore(connection, deadline);
-    if (chunk.length === 0) throw new HttpError(400, `the connection closed after ${received - headEnd} of ${contentLength} body bytes`);
+    if (chunk.length === 0)
+      throw new HttpError(400, `the connection closed after ${received - headEnd} of ${contentLength} body bytes`);
     chunks.push(chunk);
     received += chunk.length;
   }
@@ -137,7 +141,9 @@ function bodyLength(head: string): number {
   if (/^transfer-encoding:/im.test(head)) {
     throw new HttpError(411, 'chunked request bodies are not supported: send a Content-Length');
   }
-  const values = [...head.matchAll(/^content-length:[ \t]*([^\r\n]*?)[ \t]*\r?$/gim)].flatMap((m) => m[1]!.split(/[ \t]*,[ \t]*/));
+  const values = [...head.matchAll(/^content-length:[ \t]*([^\r\n]*?)[ \t]*\r?$/gim)].flatMap((m) =>
+    m[1]!.split(/[ \t]*,[ \t]*/),
+  );
   if (values.length === 0) return 0;
   if (!values.every((v) => /^\d{1,15}$/.test(v)) || new Set(values.map(Number)).size !== 1) {
     throw new HttpError(400, `invalid Content-Length: ${values.join(', ')}`);
@@ -167,12 +173,14 @@ export function parseRequest(data: Buffer): HttpRequest {
     const colon = line.indexOf(':');
     const name = line.slice(0, colon);
     const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
-    if (colon <= 0 || !TOKEN.test(name)) throw new HttpError(400, `malformed header line: ${JSON.stringify(line.slice(0, 200))}`);
+    if (colon <= 0 || !TOKEN.test(name))
+      throw new HttpError(400, `malformed header line: ${JSON.stringify(line.slice(0, 200))}`);
     if (BAD_VALUE.test(value)) throw new HttpError(400, `control characters in header ${name}`);
     headers.push([name, value]);
   }
   const hosts = headers.filter(([name]) => name.toLowerCase() === 'host').length;
-  if (hosts > 1 || (hosts === 0 && version === 'HTTP/1.1')) throw new HttpError(400, 'an HTTP/1.1 request needs exactly one Host header');
+  if (hosts > 1 || (hosts === 0 && version === 'HTTP/1.1'))
+    throw new HttpError(400, 'an HTTP/1.1 request needs exactly one Host header');
 
   let pathAndQuery: string;
   if (target.startsWith('/')) pathAndQuery = target;
@@ -193,7 +201,17 @@ function percentDecode(path: string): string {
 }
 
 /** Headers a WSGI application may not set: they describe the connection, which is the server's business. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'trailers', 'transfer-encoding', 'upgrade']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'trailers',
+  'transfer-encoding',
+  'upgrade',
+]);
 
 /** Checks what an application passed to start_response (PEP 3333's rules); throws TypeError. */
 export function checkResponse(status: unknown, headers: unknown): asserts headers is ResponseHeaders {
@@ -202,13 +220,21 @@ export function checkResponse(status: unknown, headers: unknown): asserts header
   }
   if (!Array.isArray(headers)) throw new TypeError('start_response: headers must be an array of [name, value] pairs');
   for (const header of headers) {
-    if (!Array.isArray(header) || header.length !== 2 || typeof header[0] !== 'string' || typeof header[1] !== 'string') {
-      throw new TypeError(`start_response: each header must be a [name, value] pair of strings, got ${JSON.stringify(header)}`);
+    if (
+      !Array.isArray(header) ||
+      header.length !== 2 ||
+      typeof header[0] !== 'string' ||
+      typeof header[1] !== 'string'
+    ) {
+      throw new TypeError(
+        `start_response: each header must be a [name, value] pair of strings, got ${JSON.stringify(header)}`,
+      );
     }
     const [name, value] = header as [string, string];
     if (!TOKEN.test(name)) throw new TypeError(`start_response: invalid header name ${JSON.stringify(name)}`);
     if (BAD_VALUE.test(value)) throw new TypeError(`start_response: control characters in the value of ${name}`);
-    if (HOP_BY_HOP.has(name.toLowerCase())) throw new TypeError(`start_response: hop-by-hop header ${name} is not allowed`);
+    if (HOP_BY_HOP.has(name.toLowerCase()))
+      throw new TypeError(`start_response: hop-by-hop header ${name} is not allowed`);
   }
 }
 
@@ -281,7 +307,7 @@ export function lingeringClose(connection: socket.Socket, lingerMs = 2000): void
   try {
     connection.shutdown(socket.SHUT_WR);
     const deadline = Date.now() + lingerMs;
-    for (let drained = 0; drained < 16 * 1024 * 1024; ) {
+    for (let drained = 0; drained < 16 * 1024 * 1024;) {
       const chunk = recvBefore(connection, deadline);
       if (chunk.length === 0) break;
       drained += chunk.length;

@@ -27,7 +27,9 @@ export const EXAMPLES_DIR = fileURLToPath(new URL('../examples/', import.meta.ur
 
 /** Where modules are looked for, in order, without repeats. */
 export function searchPath(): string[] {
-  const dirs = [process.env.INIT_CWD, process.cwd(), EXAMPLES_DIR].filter((d): d is string => !!d).map((d) => resolve(d));
+  const dirs = [process.env.INIT_CWD, process.cwd(), EXAMPLES_DIR]
+    .filter((d): d is string => !!d)
+    .map((d) => resolve(d));
   return [...new Set(dirs)];
 }
 
@@ -60,7 +62,9 @@ export async function importModule(module: string): Promise<Record<string, unkno
   const dirs = searchPath();
   const file = findModule(module, dirs);
   if (file === null) {
-    const typescript = dirs.map((dir) => resolve(dir, `${module.replace(/\.[cm]?js$/, '')}.ts`)).find((f) => existsSync(f));
+    const typescript = dirs
+      .map((dir) => resolve(dir, `${module.replace(/\.[cm]?js$/, '')}.ts`))
+      .find((f) => existsSync(f));
     const hint = typescript ? `; ${typescript} must be compiled to JavaScript first (tsc)` : '';
     throw new ImportError(`No module named '${module}' (searched ${dirs.join(', ')})${hint}`, 'ModuleNotFoundError');
   }
@@ -76,11 +80,17 @@ export async function importModule(module: string): Promise<Record<string, unkno
 export function getattr(module: Record<string, unknown>, moduleName: string, name: string): Application {
   if (!(name in module)) {
     const exported = Object.keys(module).join(', ') || 'nothing';
-    throw new ImportError(`module '${moduleName}' has no attribute '${name}' (it exports ${exported})`, 'AttributeError');
+    throw new ImportError(
+      `module '${moduleName}' has no attribute '${name}' (it exports ${exported})`,
+      'AttributeError',
+    );
   }
   const application = module[name];
   if (typeof application !== 'function') {
-    throw new ImportError(`'${moduleName}:${name}' is not callable (it is ${application === null ? 'null' : typeof application})`, 'TypeError');
+    throw new ImportError(
+      `'${moduleName}:${name}' is not callable (it is ${application === null ? 'null' : typeof application})`,
+      'TypeError',
+    );
   }
   return application as Application;
 }

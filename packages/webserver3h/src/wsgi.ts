@@ -146,10 +146,15 @@ export interface Environ {
  * name has an underscore is left out, as Python's wsgiref does: HTTP_X_FOO could not tell
  * X-Foo from X_Foo, a way to smuggle a header past a proxy that checks X-Foo.
  */
-export function headerVariables(
-  headers: Iterable<[name: string, value: string]>,
-): { CONTENT_TYPE: string; CONTENT_LENGTH: string; [httpVariable: `HTTP_${string}`]: string } {
-  const variables: { CONTENT_TYPE: string; CONTENT_LENGTH: string; [httpVariable: `HTTP_${string}`]: string } = { CONTENT_TYPE: '', CONTENT_LENGTH: '' };
+export function headerVariables(headers: Iterable<[name: string, value: string]>): {
+  CONTENT_TYPE: string;
+  CONTENT_LENGTH: string;
+  [httpVariable: `HTTP_${string}`]: string;
+} {
+  const variables: { CONTENT_TYPE: string; CONTENT_LENGTH: string; [httpVariable: `HTTP_${string}`]: string } = {
+    CONTENT_TYPE: '',
+    CONTENT_LENGTH: '',
+  };
   for (const [name, value] of headers) {
     if (name.includes('_')) continue;
     const key = name.toUpperCase().replace(/-/g, '_');
@@ -169,7 +174,8 @@ export function environHeaders(environ: Environ): Array<[name: string, value: st
   for (const [key, value] of Object.entries(environ)) {
     if (typeof value !== 'string') continue;
     if (key.startsWith('HTTP_')) headers.push([key.slice(5).toLowerCase().replace(/_/g, '-'), value]);
-    else if ((key === 'CONTENT_TYPE' || key === 'CONTENT_LENGTH') && value !== '') headers.push([key.toLowerCase().replace('_', '-'), value]);
+    else if ((key === 'CONTENT_TYPE' || key === 'CONTENT_LENGTH') && value !== '')
+      headers.push([key.toLowerCase().replace('_', '-'), value]);
   }
   return headers;
 }

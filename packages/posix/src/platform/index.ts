@@ -19,7 +19,9 @@ const found = platforms[key];
 if (found === undefined) {
   throw new Error(
     `@lsbaws/posix has no tables for ${key} yet (it knows ${Object.keys(platforms).join(', ')}); ` +
-      'add packages/posix/src/platform/' + key + '.ts',
+      'add packages/posix/src/platform/' +
+      key +
+      '.ts',
   );
 }
 export const platform: Platform = found;

@@ -15,7 +15,15 @@ import { environHeaders, environTarget, type Application, type Environ, type Res
 export type FetchHandler = (request: Request) => Response | Promise<Response>;
 
 /** Response headers that describe the connection: the server's business, not the application's. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+]);
 
 /** The Request an environ describes. */
 export function environToRequest(environ: Environ): Request {

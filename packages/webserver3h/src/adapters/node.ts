@@ -24,13 +24,28 @@
  */
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Duplex } from 'node:stream';
-import { environHeaders, environTarget, type Application, type Environ, type ResponseHeaders, type StartResponse } from '../wsgi.js';
+import {
+  environHeaders,
+  environTarget,
+  type Application,
+  type Environ,
+  type ResponseHeaders,
+  type StartResponse,
+} from '../wsgi.js';
 
 /** A Node request listener: what http.createServer takes. */
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => unknown;
 
 /** Response headers that describe the connection: the server's business, not the application's. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+]);
 
 /**
  * The socket under the request and the response. Reading gives nothing (the request body is
@@ -44,7 +59,10 @@ class EnvironSocket extends Duplex {
   readonly localPort: number;
   readonly encrypted = false;
 
-  constructor(environ: Environ, private readonly sink: (chunk: Buffer) => void) {
+  constructor(
+    environ: Environ,
+    private readonly sink: (chunk: Buffer) => void,
+  ) {
     super();
     this.remoteAddress = typeof environ.REMOTE_ADDR === 'string' ? environ.REMOTE_ADDR : undefined;
     this.remotePort = typeof environ.REMOTE_PORT === 'string' ? Number(environ.REMOTE_PORT) : undefined;
@@ -90,7 +108,9 @@ export function environToRequest(environ: Environ, socket: Duplex): IncomingMess
   const headers = environHeaders(environ);
   req.rawHeaders = headers.flat();
   req.headers = Object.fromEntries(headers);
-  (req as { headersDistinct: Record<string, string[]> }).headersDistinct = Object.fromEntries(headers.map(([n, v]) => [n, [v]]));
+  (req as { headersDistinct: Record<string, string[]> }).headersDistinct = Object.fromEntries(
+    headers.map(([n, v]) => [n, [v]]),
+  );
   const body = environ['wsgi.input'].read();
   if (body.length > 0) req.push(body);
   req.push(null);
