@@ -10,7 +10,7 @@ export interface Fixture {
   stdout: () => string;
   stderr: () => string;
   /** Resolves with the first stdout line that parses as JSON and satisfies match. */
-  line: <T = any>(match?: (v: any) => boolean, timeout?: number) => Promise<T>;
+  line: <T = unknown>(match?: (v: Record<string, unknown>) => boolean, timeout?: number) => Promise<T>;
   exited: Promise<number | null>;
   kill: () => void;
 }
@@ -32,7 +32,7 @@ export function startFixture(name: string, args: string[] = [], nodeArgs = ['--s
       resolve(code);
     }),
   );
-  const line = <T>(match: (v: any) => boolean = () => true, timeout = 30_000): Promise<T> =>
+  const line = <T>(match: (v: Record<string, unknown>) => boolean = () => true, timeout = 30_000): Promise<T> =>
     new Promise((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`${name}: no matching line in ${timeout} ms; stdout:\n${out}\nstderr:\n${err}`)),

@@ -45,7 +45,7 @@ export const concurrent: Experiment<ConcurrentOutcome, ConcurrentOptions> = {
     say.show(tidy(stage.output));
     const server = stage.serverPid()!;
     const printedParentPid = Number(/Parent PID \(PPID\): (\d+)/.exec(stage.output)?.[1] ?? NaN);
-    let mark = stage.output.length;
+    const mark = stage.output.length;
 
     const curls = [];
     for (let i = 0; i < n; i++) {

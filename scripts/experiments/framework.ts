@@ -27,6 +27,7 @@ export interface Experiment<Outcome, Options = Record<string, never>> {
 }
 
 /** An experiment of any outcome, for the registry. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry holds experiments of every outcome and option type
 export type AnyExperiment = Experiment<any, any>;
 
 /** The learner-facing narration, written to a stream. */

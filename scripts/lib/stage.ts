@@ -76,7 +76,7 @@ export class Launched {
     launcher.stdout?.on('data', take);
     launcher.stderr?.on('data', take);
     this.exited = new Promise((resolve) => launcher.once('exit', (code, signal) => resolve({ code, signal })));
-    this.exited.then(() => this.listeners.forEach((l) => l()));
+    void this.exited.then(() => this.listeners.forEach((l) => l()));
   }
 
   /** Resolves when the output matches re (searching from `from`); rejects on timeout or exit. */

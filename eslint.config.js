@@ -1,0 +1,47 @@
+// ESLint, with typescript-eslint's rules that read the types: the servers here are async
+// loops around accept(), and an `await` forgotten on a promise (a floating promise, or a
+// promise where a callback's void was meant) is the bug that type-aware linting catches.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/dist/', '**/node_modules/', '.tap/', 'coverage/'] },
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      // noUncheckedIndexedAccess and the end of `!` come next; meanwhile no new `!`
+      '@typescript-eslint/no-non-null-assertion': 'warn',
+      // HTTP parsing refuses control characters, by regular expressions that name them
+      'no-control-regex': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { args: 'none', caughtErrors: 'none', ignoreRestSiblings: true }],
+    },
+  },
+  {
+    // tap's t.test() at the top of a file is how tap files are written: tap runs the
+    // subtests in order and waits for each.
+    files: ['test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        { allowForKnownSafeCalls: [{ from: 'package', package: '@tapjs/test', name: ['test', 'skip', 'todo'] }] },
+      ],
+    },
+  },
+  {
+    // The stages mirror the Python, names it binds and never uses included
+    // (`signum, frame`, `code, msg = e.args`, `client_address`).
+    files: ['packages/webserver*/src/webserver*.ts', 'packages/client3/src/client3.ts'],
+    rules: { '@typescript-eslint/no-unused-vars': 'off' },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);
