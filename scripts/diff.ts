@@ -2,7 +2,8 @@
  * `pnpm diff 3e 3f`: what changed from one stage of the article to another.
  * Prints the unified diff between packages/webserver3e/src/webserver3e.ts and
  * packages/webserver3f/src/webserver3f.ts, in colour when stdout is a terminal.
- * A stage can be written 3e, webserver3e or e. Exits 0 when the diff is printed.
+ * A stage can be written 3e, webserver3e or e; Parts 1 and 2 are 1 and 2 (`pnpm diff 2 3h`: the
+ * article's closing exercise, Part 2's server made concurrent). Exits 0 when the diff is printed.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -11,22 +12,23 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** Every stage that has its source file, by letter: ['a', 'b', ...]. */
+/** Every stage that has its source file, in the article's order: ['1', '2', '3a', '3b', ...]. */
 function stages(): string[] {
   return readdirSync(join(ROOT, 'packages'))
-    .map((name) => /^webserver3([a-z])$/.exec(name)?.[1])
-    .filter((letter): letter is string => letter !== undefined && existsSync(join(ROOT, source(letter))))
+    .map((name) => /^webserver(\d[a-z]?)$/.exec(name)?.[1])
+    .filter((stage): stage is string => stage !== undefined && existsSync(join(ROOT, source(stage))))
     .sort();
 }
 
 /** The source file of a stage, relative to the repository root. */
-function source(letter: string): string {
-  return `packages/webserver3${letter}/src/webserver3${letter}.ts`;
+function source(stage: string): string {
+  return `packages/webserver${stage}/src/webserver${stage}.ts`;
 }
 
-/** '3e', 'webserver3e', 'e' (any case) → 'e'; anything else → undefined. */
-function letterOf(arg: string): string | undefined {
-  return /^(?:(?:webserver)?3)?([a-z])$/i.exec(arg)?.[1]?.toLowerCase();
+/** '3e', 'webserver3e', 'e' (any case) → '3e'; '2', 'webserver2' → '2'; anything else → undefined. */
+function stageOf(arg: string): string | undefined {
+  const m = /^(?:webserver)?(?:([12])|3?([a-z]))$/i.exec(arg);
+  return m?.[1] ?? (m?.[2] === undefined ? undefined : `3${m[2].toLowerCase()}`);
 }
 
 function usage(problem: string, status = 2): never {
@@ -36,8 +38,8 @@ function usage(problem: string, status = 2): never {
       'usage: pnpm diff <from> <to>\n' +
       '  prints what changed in the server from one stage of the article to another, e.g.\n' +
       '  pnpm diff 3e 3f\n\n' +
-      `stages: ${known.map((letter) => `3${letter}`).join(' ')}\n` +
-      '  (3e can also be written webserver3e or e)\n',
+      `stages: ${known.join(' ')}\n` +
+      '  (3e can also be written webserver3e or e; pnpm diff 2 3h is the closing exercise)\n',
   );
   process.exit(status);
 }
@@ -48,9 +50,9 @@ if (args.length !== 2) usage(`expected two stages, got ${args.length}${args.leng
 
 const known = stages();
 const files = args.map((arg) => {
-  const letter = letterOf(arg);
-  if (letter === undefined || !known.includes(letter)) usage(`unknown stage: ${arg}`);
-  return source(letter);
+  const stage = stageOf(arg);
+  if (stage === undefined || !known.includes(stage)) usage(`unknown stage: ${arg}`);
+  return source(stage);
 });
 
 if (files[0] === files[1]) process.stderr.write(`${args[0]} and ${args[1]} are the same stage: no differences\n`);

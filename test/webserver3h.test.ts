@@ -200,7 +200,7 @@ t.test('what reaches the application: environ and wsgi.input', async (t) => {
 });
 
 t.test('bad input gets a 4xx, costs the server nothing, and leaves no zombie or descriptor behind', async (t) => {
-  const stage = await serve(t, 'wsgiapp:app', { WEBSERVER3H_REQUEST_TIMEOUT: '2' });
+  const stage = await serve(t, 'wsgiapp:app', { LSBAWS_REQUEST_TIMEOUT: '2' });
   const { port } = stage;
   const pid = serverPid(stage);
   await rawRequest(port, HELLO_REQUEST(port)); // the server has opened all it opens once

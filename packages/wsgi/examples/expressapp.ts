@@ -1,11 +1,13 @@
 /**
- * An Express 5 application, written as for http.createServer, run by webserver3h through the
- * Node (req, res) adapter:
+ * An Express 5 application, written as for http.createServer, run by webserver2 and
+ * webserver3h through the Node (req, res) adapter:
  *
  *   pnpm --filter webserver3h start -- expressapp:app
+ *
+ * (`expressapp:expressApp`, the Express app itself, is run through the adapter too.)
  */
 import express from 'express';
-import { fromNode } from '../src/adapters/node.js';
+import { fromNode } from '@lsbaws/wsgi';
 
 export const expressApp: express.Express = express();
 

@@ -1,5 +1,6 @@
 /**
- * The application interface of webserver3h, in the spirit of PEP 3333 (WSGI):
+ * The application interface of the WSGI servers (webserver2, webserver3h), in the spirit of
+ * PEP 3333 (WSGI):
  *
  *   const app: Application = (environ, startResponse) => {
  *     startResponse('200 OK', [['Content-Type', 'text/plain']]);
@@ -22,11 +23,16 @@
  * Where PEP 3333 speaks of "native strings" (environ values, status, header names and values)
  * these are JavaScript strings holding ISO-8859-1 (latin1) text, bytes as code points 0-255.
  */
+import type { HttpRequest } from './http.js';
+
 /** A chunk of the response body: bytes, or a string sent as UTF-8. */
 export type Chunk = Uint8Array | string;
 
 /** The response headers, in order: [name, value] pairs (a name may repeat, e.g. Set-Cookie). */
 export type ResponseHeaders = Array<[name: string, value: string]>;
+
+/** What start_response was given, with the server's headers added: [status, headers], or [] before it is called. */
+export type HeadersSet = [status: string, responseHeaders: ResponseHeaders] | [];
 
 /** PEP 3333's write(): sends the chunk at once (the status line and headers first, if not yet). */
 export type Write = (data: Chunk) => void;
@@ -193,4 +199,22 @@ export function environTarget(environ: Environ): string {
     target += /[A-Za-z0-9\-._~!$&'()*+,;=:@/]/.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return (target || '/') + (environ.QUERY_STRING ? `?${environ.QUERY_STRING}` : '');
+}
+
+/**
+ * The CGI variables of a request beyond the four the article's get_environ sets (REQUEST_METHOD,
+ * PATH_INFO, SERVER_NAME, SERVER_PORT): the rest of PEP 3333's (SCRIPT_NAME, QUERY_STRING,
+ * SERVER_PROTOCOL, CONTENT_TYPE, CONTENT_LENGTH, an HTTP_* variable per header) and the
+ * extras REQUEST_URI, REMOTE_ADDR and REMOTE_PORT.
+ */
+export function requestVariables(request: HttpRequest): Partial<Environ> {
+  return {
+    SCRIPT_NAME: '', // the application is the whole site
+    QUERY_STRING: request.query, // name=value
+    SERVER_PROTOCOL: request.version, // HTTP/1.1
+    ...headerVariables(request.headers),
+    REQUEST_URI: request.target, // /hello?name=value
+    REMOTE_ADDR: request.client[0], // 127.0.0.1
+    REMOTE_PORT: String(request.client[1]),
+  };
 }

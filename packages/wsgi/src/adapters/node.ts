@@ -32,20 +32,10 @@ import {
   type ResponseHeaders,
   type StartResponse,
 } from '../wsgi.js';
+import { HOP_BY_HOP } from '../http.js';
 
 /** A Node request listener: what http.createServer takes. */
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => unknown;
-
-/** Response headers that describe the connection: the server's business, not the application's. */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'transfer-encoding',
-  'upgrade',
-  'te',
-  'trailer',
-]);
 
 /**
  * The socket under the request and the response. Reading gives nothing (the request body is
@@ -97,7 +87,7 @@ class EnvironSocket extends Duplex {
 }
 
 /** The IncomingMessage an environ describes, its body already in it. */
-export function environToRequest(environ: Environ, socket: Duplex): IncomingMessage {
+export function toIncomingMessage(environ: Environ, socket: Duplex): IncomingMessage {
   const req = new IncomingMessage(socket as never);
   const version = /^HTTP\/(\d)\.(\d)$/.exec(environ.SERVER_PROTOCOL) ?? ['HTTP/1.1', '1', '1'];
   req.httpVersionMajor = Number(version[1]);
@@ -171,7 +161,7 @@ export function fromNode(listener: NodeListener): Application {
       notify();
     });
 
-    const req = environToRequest(environ, socket);
+    const req = toIncomingMessage(environ, socket);
     const res = new ServerResponse(req);
     res.useChunkedEncodingByDefault = false; // the WSGI server frames the body
     res.shouldKeepAlive = false;

@@ -1,4 +1,4 @@
-import type { Application } from '../src/wsgi.js';
+import type { Application } from '@lsbaws/wsgi';
 
 /**
  * A barebones WSGI application.

@@ -1,14 +1,26 @@
 /**
- * HTTP/1.x for webserver3h: reading a whole request from a connection (the head, then the body
- * by Content-Length) within limits and a deadline, parsing it strictly, and the small pieces of
- * a response (status lines, Date, the head). Errors a client causes are HttpError(4xx/5xx).
+ * HTTP/1.x for the WSGI servers (webserver2, webserver3h): reading a whole request from a
+ * connection (the head, then the body by Content-Length) within limits and a deadline, parsing
+ * it strictly, and the small pieces of a response (status lines, Date, the head, the hop-by-hop
+ * headers). Errors a client causes are HttpError(4xx/5xx).
  */
 import { STATUS_CODES } from 'node:http';
 import { socket, TimeoutError } from '@lsbaws/posix';
 import type { ResponseHeaders } from './wsgi.js';
 
+/** A message as it went over the wire, for the 'curl -v' print: its head, and its body or the first bytes of it. */
+export interface Message {
+  /** The start line and the headers, up to and including the blank line. */
+  head: Buffer;
+  body: Buffer;
+  /** The whole body's size (body may hold only its first bytes). */
+  bodySize: number;
+}
+
 /** A request, parsed. */
-export interface HttpRequest {
+export interface HttpRequest extends Message {
+  /** The request line, split and checked: [method, path (percent-decoded), version]: ['GET', '/hello', 'HTTP/1.1'] */
+  requestLine: [method: string, path: string, version: string];
   method: string;
   /** The request target as sent: '/hello%20world?x=1' */
   target: string;
@@ -20,7 +32,8 @@ export interface HttpRequest {
   version: string;
   /** The headers in order, names as sent. */
   headers: Array<[name: string, value: string]>;
-  body: Buffer;
+  /** The client's [address, port]. */
+  client: [host: string, port: number];
 }
 
 /** Limits on what one request may be. */
@@ -29,8 +42,8 @@ export const LIMITS = {
   maxHeadBytes: 64 * 1024,
   /** The body (Content-Length). */
   maxBodyBytes: 1024 * 1024,
-  /** The whole request must have arrived within this many ms of the accept (WEBSERVER3H_REQUEST_TIMEOUT, seconds). */
-  requestTimeoutMs: Number(process.env.WEBSERVER3H_REQUEST_TIMEOUT ?? 30) * 1000,
+  /** The whole request must have arrived within this many ms of the accept (LSBAWS_REQUEST_TIMEOUT, seconds). */
+  requestTimeoutMs: Number(process.env.LSBAWS_REQUEST_TIMEOUT ?? 30) * 1000,
 };
 
 /** How much one recv() asks for. */
@@ -83,7 +96,7 @@ function recvBefore(connection: socket.Socket, deadline: number): Buffer {
  * Content-Length says, over as many recv() calls as it takes. Returns exactly those bytes.
  * Answers "100 Continue" when the client asked for it. Throws HttpError when the client
  * sends nothing, too much, or closes too early; it does not judge the head beyond framing
- * (parseRequest does).
+ * (parseHttpRequest does).
  */
 export function recvRequest(connection: socket.Socket, limits = LIMITS): Buffer {
   const deadline = Date.now() + limits.requestTimeoutMs;
@@ -152,10 +165,10 @@ function bodyLength(head: string): number {
 }
 
 /**
- * Parses a request that recvRequest read: the request line, the headers and the body.
+ * Parses a request that recvRequest read from client: the request line, the headers and the body.
  * Strict: anything malformed is an HttpError(400) (505 for an HTTP version other than 1.0/1.1).
  */
-export function parseRequest(data: Buffer): HttpRequest {
+export function parseHttpRequest(data: Buffer, client: [host: string, port: number]): HttpRequest {
   const headEnd = endOfHead(data, 0);
   if (headEnd === -1) throw new HttpError(400, 'the request has no end of headers');
   const lines = data.toString('latin1', 0, headEnd).split(/\r?\n/);
@@ -192,7 +205,21 @@ export function parseRequest(data: Buffer): HttpRequest {
   const rawPath = question === -1 ? pathAndQuery : pathAndQuery.slice(0, question);
   const query = question === -1 ? '' : pathAndQuery.slice(question + 1);
 
-  return { method, target, path: percentDecode(rawPath), query, version, headers, body: data.subarray(headEnd) };
+  const path = percentDecode(rawPath);
+  const [head, body] = [data.subarray(0, headEnd), data.subarray(headEnd)];
+  return {
+    requestLine: [method, path, version],
+    method,
+    target,
+    path,
+    query,
+    version,
+    headers,
+    client,
+    head,
+    body,
+    bodySize: body.length,
+  };
 }
 
 /** %XX -> the byte XX, as latin1 text (PEP 3333's PATH_INFO); a stray % stays as it is. */
@@ -200,12 +227,16 @@ function percentDecode(path: string): string {
   return path.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
-/** Headers a WSGI application may not set: they describe the connection, which is the server's business. */
-const HOP_BY_HOP = new Set([
+/**
+ * Headers that describe the connection, which is the server's business: an application may not
+ * set them (PEP 3333), and the adapters drop those a framework sets.
+ */
+export const HOP_BY_HOP: ReadonlySet<string> = new Set([
   'connection',
   'keep-alive',
   'proxy-authenticate',
   'proxy-authorization',
+  'proxy-connection',
   'te',
   'trailer',
   'trailers',
@@ -262,7 +293,7 @@ export function httpDate(date = new Date()): string {
 }
 
 /** A short error response, Connection: close. */
-export function errorResponse(status: string, message: string): Buffer {
+export function errorResponse(status: string, message: string): Message {
   const body = Buffer.from(`${status}\n${message}\n`);
   const headers: ResponseHeaders = [
     ['Content-Type', 'text/plain; charset=utf-8'],
@@ -271,7 +302,7 @@ export function errorResponse(status: string, message: string): Buffer {
     ['Server', 'WSGIServer 0.2'],
     ['Connection', 'close'],
   ];
-  return Buffer.concat([Buffer.from(formatHead(status, headers), 'latin1'), body]);
+  return { head: Buffer.from(formatHead(status, headers), 'latin1'), body, bodySize: body.length };
 }
 
 /**
@@ -284,16 +315,19 @@ export function splitlines(text: string): string[] {
   return lines;
 }
 
+/** How much of a body the 'curl -v' print shows. */
+export const SHOWN_BODY_BYTES = 4096;
+
 /**
- * Data formatted a la 'curl -v': each line prefixed ('< ' for the request, '> ' for the response).
- * Only the first `limit` bytes are shown; the rest is counted.
+ * A message formatted a la 'curl -v': each line prefixed ('< ' for the request, '> ' for the
+ * response). The head is shown whole, the body's first SHOWN_BODY_BYTES; the rest is counted.
  */
-export function curlLines(prefix: string, data: Buffer, limit = 4096, total = data.length): string {
-  const shown = data.subarray(0, limit);
-  let text = splitlines(shown.toString('utf8'))
+export function curlLines(prefix: string, message: Message): string {
+  const shown = message.body.subarray(0, SHOWN_BODY_BYTES);
+  let text = splitlines(Buffer.concat([message.head, shown]).toString('utf8'))
     .map((line) => `${prefix}${line}\n`)
     .join('');
-  if (total > shown.length) text += `${prefix}[... ${total - shown.length} more bytes]\n`;
+  if (message.bodySize > shown.length) text += `${prefix}[... ${message.bodySize - shown.length} more bytes]\n`;
   return text;
 }
 

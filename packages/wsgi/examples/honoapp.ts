@@ -1,11 +1,13 @@
 /**
  * A Hono application, written as for any runtime that speaks the Fetch API, run by
- * webserver3h through the Fetch adapter:
+ * webserver2 and webserver3h through the Fetch adapter:
  *
  *   pnpm --filter webserver3h start -- honoapp:app
+ *
+ * (`honoapp:honoApp`, the Hono app itself, is run through the adapter too.)
  */
 import { Hono } from 'hono';
-import { fromFetch } from '../src/adapters/fetch.js';
+import { fromFetch } from '@lsbaws/wsgi';
 
 export const honoApp = new Hono();
 

@@ -10,23 +10,13 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { environHeaders, environTarget, type Application, type Environ, type ResponseHeaders } from '../wsgi.js';
+import { HOP_BY_HOP } from '../http.js';
 
 /** A Fetch-API handler: Hono's app.fetch, or any (Request) => Response. */
 export type FetchHandler = (request: Request) => Response | Promise<Response>;
 
-/** Response headers that describe the connection: the server's business, not the application's. */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'transfer-encoding',
-  'upgrade',
-  'te',
-  'trailer',
-]);
-
 /** The Request an environ describes. */
-export function environToRequest(environ: Environ): Request {
+export function toRequest(environ: Environ): Request {
   const headers = new Headers();
   for (const [name, value] of environHeaders(environ)) headers.append(name, value);
   const host = headers.get('host') ?? `${environ.SERVER_NAME}:${environ.SERVER_PORT}`;
@@ -50,7 +40,7 @@ export function responseHead(response: Response): [status: string, headers: Resp
 /** The WSGI-style application that runs handler. */
 export function fromFetch(handler: FetchHandler): Application {
   return (environ, startResponse) => {
-    const request = environToRequest(environ);
+    const request = toRequest(environ);
     // The body is an async generator: it calls start_response once the Response is there,
     // before it yields the first chunk (PEP 3333 allows start_response that late).
     async function* body(): AsyncGenerator<Uint8Array> {

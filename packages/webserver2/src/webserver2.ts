@@ -1,0 +1,162 @@
+// Tested with Node 20 on Linux
+import { socket } from '@lsbaws/posix';
+import {
+  ErrorStream, InputStream, accept, closeIterable, curlLines, getattr, httpDate, importModule, requestVariables, splitAppPath, sys,
+  type Application, type Connection, type Environ, type HeadersSet, type HttpRequest, type ResponseBody, type ResponseHeaders, type Write,
+} from '@lsbaws/wsgi';
+
+class WSGIServer {
+  readonly addressFamily = socket.AF_INET;
+  readonly socketType = socket.SOCK_STREAM;
+  readonly requestQueueSize = 1;
+
+  readonly listenSocket: socket.Socket;
+  readonly serverName: string;
+  readonly serverPort: number;
+  headersSet: HeadersSet;
+  application!: Application;
+  clientConnection!: Connection;
+  clientAddress!: socket.Address;
+  requestData!: HttpRequest;
+  requestMethod!: string;
+  path!: string;
+  requestVersion!: string;
+
+  constructor(serverAddress: socket.Address) {
+    // Create a listening socket
+    const listenSocket = this.listenSocket = socket.socket(
+      this.addressFamily,
+      this.socketType,
+    );
+    // Allow to reuse the same address
+    listenSocket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
+    // Bind
+    listenSocket.bind(serverAddress);
+    // Activate
+    listenSocket.listen(this.requestQueueSize);
+    // Get server host name and port
+    const [host, port] = this.listenSocket.getsockname();
+    this.serverName = socket.getfqdn(host);
+    this.serverPort = port;
+    // Return headers set by Web framework/Web application
+    this.headersSet = [];
+  }
+
+  setApp(application: Application): void {
+    this.application = application;
+  }
+
+  async serveForever(): Promise<void> {
+    const listenSocket = this.listenSocket;
+    while (true) {
+      // New client connection
+      [this.clientConnection, this.clientAddress] = await accept(listenSocket);
+      // Handle one request and close the client connection. Then
+      // loop over to wait for another client connection
+      await this.clientConnection.serve(() => this.handleOneRequest());
+    }
+  }
+
+  async handleOneRequest(): Promise<void> {
+    // The whole request, read and checked: HTTP errors are answered (4xx)
+    const requestData = this.requestData = this.clientConnection.recv();
+    // Print formatted request data a la 'curl -v'
+    console.log(curlLines('< ', requestData));
+
+    this.parseRequest(requestData);
+
+    // Construct environment dictionary using request data
+    const env = this.getEnviron();
+
+    // It's time to call our application callable and get
+    // back a result that will become HTTP response body
+    const result = await this.application(env, this.startResponse);
+
+    // Construct a response and send it back to the client
+    await this.finishResponse(result);
+  }
+
+  parseRequest(text: HttpRequest): void {
+    const requestLine = text.requestLine; // split and checked by recv()
+    // Break down the request line into components
+    [this.requestMethod,  // GET
+     this.path,           // /hello
+     this.requestVersion, // HTTP/1.1
+    ] = requestLine;
+  }
+
+  getEnviron(): Environ {
+    const env = {} as Environ;
+    // The following code snippet does not follow the usual conventions
+    // but it's formatted the way it is for demonstration purposes
+    // to emphasize the required variables and their values
+    //
+    // Required WSGI variables
+    env['wsgi.version']      = [1, 0];
+    env['wsgi.url_scheme']   = 'http';
+    env['wsgi.input']        = new InputStream(this.requestData.body);
+    env['wsgi.errors']       = new ErrorStream(process.stderr);
+    env['wsgi.multithread']  = false;
+    env['wsgi.multiprocess'] = false;
+    env['wsgi.run_once']     = false;
+    // Required CGI variables
+    env['REQUEST_METHOD']    = this.requestMethod;       // GET
+    env['PATH_INFO']         = this.path;                // /hello
+    env['SERVER_NAME']       = this.serverName;          // localhost
+    env['SERVER_PORT']       = String(this.serverPort);  // 8888
+    // and the rest: QUERY_STRING, CONTENT_TYPE, HTTP_*, REMOTE_ADDR...
+    Object.assign(env, requestVariables(this.requestData));
+    return env;
+  }
+
+  startResponse = (status: string, responseHeaders: ResponseHeaders, excInfo?: unknown): Write => {
+    // PEP 3333's rules: valid headers, a second call only with excInfo
+    this.clientConnection.checkStart(status, responseHeaders, excInfo);
+    // Add necessary server headers
+    const serverHeaders: ResponseHeaders = [
+      ['Date', httpDate()],
+      ['Server', 'WSGIServer 0.2'],
+    ];
+    this.headersSet = [status, [...responseHeaders, ...serverHeaders]];
+    // To adhere to WSGI specification the start_response must return
+    // a 'write' callable: it sends data at once.
+    return (data) => this.clientConnection.write(this.headersSet, data);
+  };
+
+  async finishResponse(result: ResponseBody): Promise<void> {
+    try {
+      for await (const data of result) {
+        // held back while the body is small (to say its length), then streamed
+        this.clientConnection.buffer(this.headersSet, data);
+      }
+      const [status, responseHeaders] = this.headersSet;
+      // The status line, the headers and the body that is not sent yet
+      const response = this.clientConnection.sendall(status, responseHeaders);
+      // Print formatted response data a la 'curl -v'
+      console.log(curlLines('> ', response));
+    } finally {
+      await closeIterable(result); // PEP 3333: the iterable's close(), if it has one
+      this.clientConnection.close();
+    }
+  }
+}
+
+const SERVER_ADDRESS: socket.Address = ['', Number(process.env.PORT ?? 8888)];
+const [HOST, PORT] = SERVER_ADDRESS;
+
+function makeServer(serverAddress: socket.Address, application: Application): WSGIServer {
+  const server = new WSGIServer(serverAddress);
+  server.setApp(application);
+  return server;
+}
+
+if (sys.argv.length < 2) {
+  sys.exit('Provide a WSGI application object as module:callable');
+}
+const appPath = sys.argv[1];
+const [moduleName, applicationName] = splitAppPath(appPath);
+const module = await importModule(moduleName);
+const application = getattr(module, applicationName);
+const httpd = makeServer(SERVER_ADDRESS, application);
+console.log(`WSGIServer: Serving HTTP on port ${PORT} ...\n`);
+await httpd.serveForever();
