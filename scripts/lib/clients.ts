@@ -60,6 +60,16 @@ export function hangUp(port: number, data: string | Buffer = ''): Promise<void> 
   });
 }
 
+/** Splits a raw HTTP response into its status line, headers (lower-case names) and body. */
+export function parseResponse(raw: string): { status: string; headers: Record<string, string>; body: string } {
+  const end = raw.indexOf('\r\n\r\n');
+  const [status = '', ...lines] = raw.slice(0, end === -1 ? raw.length : end).split('\r\n');
+  const headers = Object.fromEntries(
+    lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+  );
+  return { status, headers, body: end === -1 ? '' : raw.slice(end + 4) };
+}
+
 /** The article's request, as curl sends it. */
 export const HELLO_REQUEST = (port: number): string =>
   `GET /hello HTTP/1.1\r\nHost: localhost:${port}\r\nUser-Agent: curl\r\nAccept: */*\r\n\r\n`;

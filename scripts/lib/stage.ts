@@ -56,6 +56,8 @@ export interface StartOptions {
    * that would count against `ulimit -u` (the 3d README's out-of-processes recipe).
    */
   direct?: boolean;
+  /** Run from this directory, as `pnpm -C <repository> --filter <name> start` (default: the repository). */
+  cwd?: string;
 }
 
 export class Launched {
@@ -151,7 +153,8 @@ export async function startStage(name: string, options: StartOptions = {}): Prom
   const port = Number(options.env?.PORT ?? (await freePort()));
   const args = options.args?.length ? ['--', ...options.args] : [];
   const quote = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
-  let command = ['pnpm', '--silent', '--filter', name, 'start', ...args].map(quote).join(' ');
+  const from = options.cwd === undefined ? [] : ['-C', ROOT];
+  let command = ['pnpm', ...from, '--silent', '--filter', name, 'start', ...args].map(quote).join(' ');
   if (options.direct) {
     const dir = join(ROOT, 'packages', name);
     const start = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: { start: string } })
@@ -168,7 +171,7 @@ export async function startStage(name: string, options: StartOptions = {}): Prom
   const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), ...options.env };
   if (options.user !== undefined) env.HOME = '/tmp'; // pnpm wants a writable home
   const launcher = spawn(argv[0]!, argv.slice(1), {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -84,16 +84,19 @@ export async function importModule(module: string): Promise<Module> {
   if (file === null) exit(`ModuleNotFoundError: No module named '${module}' (searched ${dirs.join(', ')})`);
   const dir = mkdtempSync(join(tmpdir(), 'lsbaws-wsgi-'));
   const compiled = join(dir, `${parse(file).name}.mjs`);
-  let exports: Record<string, unknown>;
+  let exports: Record<string, unknown> = {};
+  let failure: string | null = null;
   try {
     writeFileSync(compiled, compile(file, compiled));
     exports = (await import(pathToFileURL(compiled).href)) as Record<string, unknown>;
   } catch (e) {
     const reason = e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : String(e);
-    exit(e instanceof CompileError ? e.message : `ImportError: Loading module '${module}' (${file}) failed: ${reason}`);
+    failure =
+      e instanceof CompileError ? e.message : `ImportError: Loading module '${module}' (${file}) failed: ${reason}`;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  if (failure !== null) exit(failure);
   // A CommonJS module's exports are its default export; Node's own import also names them
   const named = isObject(exports.default) && Object.keys(exports).length === 1 ? exports.default : {};
   return Object.defineProperty({ ...named, ...exports }, '__name__', { value: module }) as Module;
