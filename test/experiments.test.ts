@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { freePort, ROOT } from '../scripts/lib/stage.js';
 import { runExperiment, type Experiment } from '../scripts/experiments/framework.js';
 import {
+  frameworks,
+  helloWorld,
   concurrent,
   eintr,
   experiments,
@@ -38,6 +40,8 @@ t.test('pnpm experiment lists every experiment on one line each, and refuses an 
   t.same(
     experiments.map((e) => e.name),
     [
+      'hello-world',
+      'frameworks',
       'iterative',
       'sleeping',
       'concurrent',
@@ -54,6 +58,30 @@ t.test('pnpm experiment lists every experiment on one line each, and refuses an 
   const unknown = spawnSync(tsx, ['scripts/experiment.ts', 'no-such-thing'], { cwd: ROOT, encoding: 'utf8' });
   t.equal(unknown.status, 1);
   t.match(unknown.stderr, /No experiment called "no-such-thing"/);
+});
+
+t.test('hello-world (1): Hello, World! to curl, to a request typed by hand and to anything', async (t) => {
+  const o = await run(helloWorld);
+  t.equal(o.response, 'Hello, World!\n');
+  t.equal(o.serverPrinted, 'GET /hello HTTP/1.1', 'the server printed the request');
+  t.equal(o.byHand, 'HTTP/1.1 200 OK\n\nHello, World!\n', "the article's telnet request");
+  t.equal(o.anything, o.byHand, 'the same answer to anything');
+  t.equal(o.processes, 1, 'one process');
+});
+
+t.test('frameworks (2): three applications on one WSGI server, one client at a time; 400 for bad input', async (t) => {
+  const o = await run(frameworks);
+  t.same(o.bodies, {
+    'wsgiapp:app': 'Hello world from a simple WSGI application!\n',
+    'honoapp:app': 'Hello world from Hono!\n',
+    'expressapp:app': 'Hello world from Express!\n',
+  });
+  t.ok(o.printed, 'the request and the response printed a la curl -v');
+  t.ok(o.secondWaited, 'the second client waited while the first held the server');
+  t.ok(o.secondAnswered, 'and was answered after it');
+  t.equal(o.badRequestStatus, 400);
+  t.ok(o.servedAfterBadRequest, 'the server went on serving');
+  t.ok(o.samePid, 'in the same process');
 });
 
 t.test('iterative (3a): curl gets Hello, World! from a single process', async (t) => {

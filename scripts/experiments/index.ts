@@ -1,5 +1,7 @@
 /** Every experiment of `pnpm experiment`, in the article's order. */
 import type { AnyExperiment } from './framework.js';
+import { helloWorld } from './hello-world.js';
+import { frameworks } from './frameworks.js';
 import { iterative } from './iterative.js';
 import { sleeping } from './sleeping.js';
 import { concurrent } from './concurrent.js';
@@ -13,6 +15,8 @@ import { noZombies } from './no-zombies.js';
 import { wsgi } from './wsgi.js';
 
 export const experiments: AnyExperiment[] = [
+  helloWorld,
+  frameworks,
   iterative,
   sleeping,
   concurrent,
@@ -27,6 +31,8 @@ export const experiments: AnyExperiment[] = [
 ];
 
 export {
+  helloWorld,
+  frameworks,
   iterative,
   sleeping,
   concurrent,
@@ -44,7 +50,7 @@ export {
 export function findExperiment(name: string): AnyExperiment | undefined {
   const exact = experiments.find((e) => e.name === name);
   if (exact) return exact;
-  const stage = /^(?:webserver)?(3[a-h])$/.exec(name)?.[1];
+  const stage = /^(?:webserver)?([12]|3[a-h])$/.exec(name)?.[1];
   if (stage) {
     const matching = experiments.filter((e) => e.stage === `webserver${stage}`);
     if (matching.length === 1) return matching[0];
