@@ -74,7 +74,8 @@ export const frameworks: Experiment<FrameworksOutcome> = {
         );
       }
     }
-    const live = stage!;
+    if (stage === null) throw new Error('no server was started');
+    const live = stage;
     const pid = live.serverPid();
 
     say.step('Terminal 2: a client that connects and sends nothing yet, and a second one behind it');
