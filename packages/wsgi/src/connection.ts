@@ -169,7 +169,7 @@ export class Connection {
     if (e instanceof HttpError) {
       if (this.received !== null && this.request === null) {
         // Print formatted request data a la 'curl -v', as far as it went
-        console.log(curlLines('< ', { head: this.received, body: Buffer.alloc(0), bodySize: 0 }));
+        console.log(curlLines('< ', { head: Buffer.alloc(0), body: this.received, bodySize: this.received.length }));
       }
       console.error(`Bad request from ${client}: ${e.statusLine}: ${e.message}`);
       [status, message] = [e.statusLine, e.message];
