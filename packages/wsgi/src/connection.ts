@@ -130,12 +130,12 @@ export class Connection {
     let stray: (e: unknown) => void = () => {};
     const strayError = new Promise<never>((resolve, reject) => (stray = reject));
     const stuck = (): void => stray(new Error('the application never finished its response'));
-    const work = handler();
-    work.catch(() => {}); // an abandoned handler that fails later is not an unhandled rejection
     process.on('uncaughtException', stray);
     process.on('beforeExit', stuck);
     this.serving = true;
     try {
+      const work = handler();
+      work.catch(() => {}); // an abandoned handler that fails later is not an unhandled rejection
       await Promise.race([work, strayError]);
     } catch (e) {
       this.fail(e);
