@@ -5,6 +5,7 @@
  * No rendering here (see observe-render.ts), so that tests and the guide can use it directly.
  */
 import { readFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import { basename } from 'node:path';
 import {
   allPids,
@@ -74,6 +75,8 @@ export interface ProcessInfo {
   argv: string[];
   threads: number;
   uid: number;
+  /** Signals by name ('SIGCHLD'), from /proc/PID/status: pending (sent, not handled yet) and caught (a handler is installed). */
+  signals: { pending: string[]; caught: string[] };
   fds: FdInfo[];
 }
 
@@ -334,6 +337,19 @@ const WCHAN: Record<string, string> = {
   do_sys_poll: 'poll',
 };
 
+// the first name of each number (SIGABRT, not its alias SIGIOT)
+const SIGNAL_NAMES = new Map<number, string>();
+for (const [name, n] of Object.entries(constants.signals)) if (!SIGNAL_NAMES.has(n)) SIGNAL_NAMES.set(n, name);
+
+/** The names of the signals in a /proc/PID/status mask (bit N-1 is signal N), in signal order. */
+export function signalNames(mask: bigint): string[] {
+  const names: string[] = [];
+  for (let n = 1; n <= 64; n++) {
+    if ((mask >> BigInt(n - 1)) & 1n) names.push(SIGNAL_NAMES.get(n) ?? `SIG${n}`);
+  }
+  return names;
+}
+
 /** One reading of /proc for the stage whose server is pid. Throws if pid is gone. */
 export function snapshot(pid: number): Snapshot {
   const server = stat(pid);
@@ -412,6 +428,7 @@ export function snapshot(pid: number): Snapshot {
       argv: cmdline(p),
       threads: st?.threads ?? 0,
       uid: st?.uid ?? -1,
+      signals: { pending: signalNames(st?.pending ?? 0n), caught: signalNames(st?.caught ?? 0n) },
       fds: list,
     });
   }
