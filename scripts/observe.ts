@@ -28,6 +28,11 @@ interface Args {
   web?: number;
 }
 
+/** The positional arguments but `-`, which yargs takes for one: `--svg -` means stdout. */
+function targets(a: { _: Array<string | number>; svg?: string }): Array<string | number> {
+  return a.svg === '' ? a._.filter((x) => x !== '-') : a._;
+}
+
 /** The options in yargs' words; a string is a usage error to print (exit 2). */
 function parse(argv: string[]): Args | string {
   let failure: string | null = null;
@@ -64,7 +69,8 @@ function parse(argv: string[]): Args | string {
     })
     .conflicts('svg', 'web')
     .check((a) => {
-      if (a._.length > 1) throw new Error('one target only');
+      if (targets(a).length > 1) throw new Error('one target only');
+      if (a.svg === '' && !a._.includes('-')) throw new Error('--svg needs a file name (- for stdout)');
       if (a.interval !== undefined && !(a.interval >= 50))
         throw new Error('--interval needs a number of milliseconds (at least 50)');
       if (a.web !== undefined && !(Number.isInteger(a.web) && a.web >= 0 && a.web < 65536))
@@ -88,7 +94,7 @@ function parse(argv: string[]): Args | string {
     .wrap(100)
     .parseSync();
   if (failure !== null) return failure;
-  const positional = parsed._[0];
+  const positional = targets(parsed)[0];
   const kind = parsed.port !== undefined ? 'port' : parsed.pid !== undefined ? 'pid' : 'auto';
   const target = parsed.port ?? parsed.pid ?? (positional === undefined ? undefined : String(positional));
   return {
@@ -97,7 +103,7 @@ function parse(argv: string[]): Args | string {
     once: parsed.once,
     all: parsed.all,
     interval: parsed.interval,
-    svg: parsed.svg,
+    svg: parsed.svg === '' ? '-' : parsed.svg,
     web: parsed.web as number | undefined,
   };
 }

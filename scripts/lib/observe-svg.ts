@@ -140,6 +140,8 @@ interface Row {
   cls: string;
   ink: string;
   bold?: boolean;
+  /** Muted text after it ('server (parent)' after the PID). */
+  after?: string;
 }
 
 interface KernelBox {
@@ -207,7 +209,8 @@ function rowsOf(p: ProcessInfo): Row[] {
   const look = zombie ? LOOK.zombie : stopped ? LOOK.stopped : LOOK.process;
   const rows: Row[] = [
     {
-      text: `PID ${p.pid}  ${p.role === 'parent' ? 'server (parent)' : `child of ${p.ppid}`}`,
+      text: `PID ${p.pid}`,
+      after: p.role === 'parent' ? 'server (parent)' : `child of ${p.ppid}`,
       cls: 'pid',
       ink: INK,
       bold: true,
@@ -426,7 +429,9 @@ function processBox(b: ProcBox): string {
     if (row.text) {
       const attrs = `class="${row.cls}" fill="${row.ink}"${row.bold ? ' font-weight="bold"' : ''}`;
       parts.push(text(tx, base, fit(row.text, x + w - PAD - tx), attrs));
+      tx += (row.text.length + 1) * CHAR;
     }
+    if (row.after) parts.push(text(tx, base, fit(row.after, x + w - PAD - tx), `class="role" fill="${MUTED}"`));
   });
   if (!zombie && b.slots.length === 0) {
     parts.push(text(x + PAD, y + PAD + 13 + b.rows.length * LINE, '(descriptors not readable)', `fill="${MUTED}"`));
