@@ -149,8 +149,7 @@ async function web(pid: number, args: Args): Promise<number> {
   const stop = (): void => void page.close();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  await page.done;
-  if (stat(pid) === null) process.stdout.write(`The server (PID ${pid}) has exited.\n`);
+  if ((await page.done) === 'exited') process.stdout.write(`The server (PID ${pid}) has exited.\n`);
   return 0;
 }
 

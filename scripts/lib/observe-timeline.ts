@@ -8,7 +8,8 @@
 import type { ProcessInfo, Snapshot } from './observe-model.js';
 import { connectionId } from './observe-svg.js';
 
-export type EventKind = 'fork' | 'exit' | 'reap' | 'signal' | 'stop' | 'continue' | 'accept' | 'close' | 'end';
+export type EventKind =
+  'watch' | 'fork' | 'exit' | 'reap' | 'signal' | 'stop' | 'continue' | 'accept' | 'close' | 'end';
 
 export interface TimelineEvent {
   /** When the snapshot that showed it was taken (ms since the epoch). */
@@ -25,9 +26,16 @@ function sigchldTo(parent: ProcessInfo | undefined, ppid: number): string {
     : `SIGCHLD to PID ${ppid}, which ignores it (no handler)`;
 }
 
-/** The events that turn snapshot prev into next (none for the first snapshot). */
+/** The events that turn snapshot prev into next; for the first one, what it finds. */
 export function changes(prev: Snapshot | null, next: Snapshot): TimelineEvent[] {
-  if (prev === null) return [];
+  if (prev === null) {
+    const kids = next.processes.filter((p) => p.role === 'child').length;
+    const text =
+      `watching PID ${next.pid} (${next.stage}): ${kids} ${kids === 1 ? 'child' : 'children'}` +
+      `${next.zombies ? `, ${next.zombies} of them ${next.zombies === 1 ? 'a zombie' : 'zombies'}` : ''}, ` +
+      `${next.connections.length} ${next.connections.length === 1 ? 'connection' : 'connections'}`;
+    return [{ at: next.at, kind: 'watch', pid: next.pid, text }];
+  }
   const at = next.at;
   const events: TimelineEvent[] = [];
   const before = new Map(prev.processes.map((p) => [p.pid, p]));

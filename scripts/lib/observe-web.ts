@@ -23,8 +23,8 @@ export interface LiveOptions {
 
 export interface LivePage {
   url: string;
-  /** Resolves when the observed server has exited and the page has been told (or close() was called). */
-  done: Promise<void>;
+  /** Resolves when the observed server has exited and the page has been told ('exited'), or on close() ('closed'). */
+  done: Promise<'exited' | 'closed'>;
   close(): Promise<void>;
 }
 
@@ -57,7 +57,7 @@ export function serveLive(pid: number, options: LiveOptions = {}): Promise<LiveP
       state.timeline = [event, ...state.timeline].slice(0, keep);
       push('timeline', [event]);
       push('end', { text: event.text });
-      finish();
+      finish('exited');
       return;
     }
     let snap: Snapshot;
@@ -124,13 +124,13 @@ export function serveLive(pid: number, options: LiveOptions = {}): Promise<LiveP
   };
 
   let timer: NodeJS.Timeout | undefined;
-  let resolveDone = (): void => {};
-  const done = new Promise<void>((resolve) => (resolveDone = resolve));
-  const finish = (): void => {
+  let resolveDone = (_why: 'exited' | 'closed'): void => {};
+  const done = new Promise<'exited' | 'closed'>((resolve) => (resolveDone = resolve));
+  const finish = (why: 'exited' | 'closed'): void => {
     clearInterval(timer);
     for (const res of streams) res.end();
     streams.clear();
-    server.close(() => resolveDone());
+    server.close(() => resolveDone(why));
     server.closeAllConnections();
   };
 
@@ -145,7 +145,7 @@ export function serveLive(pid: number, options: LiveOptions = {}): Promise<LiveP
         done,
         close: async () => {
           state.ended = true;
-          finish();
+          finish('closed');
           await done;
         },
       });
@@ -174,7 +174,7 @@ function page(nonce: string, interval: number): string {
   li { padding: 3px 6px; border-left: 4px solid #8c959f; margin-bottom: 3px; background: #fff; }
   li time { color: #59636e; margin-right: 8px; }
   li.fork { border-color: #3465a4; } li.exit { border-color: #c62828; } li.reap { border-color: #2e7d32; }
-  li.signal, li.stop, li.continue { border-color: #c77700; } li.end { border-color: #b71c1c; font-weight: bold; }
+  li.signal, li.stop, li.continue { border-color: #c77700; } li.watch { border-color: #59636e; } li.end { border-color: #b71c1c; font-weight: bold; }
 </style>
 </head>
 <body>
