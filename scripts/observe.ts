@@ -14,7 +14,7 @@ import { hideBin } from 'yargs/helpers';
 import { resolveTarget, snapshot } from './lib/observe-model.js';
 import { render } from './lib/observe-render.js';
 import { renderSvg } from './lib/observe-svg.js';
-import { serveLive } from './lib/observe-web.js';
+import { serveLive, type LivePage } from './lib/observe-web.js';
 import { stat } from './lib/procfs.js';
 
 interface Args {
@@ -144,7 +144,13 @@ async function main(): Promise<number> {
 
 /** Serves the live page until the server exits or Ctrl-C. */
 async function web(pid: number, args: Args): Promise<number> {
-  const page = await serveLive(pid, { port: args.web, interval: args.interval ?? 250 });
+  let page: LivePage;
+  try {
+    page = await serveLive(pid, { port: args.web, interval: args.interval ?? 250 });
+  } catch (e) {
+    process.stderr.write(`Cannot serve the page on 127.0.0.1:${args.web}: ${(e as Error).message}\n`);
+    return 1;
+  }
   process.stdout.write(`Watching PID ${pid} on ${page.url}  (open it in a browser; Ctrl-C stops)\n`);
   const stop = (): void => void page.close();
   process.once('SIGINT', stop);

@@ -1,7 +1,8 @@
 // `pnpm observe --web`: the live page in a real browser (Debian's Chromium, driven by
 // playwright-core), watching `pnpm experiment zombies`: a zombie box appears, the timeline shows
 // the fork and the exit, the screenshot is not blank, and the page and the command stop when the
-// server does. The page only shows: anything but GET is refused, and so is another Host.
+// server does. The page only shows: anything but GET is refused, and so is another Host. Then
+// the timeline's events from successive snapshots of a live 3g.
 import t from 'tap';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -9,9 +10,11 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { freePort, withoutNodeOptions, ROOT } from '../scripts/lib/stage.js';
-import { eventually } from '../scripts/lib/clients.js';
+import { freePort, startStage, withoutNodeOptions, ROOT } from '../scripts/lib/stage.js';
+import { eventually, openConnection, HELLO_REQUEST } from '../scripts/lib/clients.js';
 import { listenerOf, stat } from '../scripts/lib/procfs.js';
+import { snapshot } from '../scripts/lib/observe-model.js';
+import { changes } from '../scripts/lib/observe-timeline.js';
 
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -37,14 +40,18 @@ function launch(argv: string[]): { child: ChildProcess; output: () => string; ex
   return { child, output: () => output, exited };
 }
 
-/** Signals a process group, if it is still there. */
-function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (pid === undefined) return;
+/** Sends a signal, if the process (or, for a negative pid, the group) is still there. */
+function trySignal(pid: number, signal: NodeJS.Signals): void {
   try {
-    process.kill(-pid, signal);
+    process.kill(pid, signal);
   } catch {
     // gone
   }
+}
+
+/** Signals a process group, if it is still there. */
+function killGroup(pgid: number | undefined, signal: NodeJS.Signals): void {
+  if (pgid !== undefined) trySignal(-pgid, signal);
 }
 
 /** A raw request with its own method and Host header: what a page elsewhere could send. */
@@ -147,4 +154,65 @@ t.test('the live page shows a zombie appear during pnpm experiment zombies', asy
   t.match(await page.locator('#status').innerText(), new RegExp(`the server \\(PID ${server}\\) has exited`));
   t.equal(await observer.exited, 0, 'pnpm observe --web stops when the server does');
   t.match(observer.output(), new RegExp(`The server \\(PID ${server}\\) has exited\\.`));
+});
+
+t.test('the timeline, from live snapshots of 3g: fork, stop, exit with SIGCHLD pending, continue, reap', async (t) => {
+  const stage = await startStage('webserver3g');
+  t.teardown(() => stage.stop());
+  const server = stage.serverPid();
+  if (server === null) throw new Error(`no server process; output:\n${stage.output}`);
+  const start = snapshot(server);
+  t.match(
+    changes(null, start)[0]?.text ?? '',
+    new RegExp(`^watching PID ${server} \\(webserver3g\\): 0 children, 0 connections$`),
+  );
+
+  const conn = await openConnection(stage.port);
+  t.teardown(() => conn.close());
+  const forked = await eventually('a child in recv()', () => {
+    const s = snapshot(server);
+    return s.processes.some((p) => p.role === 'child' && p.blockedIn === 'recv') ? s : undefined;
+  });
+  const child = forked.processes.find((p) => p.role === 'child')?.pid ?? 0;
+  const kinds = (events: Array<{ kind: string }>): string[] => events.map((e) => e.kind);
+  let events = changes(start, forked);
+  t.same(kinds(events), ['accept', 'fork'], 'accept(), then fork()');
+  t.equal(events[1]?.text, `fork(): PID ${server} created child PID ${child}`);
+
+  // the parent stopped: the child's exit leaves a zombie and a pending SIGCHLD
+  process.kill(server, 'SIGSTOP');
+  t.teardown(() => trySignal(server, 'SIGCONT')); // never leave it stopped
+  const stopped = await eventually('the parent stopped', () => {
+    const s = snapshot(server);
+    return s.processes[0]?.state === 'T' ? s : undefined;
+  });
+  t.same(kinds(changes(forked, stopped)), ['stop']);
+  conn.send(HELLO_REQUEST(stage.port));
+  const exited = await eventually('the zombie and the pending SIGCHLD', () => {
+    const s = snapshot(server);
+    const zombie = s.processes.some((p) => p.pid === child && p.state === 'Z');
+    return zombie && s.processes[0]?.signals.pending.includes('SIGCHLD') ? s : undefined;
+  });
+  events = changes(stopped, exited);
+  t.same(
+    kinds(events).filter((k) => k !== 'close'),
+    ['signal', 'exit'],
+    'a signal pending, and the exit',
+  );
+  t.ok(events.some((e) => e.text === `SIGCHLD pending at PID ${server} (not handled yet)`));
+  t.ok(
+    events.some(
+      (e) => e.text === `PID ${child} exited and is a zombie; SIGCHLD to PID ${server}, which has a handler for it`,
+    ),
+  );
+
+  // continued: the handler runs and its waitpid() loop reaps the zombie
+  process.kill(server, 'SIGCONT');
+  const reaped = await eventually('the child reaped', () => {
+    const s = snapshot(server);
+    return s.children === 0 && s.processes[0]?.state !== 'T' ? s : undefined;
+  });
+  events = changes(exited, reaped);
+  t.same(kinds(events), ['continue', 'reap']);
+  t.equal(events[1]?.text, `PID ${child} reaped: its parent wait()ed for the zombie`);
 });

@@ -203,7 +203,8 @@ function slotsOf(p: ProcessInfo, max: number): Array<Omit<Slot, 'y'>> {
   ];
 }
 
-function rowsOf(p: ProcessInfo): Row[] {
+/** The header rows of a process box; explain: the first zombie also says what a zombie is. */
+function rowsOf(p: ProcessInfo, explain: boolean): Row[] {
   const zombie = p.state === 'Z';
   const stopped = p.state === 'T' || p.state === 't';
   const look = zombie ? LOOK.zombie : stopped ? LOOK.stopped : LOOK.process;
@@ -223,7 +224,7 @@ function rowsOf(p: ProcessInfo): Row[] {
       cls: 'state',
       ink: look.ink,
     });
-    rows.push({ text: 'exited; its parent has not wait()ed for it', cls: 'note', ink: look.ink });
+    if (explain) rows.push({ text: 'exited; its parent has not wait()ed for it', cls: 'note', ink: look.ink });
   } else {
     const pill = stopped
       ? { text: 'STOPPED', fill: look.stroke, ink: '#ffffff' }
@@ -236,8 +237,9 @@ function rowsOf(p: ProcessInfo): Row[] {
     });
   }
   const signals: string[] = [];
-  if (p.signals.caught.includes('SIGCHLD')) signals.push('has a SIGCHLD handler');
-  if (p.signals.pending.length > 0) signals.push(`pending: ${p.signals.pending.join(', ')}`);
+  // a zombie's masks are those it died with: nothing can be delivered to it any more
+  if (!zombie && p.signals.caught.includes('SIGCHLD')) signals.push('has a SIGCHLD handler');
+  if (!zombie && p.signals.pending.length > 0) signals.push(`pending: ${p.signals.pending.join(', ')}`);
   if (signals.length > 0) rows.push({ text: signals.join('; '), cls: 'signals', ink: MUTED });
   return rows;
 }
@@ -253,7 +255,7 @@ export function renderSvg(snap: Snapshot, options: SvgOptions = {}): string {
   const boxes: ProcBox[] = [];
   let y = TOP;
   for (const p of shown) {
-    const rows = rowsOf(p);
+    const rows = rowsOf(p, p.state === 'Z' && p === shown.find((q) => q.state === 'Z'));
     const slots = p.state === 'Z' ? [] : slotsOf(p, options.maxSlots ?? 10);
     const firstSlot = y + PAD + 13 + rows.length * LINE + 6;
     const lastBaseline =
@@ -470,7 +472,10 @@ function moreChildren(hidden: ProcessInfo[], y: number, h: number): string {
     text(
       x + PAD,
       y + PAD + 13 + LINE,
-      fit([...byState].map(([word, n]) => `${n} ${word}`).join(', '), w - 2 * PAD),
+      fit(
+        [...byState].map(([word, n]) => (word === 'zombie' ? plural(n, word) : `${n} ${word}`)).join(', '),
+        w - 2 * PAD,
+      ),
       `fill="${zombies ? LOOK.zombie.ink : MUTED}"`,
     ) +
     `</g>`
