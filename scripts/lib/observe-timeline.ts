@@ -50,13 +50,20 @@ export function changes(prev: Snapshot | null, next: Snapshot): TimelineEvent[] 
     if (!opened.has(connectionId(c)))
       add('accept', c.heldBy[0]?.pid ?? next.pid, `accept(): connection from ${c.remote.join(':')}`);
   }
+  // a descriptor that still points to the same socket: TCP is done with it, but the server has not closed it
+  const target = (snap: Map<number, ProcessInfo>, h: { pid: number; fd: number }): string | undefined =>
+    snap.get(h.pid)?.fds.find((f) => f.fd === h.fd)?.target;
   for (const c of prev.connections) {
-    if (!still.has(connectionId(c)))
-      add(
-        'close',
-        c.heldBy[0]?.pid ?? prev.pid,
-        `connection from ${c.remote.join(':')}: the server closed its last descriptor of it`,
-      );
+    if (still.has(connectionId(c))) continue;
+    const open = c.heldBy.filter((h) => target(after, h) !== undefined && target(after, h) === target(before, h));
+    add(
+      'close',
+      c.heldBy[0]?.pid ?? prev.pid,
+      open.length > 0
+        ? `connection from ${c.remote.join(':')}: TCP has closed it; its descriptor is still open in ` +
+            open.map((h) => `PID ${h.pid} fd ${h.fd}`).join(', ')
+        : `connection from ${c.remote.join(':')}: the server closed its last descriptor of it`,
+    );
   }
 
   for (const p of next.processes) {
