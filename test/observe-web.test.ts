@@ -75,9 +75,9 @@ t.test('the live page shows a zombie appear during pnpm experiment zombies', asy
   t.teardown(() => browser.close());
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 
-  // the experiment, as a learner runs it; 6 curls keep the zombies there for about 6 s
+  // the experiment, as a learner runs it; 10 curls (1 s each) keep the zombies coming for 10 s, long enough for a busy machine to start the page
   const port = await freePort();
-  const experiment = launch(['pnpm', '--silent', 'experiment', 'zombies', '--port', String(port), '--requests', '6']);
+  const experiment = launch(['pnpm', '--silent', 'experiment', 'zombies', '--port', String(port), '--requests', '10']);
   t.teardown(async () => {
     // Ctrl-C's way first: the experiment stops everything it started; then whatever is left
     killGroup(experiment.child.pid, 'SIGTERM');
@@ -110,12 +110,29 @@ t.test('the live page shows a zombie appear during pnpm experiment zombies', asy
   await first.waitFor({ timeout: 60_000 });
   t.equal(await first.getAttribute('data-ppid'), String(server), "a zombie box: the server's child");
   t.match(await first.textContent(), /ZOMBIE\s*\[(node|MainThread)\] <defunct>/, 'marked ZOMBIE, named as ps names it');
-  const exit = page.locator('#timeline li.exit').first();
-  await exit.waitFor({ timeout: 60_000 });
-  const zombiePid = Number(/PID (\d+) exited and is a zombie/.exec(await exit.innerText())?.[1]);
-  t.ok(zombiePid > 0, `the timeline shows a child exit: PID ${zombiePid}`);
-  const events = await page.locator('#timeline').innerText();
-  t.match(events, new RegExp(`fork\\(\\): PID ${server} created child PID ${zombiePid}`), '...after its fork');
+  // a child the page saw come and go: its fork and its exit in the timeline
+  const seen = async (): Promise<{ pid: number; events: string } | undefined> => {
+    const events = await page.locator('#timeline').innerText();
+    const forked = new Set([...events.matchAll(/fork\(\): PID \d+ created child PID (\d+)/g)].map((m) => Number(m[1])));
+    const exited = [...events.matchAll(/PID (\d+) exited and is a zombie/g)].map((m) => Number(m[1]));
+    const pid = exited.find((p) => forked.has(p));
+    return pid === undefined ? undefined : { pid, events };
+  };
+  const deadline = Date.now() + 60_000;
+  let found = await seen();
+  while (found === undefined && Date.now() < deadline) {
+    await page.waitForTimeout(200);
+    found = await seen();
+  }
+  if (found === undefined)
+    throw new Error(`no fork and exit of one child in the timeline:\n${await page.locator('#timeline').innerText()}`);
+  const { pid: zombiePid, events } = found;
+  t.match(
+    events,
+    new RegExp(`fork\\(\\): PID ${server} created child PID ${zombiePid}`),
+    `the timeline shows PID ${zombiePid} forked...`,
+  );
+  t.match(events, new RegExp(`PID ${zombiePid} exited and is a zombie`), '...and exit');
   t.match(
     events,
     new RegExp(`SIGCHLD to PID ${server}, which ignores it \\(no handler\\)`),
@@ -174,7 +191,8 @@ t.test('the timeline, from live snapshots of 3g: fork, stop, exit with SIGCHLD p
     return s.processes.some((p) => p.role === 'child' && p.blockedIn === 'recv') ? s : undefined;
   });
   const child = forked.processes.find((p) => p.role === 'child')?.pid ?? 0;
-  const kinds = (events: Array<{ kind: string }>): string[] => events.map((e) => e.kind);
+  // when the connection leaves the picture depends on when the parent closed its copy (before or after its stop)
+  const kinds = (events: Array<{ kind: string }>): string[] => events.map((e) => e.kind).filter((k) => k !== 'close');
   let events = changes(start, forked);
   t.same(kinds(events), ['accept', 'fork'], 'accept(), then fork()');
   t.equal(events[1]?.text, `fork(): PID ${server} created child PID ${child}`);
@@ -194,11 +212,7 @@ t.test('the timeline, from live snapshots of 3g: fork, stop, exit with SIGCHLD p
     return zombie && s.processes[0]?.signals.pending.includes('SIGCHLD') ? s : undefined;
   });
   events = changes(stopped, exited);
-  t.same(
-    kinds(events).filter((k) => k !== 'close'),
-    ['signal', 'exit'],
-    'a signal pending, and the exit',
-  );
+  t.same(kinds(events), ['signal', 'exit'], 'a signal pending, and the exit');
   t.ok(events.some((e) => e.text === `SIGCHLD pending at PID ${server} (not handled yet)`));
   t.ok(
     events.some(
@@ -214,5 +228,5 @@ t.test('the timeline, from live snapshots of 3g: fork, stop, exit with SIGCHLD p
   });
   events = changes(exited, reaped);
   t.same(kinds(events), ['continue', 'reap']);
-  t.equal(events[1]?.text, `PID ${child} reaped: its parent wait()ed for the zombie`);
+  t.ok(events.some((e) => e.text === `PID ${child} reaped: its parent wait()ed for the zombie`));
 });

@@ -72,7 +72,7 @@ export function serveLive(pid: number, options: LiveOptions = {}): Promise<LiveP
       state.timeline = [...[...events].reverse(), ...state.timeline].slice(0, keep);
       push('timeline', events);
     }
-    const svg = renderSvg(snap);
+    const svg = renderSvg(snap, { maxChildren: 12 }); // a page scrolls: more children than a picture in the guide
     if (svg !== state.svg) {
       state.svg = svg;
       state.title = `${snap.stage}, server PID ${snap.pid}`;
