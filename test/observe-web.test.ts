@@ -15,6 +15,7 @@ import { eventually, openConnection, HELLO_REQUEST } from '../scripts/lib/client
 import { listenerOf, stat } from '../scripts/lib/procfs.js';
 import { snapshot } from '../scripts/lib/observe-model.js';
 import { changes } from '../scripts/lib/observe-timeline.js';
+import { renderSvg } from '../scripts/lib/observe-svg.js';
 
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -219,6 +220,17 @@ t.test('the timeline, from live snapshots of 3g: fork, stop, exit with SIGCHLD p
       (e) => e.text === `PID ${child} exited and is a zombie; SIGCHLD to PID ${server}, which has a handler for it`,
     ),
   );
+
+  // the picture of that moment: the parent STOPPED with SIGCHLD pending, the child a zombie
+  const svg = renderSvg(exited);
+  t.match(
+    svg,
+    new RegExp(`<g class="process stopped" data-pid="${server}"[^>]*data-state="T">`),
+    'the parent drawn as stopped',
+  );
+  t.match(svg, />STOPPED</);
+  t.match(svg, />has a SIGCHLD handler; pending: SIGCHLD</, 'its handler and the pending signal');
+  t.match(svg, new RegExp(`<g class="process zombie" data-pid="${child}"`), 'the child drawn as a zombie');
 
   // continued: the handler runs and its waitpid() loop reaps the zombie
   process.kill(server, 'SIGCONT');
