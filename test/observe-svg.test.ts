@@ -180,3 +180,37 @@ t.test(
     t.equal(renderSvg(snap), renderSvg(snap), 'deterministic');
   },
 );
+
+t.test('3b as a picture: a second connection waits in the listen queue, held by no descriptor', async (t) => {
+  const stage = await startStage('webserver3b');
+  t.teardown(() => stage.stop());
+  const server = stage.serverPid();
+  if (server === null) throw new Error(`no server process; output:\n${stage.output}`);
+  // the first client sends nothing: the server waits in recv() for it and accepts nobody else
+  const first = await openConnection(stage.port);
+  t.teardown(() => first.close());
+  const second = await openConnection(stage.port);
+  t.teardown(() => second.close());
+  await eventually('one accepted, one queued', () => {
+    const s = snapshot(server);
+    return s.connections.length === 1 && s.queued.length === 1 ? true : undefined;
+  });
+  const doc = parse(renderSvg(snapshot(server)));
+  t.equal(
+    connectionBox(doc, first.localPort)?.getAttribute('data-refcount'),
+    '1',
+    'the accepted one: reference count 1',
+  );
+  const queued = groups(doc, 'queued');
+  t.equal(queued.length, 1, 'one connection in the listen queue');
+  t.equal(queued[0]?.getAttribute('data-remote'), `127.0.0.1:${second.localPort}`);
+  t.equal(queued[0]?.getAttribute('data-refcount'), '0', 'no descriptor refers to it yet');
+  t.ok(texts(queued[0] ?? doc).includes('in the listen queue'));
+  t.same(refsTo(doc, queued[0]?.getAttribute('id') ?? ''), [], 'no line from a slot');
+  const ends = elements(doc, 'path').filter((p) => p.getAttribute('class') === 'peer');
+  t.same(
+    ends.map((p) => p.getAttribute('data-pid')),
+    [String(process.pid), String(process.pid)],
+    'this test holds the client end of both',
+  );
+});

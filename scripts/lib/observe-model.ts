@@ -106,7 +106,12 @@ export interface Snapshot {
    * Connections the kernel has completed but the server has not accept()ed yet: they wait in
    * the listening socket's queue (the BACKLOG of listen()), held by no descriptor.
    */
-  queued: Array<{ local: [string, number]; remote: [string, number]; state: string }>;
+  queued: Array<{
+    local: [string, number];
+    remote: [string, number];
+    state: string;
+    peer: Array<Holder & { comm: string }>;
+  }>;
   children: number;
   zombies: number;
   /** Connections that more than one process holds open (the duplicated descriptors of 3d). */
@@ -381,15 +386,33 @@ export function snapshot(pid: number): Snapshot {
     const tcp = sockets.get(inodeOf(target)!);
     if (tcp && tcp.state !== 'LISTEN') connectionTargets.add(target);
   }
+  const peerSocket = (local: [string, number], remote: [string, number]): string | undefined => {
+    for (const other of sockets.values()) {
+      if (addr(other.local) === addr(remote) && addr(other.remote) === addr(local)) return `socket:[${other.inode}]`;
+    }
+    return undefined;
+  };
   const peerSocketOf = new Map<string, string>();
   for (const target of connectionTargets) {
     const tcp = sockets.get(inodeOf(target)!)!;
-    for (const other of sockets.values()) {
-      if (addr(other.local) === addr(tcp.remote) && addr(other.remote) === addr(tcp.local) && other.inode !== 0) {
-        peerSocketOf.set(target, `socket:[${other.inode}]`);
-        break;
-      }
-    }
+    const peer = peerSocket(tcp.local, tcp.remote);
+    if (peer) peerSocketOf.set(target, peer);
+  }
+  // connections waiting in the listen queue: no descriptor holds the server's end yet, but the client holds its own
+  const ports = listeningPorts(pid, sockets);
+  const waiting = tcpTable()
+    .filter(
+      (t) =>
+        t.inode === 0 &&
+        ports.includes(t.local[1]) &&
+        (t.state === 'ESTABLISHED' || t.state === 'CLOSE_WAIT' || t.state === 'SYN_RECV'),
+    )
+    .sort((a, b) => a.remote[1] - b.remote[1]);
+  const queuedKey = (t: { local: [string, number]; remote: [string, number] }): string =>
+    `queued:${addr(t.local)}-${addr(t.remote)}`;
+  for (const t of waiting) {
+    const peer = peerSocket(t.local, t.remote);
+    if (peer) peerSocketOf.set(queuedKey(t), peer);
   }
   const peerHolders = holders(new Set(peerSocketOf.values()));
   const peerOf = (target: string): Array<Holder & { comm: string }> =>
@@ -446,16 +469,7 @@ export function snapshot(pid: number): Snapshot {
   }
   connections.sort((a, b) => a.remote[1] - b.remote[1]);
 
-  const ports = listeningPorts(pid, sockets);
-  const queued = tcpTable()
-    .filter(
-      (t) =>
-        t.inode === 0 &&
-        ports.includes(t.local[1]) &&
-        (t.state === 'ESTABLISHED' || t.state === 'CLOSE_WAIT' || t.state === 'SYN_RECV'),
-    )
-    .map((t) => ({ local: t.local, remote: t.remote, state: t.state }))
-    .sort((a, b) => a.remote[1] - b.remote[1]);
+  const queued = waiting.map((t) => ({ local: t.local, remote: t.remote, state: t.state, peer: peerOf(queuedKey(t)) }));
   const kids = processes.filter((p) => p.role === 'child');
   return {
     at: Date.now(),

@@ -146,13 +146,18 @@ interface Row {
 
 interface KernelBox {
   id: string;
-  kind: 'listening' | 'connection';
+  /** A connection waiting in the listen queue is 'queued': no descriptor refers to it yet. */
+  kind: 'listening' | 'connection' | 'queued';
   link: LinkKind;
   y: number;
   h: number;
   lines: string[];
   refcount: number;
   conn?: Connection;
+  /** The socket pair and TCP state of a connection, accepted or queued. */
+  pair?: { local: [string, number]; remote: [string, number]; state: string };
+  /** Who holds the client end. */
+  peers?: Connection['peer'];
 }
 
 interface ClientBox {
@@ -294,7 +299,37 @@ export function renderSvg(snap: Snapshot, options: SvgOptions = {}): string {
     ];
     if (c.state === 'CLOSE_WAIT') lines.push('the client has closed its end');
     const link: LinkKind = c.state === 'CLOSE_WAIT' ? 'closing' : refcount > 1 ? 'shared' : 'single';
-    kernel.push({ id: connectionId(c), kind: 'connection', link, y: 0, h: 0, lines, refcount, conn: c });
+    kernel.push({
+      id: connectionId(c),
+      kind: 'connection',
+      link,
+      y: 0,
+      h: 0,
+      lines,
+      refcount,
+      conn: c,
+      pair: c,
+      peers: c.peer,
+    });
+  }
+  // the first few connections waiting in a listen queue, below their listening socket
+  const queued = snap.queued.slice(0, 3);
+  for (const q of queued) {
+    const lines = ['in the listen queue', `{${addr(q.local)},`, ` ${addr(q.remote)}}`, 'not accept()ed: no descriptor'];
+    const listen = `listen-0.0.0.0:${q.local[1]}`;
+    const y = slotYs.get(listen) ?? slotYs.get(`listen-${addr(q.local)}`) ?? TOP;
+    slotYs.set(`queued-${connectionId(q)}`, y + 0.5);
+    kernel.push({
+      id: `queued-${connectionId(q)}`,
+      kind: 'queued',
+      link: 'closing',
+      y: 0,
+      h: 0,
+      lines,
+      refcount: 0,
+      pair: q,
+      peers: q.peer,
+    });
   }
   const wanted = (k: KernelBox): number => (slotYs.get(k.id) ?? TOP) - LINE;
   kernel.sort((a, b) => wanted(a) - wanted(b));
@@ -310,7 +345,7 @@ export function renderSvg(snap: Snapshot, options: SvgOptions = {}): string {
   // column 3: the processes holding the client end of a connection, on this machine
   const byPid = new Map<number, ClientBox>();
   for (const k of kernel) {
-    for (const peer of k.conn?.peer ?? []) {
+    for (const peer of k.peers ?? []) {
       const c = byPid.get(peer.pid) ?? { pid: peer.pid, comm: peer.comm, y: 0, h: PAD * 2 + LINE * 2, ends: [] };
       c.ends.push({ to: k, fd: peer.fd });
       byPid.set(peer.pid, c);
@@ -366,6 +401,17 @@ export function renderSvg(snap: Snapshot, options: SvgOptions = {}): string {
           `fill="none" stroke="${LINK[k.link]}" stroke-width="2" marker-end="url(#arrow-${k.link})"/>`,
       );
     }
+  }
+  // a queued connection hangs from its listening socket
+  for (const k of kernel) {
+    const listen =
+      k.kind === 'queued' && k.pair
+        ? (byId.get(`listen-0.0.0.0:${k.pair.local[1]}`) ?? byId.get(`listen-${addr(k.pair.local)}`))
+        : undefined;
+    if (!listen) continue;
+    out.push(
+      `<path class="queue" d="M${KERNEL_X + 24},${listen.y + listen.h} V${k.y}" fill="none" stroke="${LINK.listen}" stroke-width="2" stroke-dasharray="4 3"/>`,
+    );
   }
   for (const c of clients) {
     for (const end of c.ends) {
@@ -484,14 +530,15 @@ function moreChildren(hidden: ProcessInfo[], y: number, h: number): string {
 
 function kernelBox(k: KernelBox): string {
   const colour = LINK[k.link];
-  const attrs = k.conn
-    ? ` data-local="${esc(addr(k.conn.local))}" data-remote="${esc(addr(k.conn.remote))}" data-tcp-state="${esc(k.conn.state)}"`
+  const attrs = k.pair
+    ? ` data-local="${esc(addr(k.pair.local))}" data-remote="${esc(addr(k.pair.remote))}" data-tcp-state="${esc(k.pair.state)}"`
     : '';
   const parts = [`<g class="${k.kind}" id="${esc(k.id)}" data-refcount="${k.refcount}"${attrs}>`];
   if (k.conn)
     parts.push(`<title>${esc(`open in ${k.conn.heldBy.map((h) => `PID ${h.pid} fd ${h.fd}`).join(', ')}`)}</title>`);
   parts.push(
-    `<rect x="${KERNEL_X}" y="${k.y}" width="${KERNEL_W}" height="${k.h}" rx="4" fill="#ffffff" stroke="${colour}" stroke-width="2"/>`,
+    `<rect x="${KERNEL_X}" y="${k.y}" width="${KERNEL_W}" height="${k.h}" rx="4" fill="#ffffff" stroke="${colour}" stroke-width="2"` +
+      `${k.kind === 'queued' ? ' stroke-dasharray="6 4"' : ''}/>`,
   );
   k.lines.forEach((line, i) => {
     const attrs =
