@@ -4,18 +4,25 @@
  * Regenerates the captured outputs in docs/guide.md by running the real experiments: every
  * block between `<!-- capture: experiment NAME -->` and `<!-- /capture -->` is replaced by
  * what `pnpm experiment NAME` printed on this machine, so the guide never shows output typed
- * by hand. With names, only those blocks; with --check, only reports the blocks that have no
- * experiment (nothing is run or written).
+ * by hand. Every block between `<!-- picture: experiment NAME N -->` and `<!-- /picture -->`
+ * becomes the Nth `pnpm observe` view of that same run drawn as an SVG (`pnpm observe --svg`),
+ * written to docs/pictures/NAME-N.svg: the picture and the text show the same PIDs. With
+ * names, only those blocks; with --check, only reports the blocks that have no experiment
+ * (nothing is run or written).
  */
-import { closeSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { ROOT } from './lib/stage.js';
 import { runExperiment } from './experiments/framework.js';
 import { findExperiment } from './experiments/index.js';
+import type { Snapshot } from './lib/observe-model.js';
+import { caption, renderSvg } from './lib/observe-svg.js';
 
 const GUIDE = join(ROOT, 'docs/guide.md');
 const BLOCK = /(<!-- capture: experiment ([\w-]+)(?: ({[^}]*}))? -->\n)([\s\S]*?)(<!-- \/capture -->)/g;
+const PICTURE = /(<!-- picture: experiment ([\w-]+) (\d+) -->\n)([\s\S]*?)(<!-- \/picture -->)/g;
+const PICTURES = join(ROOT, 'docs/pictures');
 
 /**
  * Descriptors this script inherited from whatever started it (a CI runner, an editor, a
@@ -56,13 +63,23 @@ async function main(): Promise<number> {
   for (const b of unknown) process.stderr.write(`docs/guide.md: no experiment called ${b.name}\n`);
   const missing = only.filter((name) => !blocks.some((b) => b.name === name));
   for (const name of missing) process.stderr.write(`docs/guide.md has no capture block for ${name}\n`);
-  if (check || unknown.length > 0 || missing.length > 0) {
-    if (check) process.stdout.write(`${blocks.length} capture blocks: ${blocks.map((b) => b.name).join(', ')}\n`);
-    return unknown.length + missing.length > 0 ? 1 : 0;
+  // a picture comes from the run its text capture shows
+  const pictures = [...guide.matchAll(PICTURE)].map((m) => ({ name: m[2] ?? '', view: Number(m[3]) }));
+  const orphans = pictures.filter((p) => !blocks.some((b) => b.name === p.name));
+  for (const p of orphans)
+    process.stderr.write(`docs/guide.md: picture ${p.name} ${p.view} has no capture block for ${p.name}\n`);
+  if (check || unknown.length + missing.length + orphans.length > 0) {
+    if (check) {
+      process.stdout.write(`${blocks.length} capture blocks: ${blocks.map((b) => b.name).join(', ')}\n`);
+      process.stdout.write(`${pictures.length} pictures: ${pictures.map((p) => `${p.name} ${p.view}`).join(', ')}\n`);
+    }
+    return unknown.length + missing.length + orphans.length > 0 ? 1 : 0;
   }
 
   closeInheritedStrays();
   const outputs = new Map<string, string>();
+  /** The snapshots of the views each run showed, by experiment name (its first capture block). */
+  const views = new Map<string, Snapshot[]>();
   for (const [i, block] of blocks.entries()) {
     const key = `${block.name} ${JSON.stringify(block.params ?? {})}`;
     if ((only.length > 0 && !only.includes(block.name)) || outputs.has(key)) continue;
@@ -70,7 +87,9 @@ async function main(): Promise<number> {
     const started = Date.now();
     const out = new Capture();
     const experiment = findExperiment(block.name)!;
-    const outcome = await runExperiment(experiment, { out, params: block.params });
+    const shown: Snapshot[] = [];
+    const outcome = await runExperiment(experiment, { out, params: block.params, onView: (snap) => shown.push(snap) });
+    if (!views.has(block.name)) views.set(block.name, shown);
     outputs.set(key, out.text);
     process.stdout.write(`${((Date.now() - started) / 1000).toFixed(0)} s ${JSON.stringify(outcome).slice(0, 160)}\n`);
   }
@@ -90,9 +109,29 @@ async function main(): Promise<number> {
       return `${open}\`\`\`text\n${command}\n${text.replace(/\s+$/, '')}\n\`\`\`\n${close}`;
     },
   );
+  let drawn = 0;
+  let failed = 0;
+  guide = guide.replace(PICTURE, (whole, open: string, name: string, view: string, _old: string, close: string) => {
+    const shown = views.get(name);
+    if (shown === undefined) return whole; // not run this time
+    const snap = shown[Number(view) - 1];
+    if (snap === undefined) {
+      process.stderr.write(
+        `docs/guide.md: picture ${name} ${view}: the run showed ${shown.length} pnpm observe view(s)\n`,
+      );
+      failed++;
+      return whole;
+    }
+    mkdirSync(PICTURES, { recursive: true });
+    writeFileSync(join(PICTURES, `${name}-${view}.svg`), renderSvg(snap));
+    drawn++;
+    return `${open}![${caption(snap)}](pictures/${name}-${view}.svg)\n${close}`;
+  });
   writeFileSync(GUIDE, guide);
-  process.stdout.write(`docs/guide.md: ${outputs.size} block(s) regenerated\n`);
-  return 0;
+  process.stdout.write(
+    `docs/guide.md: ${outputs.size} block(s) regenerated, ${drawn} picture(s) drawn in docs/pictures\n`,
+  );
+  return failed > 0 ? 1 : 0;
 }
 
 process.exitCode = await main();

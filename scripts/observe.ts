@@ -1,76 +1,162 @@
 /**
- * pnpm observe [port|pid] [--once] [--all] [--interval ms]
+ * pnpm observe [port|pid] [--once] [--all] [--interval ms] [--svg file] [--web [port]]
  *
  * A live view of a running stage, read from /proc: the server and its children with their
  * state (running, sleeping in accept(), zombie...), and each process's open descriptors with
  * what they point to (listening socket, connection with its socket pair, pipe, terminal),
  * marking a connection that two processes hold open. The article's pictures of shared
- * descriptors, reference counts and zombies, as they are on your machine right now.
+ * descriptors, reference counts and zombies, as they are on your machine right now: as text,
+ * as one SVG picture (--svg), or as a page that redraws the picture live (--web).
  */
+import { writeFileSync } from 'node:fs';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
 import { resolveTarget, snapshot } from './lib/observe-model.js';
 import { render } from './lib/observe-render.js';
+import { renderSvg } from './lib/observe-svg.js';
+import { serveLive, type LivePage } from './lib/observe-web.js';
 import { stat } from './lib/procfs.js';
-
-const USAGE = `Usage: pnpm observe [port|pid] [options]
-
-Shows a running stage's processes and their descriptors, refreshed live (q or Ctrl-C quits).
-  port|pid      the port a stage listens on (e.g. 8888) or the PID of its server or a child;
-                without it, the one stage that is running
-  --port N      N is a port        --pid N     N is a PID
-  --once        print one snapshot and exit (also what happens when stdout is not a terminal)
-  --all         list the descriptors Node's event loop uses itself, one by one
-  --interval MS refresh period (default 500)
-
-Example:  pnpm --filter webserver3d start   then, in another terminal:   pnpm observe 8888`;
 
 interface Args {
   target?: string;
   kind: 'auto' | 'port' | 'pid';
   once: boolean;
   all: boolean;
-  interval: number;
+  /** ms between readings (default 500 for the text view, 250 for the page). */
+  interval?: number;
+  svg?: string;
+  web?: number;
 }
 
+/** The positional arguments but `-`, which yargs takes for one: `--svg -` means stdout. */
+function targets(a: { _: Array<string | number>; svg?: string }): Array<string | number> {
+  return a.svg === '' ? a._.filter((x) => x !== '-') : a._;
+}
+
+/** The options in yargs' words; a string is a usage error to print (exit 2). */
 function parse(argv: string[]): Args | string {
-  const args: Args = { kind: 'auto', once: false, all: false, interval: 500 };
-  const rest = argv[0] === '--' ? argv.slice(1) : argv;
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i]!;
-    if (a === '--once') args.once = true;
-    else if (a === '--all') args.all = true;
-    else if (a === '--help' || a === '-h') return USAGE;
-    else if (a === '--port' || a === '--pid') {
-      args.kind = a === '--port' ? 'port' : 'pid';
-      args.target = rest[++i];
-      if (args.target === undefined) return `${a} needs a number\n\n${USAGE}`;
-    } else if (a === '--interval') {
-      args.interval = Number(rest[++i]);
-      if (!(args.interval >= 50)) return `--interval needs a number of milliseconds (at least 50)\n\n${USAGE}`;
-    } else if (a.startsWith('-')) return `unknown option ${a}\n\n${USAGE}`;
-    else if (args.target === undefined) args.target = a;
-    else return `one target only\n\n${USAGE}`;
-  }
-  return args;
+  let failure: string | null = null;
+  const parsed = yargs(argv[0] === '--' ? argv.slice(1) : argv)
+    .scriptName('pnpm observe')
+    .usage(
+      '$0 [port|pid] [options]\n\n' +
+        "Shows a running stage's processes and their descriptors, refreshed live (q or Ctrl-C quits).\n" +
+        'port|pid: the port a stage listens on (e.g. 8888) or the PID of its server or a child;\n' +
+        'without it, the one stage that is running.',
+    )
+    .option('port', { type: 'number', describe: 'the target is a port' })
+    .option('pid', { type: 'number', describe: 'the target is a PID' })
+    .conflicts('port', 'pid')
+    .option('once', {
+      type: 'boolean',
+      default: false,
+      describe: 'print one snapshot and exit (also what happens when stdout is not a terminal)',
+    })
+    .option('all', {
+      type: 'boolean',
+      default: false,
+      describe: "list the descriptors Node's event loop uses itself, one by one",
+    })
+    .option('interval', { type: 'number', describe: 'refresh period in ms (default 500; the live page: 250)' })
+    .option('svg', {
+      type: 'string',
+      describe: 'write the current state as one SVG picture to this file (- for stdout) and exit',
+    })
+    .option('web', {
+      describe:
+        'serve a live page of the picture on 127.0.0.1 (on this port; default a free one) until the server exits',
+      coerce: (v: unknown) => (v === true || v === '' ? 0 : Number(v)),
+    })
+    .conflicts('svg', 'web')
+    .check((a) => {
+      if (targets(a).length > 1) throw new Error('one target only');
+      if (a.svg === '' && !a._.includes('-')) throw new Error('--svg needs a file name (- for stdout)');
+      if (a.interval !== undefined && !(a.interval >= 50))
+        throw new Error('--interval needs a number of milliseconds (at least 50)');
+      if (a.web !== undefined && !(Number.isInteger(a.web) && a.web >= 0 && a.web < 65536))
+        throw new Error('--web takes a port number (or nothing)');
+      for (const k of ['port', 'pid'] as const)
+        if (a[k] !== undefined && !Number.isInteger(a[k])) throw new Error(`--${k} needs a number`);
+      return true;
+    })
+    .example('pnpm --filter webserver3d start', 'then, in another terminal:')
+    .example('pnpm observe 8888', 'the live text view')
+    .example('pnpm observe 8888 --svg 3d.svg', 'one picture')
+    .example('pnpm observe 8888 --web', 'the picture, redrawn live, in a browser')
+    .strictOptions()
+    .version(false)
+    .help()
+    .alias('help', 'h')
+    .exitProcess(false)
+    .fail((msg, err) => {
+      failure = msg ?? err?.message ?? 'invalid arguments';
+    })
+    .wrap(100)
+    .parseSync();
+  if (failure !== null) return failure;
+  const positional = targets(parsed)[0];
+  const kind = parsed.port !== undefined ? 'port' : parsed.pid !== undefined ? 'pid' : 'auto';
+  const target = parsed.port ?? parsed.pid ?? (positional === undefined ? undefined : String(positional));
+  return {
+    target: target === undefined ? undefined : String(target),
+    kind,
+    once: parsed.once,
+    all: parsed.all,
+    interval: parsed.interval,
+    svg: parsed.svg === '' ? '-' : parsed.svg,
+    web: parsed.web as number | undefined,
+  };
 }
 
 async function main(): Promise<number> {
-  const args = parse(process.argv.slice(2));
+  const argv = hideBin(process.argv);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    parse(argv); // yargs prints the help
+    return 0;
+  }
+  const args = parse(argv);
   if (typeof args === 'string') {
-    const help = args === USAGE;
-    (help ? process.stdout : process.stderr).write(args + '\n');
-    return help ? 0 : 2;
+    process.stderr.write(`${args}\n(pnpm observe --help lists the options)\n`);
+    return 2;
   }
   const target = resolveTarget(args.target, args.kind);
   if (!target.ok) {
     process.stderr.write(target.message + '\n');
     return 1;
   }
+  if (args.svg !== undefined) {
+    const svg = renderSvg(snapshot(target.pid));
+    if (args.svg === '-') process.stdout.write(svg);
+    else {
+      writeFileSync(args.svg, svg);
+      process.stdout.write(`${args.svg}: ${target.stage}, server PID ${target.pid}\n`);
+    }
+    return 0;
+  }
+  if (args.web !== undefined) return web(target.pid, args);
   const tty = process.stdout.isTTY === true;
   if (args.once || !tty) {
     process.stdout.write(render(snapshot(target.pid), { all: args.all, color: tty }));
     return 0;
   }
   return live(target.pid, args);
+}
+
+/** Serves the live page until the server exits or Ctrl-C. */
+async function web(pid: number, args: Args): Promise<number> {
+  let page: LivePage;
+  try {
+    page = await serveLive(pid, { port: args.web, interval: args.interval ?? 250 });
+  } catch (e) {
+    process.stderr.write(`Cannot serve the page on 127.0.0.1:${args.web}: ${(e as Error).message}\n`);
+    return 1;
+  }
+  process.stdout.write(`Watching PID ${pid} on ${page.url}  (open it in a browser; Ctrl-C stops)\n`);
+  const stop = (): void => void page.close();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  if ((await page.done) === 'exited') process.stdout.write(`The server (PID ${pid}) has exited.\n`);
+  return 0;
 }
 
 /** Redraws every interval ms until q, Ctrl-C, or the server exits. */
@@ -102,7 +188,7 @@ function live(pid: number, args: Args): Promise<number> {
       } catch {
         return; // it exited while being read: the next turn says so
       }
-      process.stdout.write('\x1b[H\x1b[2J\x1b[?25l' + text + `\n(refresh ${args.interval} ms; q or Ctrl-C quits)\n`);
+      process.stdout.write('\x1b[H\x1b[2J\x1b[?25l' + text + `\n(refresh ${interval} ms; q or Ctrl-C quits)\n`);
     };
     if (process.stdin.isTTY) {
       process.stdin.setRawMode(true);
@@ -114,7 +200,8 @@ function live(pid: number, args: Args): Promise<number> {
     }
     process.once('SIGINT', () => finish(0));
     process.once('SIGTERM', () => finish(0));
-    const timer = setInterval(draw, args.interval);
+    const interval = args.interval ?? 500;
+    const timer = setInterval(draw, interval);
     draw();
   });
 }

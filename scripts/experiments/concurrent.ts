@@ -88,7 +88,7 @@ export const concurrent: Experiment<ConcurrentOutcome, ConcurrentOptions> = {
 
     say.step(`pnpm observe ${ctx.port}: the descriptors after fork()`);
     const view = observe(server);
-    say.show(view.text);
+    say.view(view);
     say.note(
       "Each child got a copy of all its parent's descriptors at fork(). Then the child closed its copy of the listening socket, " +
         'and the parent closed its copy of the connection: so each connection is held by one process only (reference count 1), ' +

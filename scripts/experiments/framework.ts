@@ -33,7 +33,10 @@ export type AnyExperiment = Experiment<any, any>;
 /** The learner-facing narration, written to a stream. */
 export class Narrator {
   private readonly tty: boolean;
-  constructor(private readonly stream: Writable & { isTTY?: boolean }) {
+  constructor(
+    private readonly stream: Writable & { isTTY?: boolean },
+    private readonly onView: (snap: Snapshot) => void = () => {},
+  ) {
     this.tty = stream.isTTY === true;
   }
 
@@ -66,6 +69,12 @@ export class Narrator {
         .map((l) => (l.trim() === '' ? '' : `  ${l}`))
         .join('\n') + '\n',
     );
+  }
+
+  /** A `pnpm observe` view shown to the learner; `pnpm guide` also draws it as a picture (ContextOptions.onView). */
+  view(view: { snap: Snapshot; text: string }): void {
+    this.show(view.text);
+    this.onView(view.snap);
   }
 
   /** What it means. */
@@ -125,6 +134,8 @@ export interface ContextOptions {
   out?: Writable & { isTTY?: boolean };
   /** The port for the stage; default: 8888 when it is free, another free port otherwise. */
   port?: number;
+  /** Called with the snapshot of every `pnpm observe` view the narration shows, in order. */
+  onView?: (snap: Snapshot) => void;
 }
 
 /** What an experiment runs with: narration, a port, and everything it started, to stop at the end. */
@@ -134,14 +145,14 @@ export class Context {
   private readonly cleanups: Array<() => void | Promise<void>> = [];
   private stopped = false;
 
-  private constructor(out: Writable & { isTTY?: boolean }, port: number) {
-    this.say = new Narrator(out);
+  private constructor(out: Writable & { isTTY?: boolean }, port: number, onView?: (snap: Snapshot) => void) {
+    this.say = new Narrator(out, onView);
     this.port = port;
   }
 
   static async create(options: ContextOptions = {}): Promise<Context> {
     const port = options.port ?? ((await isFree(ARTICLE_PORT)) ? ARTICLE_PORT : await freePort());
-    return new Context(options.out ?? nullStream(), port);
+    return new Context(options.out ?? nullStream(), port, options.onView);
   }
 
   /** Starts a stage on this context's port; it is stopped by cleanup(). */

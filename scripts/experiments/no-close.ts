@@ -58,7 +58,7 @@ export const noClose: Experiment<NoCloseOutcome> = {
       .catch(() => undefined);
     let view = observe(server);
     say.cmd(`pnpm observe ${ctx.port}`);
-    say.show(view.text);
+    say.view(view);
     const before = view.snap.connections.find(isMine);
     const waitingChild = view.snap.processes.find((p) => p.role === 'child' && p.state !== 'Z');
     say.note(
@@ -83,7 +83,7 @@ export const noClose: Experiment<NoCloseOutcome> = {
         `the parent still holds it (reference count ${after?.heldBy.length ?? 0}), so the kernel does not close it and sends no FIN.`,
     );
     say.cmd(`pnpm observe ${ctx.port}`);
-    say.show(view.text);
+    say.view(view);
 
     say.step("The article's way: curl");
     say.cmd(`curl ${ctx.url}`);

@@ -198,7 +198,7 @@ export async function sigchldScenario(
   say.cmd(defunct(server));
   say.show(String(left));
   say.cmd(`pnpm observe ${ctx.port}`);
-  say.show(observe(server, 4).text);
+  say.view(observe(server, 4));
   say.note(
     left === 0
       ? 'The handler ran once for the merged SIGCHLD, and its waitpid(-1, WNOHANG) loop reaped every exited child: no zombie is left.'

@@ -63,7 +63,7 @@ export const sleeping: Experiment<SleepingOutcome, SleepingOptions> = {
 
     say.step(`Meanwhile, in another terminal: pnpm observe ${ctx.port} (one snapshot)`);
     const view = observe(server);
-    say.show(view.text);
+    say.view(view);
     say.note(
       `The server is ${view.snap.processes[0]?.blockedIn ? `blocked in ${view.snap.processes[0].blockedIn}()` : view.snap.processes[0]?.stateWord}, ` +
         `holding the first connection. The second one is already connected (the kernel completed it) and waits in the listening socket's queue until the server calls accept() again: ` +

@@ -247,7 +247,7 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
     );
     const childrenAtEnd = children(server).length;
     say.cmd(`pnpm observe ${ctx.port}`);
-    say.show(observe(server, 4).text);
+    say.view(observe(server, 4));
 
     say.result(
       "Part 2's WSGI server, made concurrent the way the article made its own server: a child per connection, " +

@@ -75,7 +75,7 @@ export const zombies: Experiment<ZombiesOutcome, ZombiesOptions> = {
     }
 
     say.step(`pnpm observe ${ctx.port}`);
-    say.show(observe(server).text);
+    say.view(observe(server));
     say.result(
       'A child that exits before its parent waits for it becomes a zombie, and you cannot kill a zombie: you have to wait for it.',
     );

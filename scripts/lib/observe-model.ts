@@ -5,6 +5,7 @@
  * No rendering here (see observe-render.ts), so that tests and the guide can use it directly.
  */
 import { readFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import { basename } from 'node:path';
 import {
   allPids,
@@ -74,6 +75,8 @@ export interface ProcessInfo {
   argv: string[];
   threads: number;
   uid: number;
+  /** Signals by name ('SIGCHLD'), from /proc/PID/status: pending (sent, not handled yet) and caught (a handler is installed). */
+  signals: { pending: string[]; caught: string[] };
   fds: FdInfo[];
 }
 
@@ -103,7 +106,12 @@ export interface Snapshot {
    * Connections the kernel has completed but the server has not accept()ed yet: they wait in
    * the listening socket's queue (the BACKLOG of listen()), held by no descriptor.
    */
-  queued: Array<{ local: [string, number]; remote: [string, number]; state: string }>;
+  queued: Array<{
+    local: [string, number];
+    remote: [string, number];
+    state: string;
+    peer: Array<Holder & { comm: string }>;
+  }>;
   children: number;
   zombies: number;
   /** Connections that more than one process holds open (the duplicated descriptors of 3d). */
@@ -334,6 +342,19 @@ const WCHAN: Record<string, string> = {
   do_sys_poll: 'poll',
 };
 
+// the first name of each number (SIGABRT, not its alias SIGIOT)
+const SIGNAL_NAMES = new Map<number, string>();
+for (const [name, n] of Object.entries(constants.signals)) if (!SIGNAL_NAMES.has(n)) SIGNAL_NAMES.set(n, name);
+
+/** The names of the signals in a /proc/PID/status mask (bit N-1 is signal N), in signal order. */
+export function signalNames(mask: bigint): string[] {
+  const names: string[] = [];
+  for (let n = 1; n <= 64; n++) {
+    if ((mask >> BigInt(n - 1)) & 1n) names.push(SIGNAL_NAMES.get(n) ?? `SIG${n}`);
+  }
+  return names;
+}
+
 /** One reading of /proc for the stage whose server is pid. Throws if pid is gone. */
 export function snapshot(pid: number): Snapshot {
   const server = stat(pid);
@@ -365,15 +386,33 @@ export function snapshot(pid: number): Snapshot {
     const tcp = sockets.get(inodeOf(target)!);
     if (tcp && tcp.state !== 'LISTEN') connectionTargets.add(target);
   }
+  const peerSocket = (local: [string, number], remote: [string, number]): string | undefined => {
+    for (const other of sockets.values()) {
+      if (addr(other.local) === addr(remote) && addr(other.remote) === addr(local)) return `socket:[${other.inode}]`;
+    }
+    return undefined;
+  };
   const peerSocketOf = new Map<string, string>();
   for (const target of connectionTargets) {
     const tcp = sockets.get(inodeOf(target)!)!;
-    for (const other of sockets.values()) {
-      if (addr(other.local) === addr(tcp.remote) && addr(other.remote) === addr(tcp.local) && other.inode !== 0) {
-        peerSocketOf.set(target, `socket:[${other.inode}]`);
-        break;
-      }
-    }
+    const peer = peerSocket(tcp.local, tcp.remote);
+    if (peer) peerSocketOf.set(target, peer);
+  }
+  // connections waiting in the listen queue: no descriptor holds the server's end yet, but the client holds its own
+  const ports = listeningPorts(pid, sockets);
+  const waiting = tcpTable()
+    .filter(
+      (t) =>
+        t.inode === 0 &&
+        ports.includes(t.local[1]) &&
+        (t.state === 'ESTABLISHED' || t.state === 'CLOSE_WAIT' || t.state === 'SYN_RECV'),
+    )
+    .sort((a, b) => a.remote[1] - b.remote[1]);
+  const queuedKey = (t: { local: [string, number]; remote: [string, number] }): string =>
+    `queued:${addr(t.local)}-${addr(t.remote)}`;
+  for (const t of waiting) {
+    const peer = peerSocket(t.local, t.remote);
+    if (peer) peerSocketOf.set(queuedKey(t), peer);
   }
   const peerHolders = holders(new Set(peerSocketOf.values()));
   const peerOf = (target: string): Array<Holder & { comm: string }> =>
@@ -412,6 +451,7 @@ export function snapshot(pid: number): Snapshot {
       argv: cmdline(p),
       threads: st?.threads ?? 0,
       uid: st?.uid ?? -1,
+      signals: { pending: signalNames(st?.pending ?? 0n), caught: signalNames(st?.caught ?? 0n) },
       fds: list,
     });
   }
@@ -429,16 +469,7 @@ export function snapshot(pid: number): Snapshot {
   }
   connections.sort((a, b) => a.remote[1] - b.remote[1]);
 
-  const ports = listeningPorts(pid, sockets);
-  const queued = tcpTable()
-    .filter(
-      (t) =>
-        t.inode === 0 &&
-        ports.includes(t.local[1]) &&
-        (t.state === 'ESTABLISHED' || t.state === 'CLOSE_WAIT' || t.state === 'SYN_RECV'),
-    )
-    .map((t) => ({ local: t.local, remote: t.remote, state: t.state }))
-    .sort((a, b) => a.remote[1] - b.remote[1]);
+  const queued = waiting.map((t) => ({ local: t.local, remote: t.remote, state: t.state, peer: peerOf(queuedKey(t)) }));
   const kids = processes.filter((p) => p.role === 'child');
   return {
     at: Date.now(),

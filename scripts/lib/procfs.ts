@@ -134,17 +134,37 @@ export function listenerOf(port: number): number | null {
   return held.length === 0 ? null : Math.min(...held.map((h) => h.pid));
 }
 
-/** /proc/PID/status: the real uid and the number of threads, or null when the process is gone. */
-export function status(pid: number): { uid: number; threads: number } | null {
+export interface ProcStatus {
+  /** The real uid. */
+  uid: number;
+  threads: number;
+  /**
+   * Signal masks, bit N-1 for signal N: pending for the process (ShdPnd, what kill() sends)
+   * or its main thread (SigPnd), blocked, ignored, and caught (a handler is installed).
+   */
+  pending: bigint;
+  blocked: bigint;
+  ignored: bigint;
+  caught: bigint;
+}
+
+/** /proc/PID/status: uid, threads and signal masks, or null when the process is gone. */
+export function status(pid: number): ProcStatus | null {
   let text: string;
   try {
     text = readFileSync(`/proc/${pid}/status`, 'utf8');
   } catch {
     return null;
   }
+  const mask = (name: string): bigint =>
+    BigInt(`0x${new RegExp(`^${name}:\\s+([0-9a-f]+)`, 'm').exec(text)?.[1] ?? '0'}`);
   return {
     uid: Number(/^Uid:\s+(\d+)/m.exec(text)?.[1] ?? -1),
     threads: Number(/^Threads:\s+(\d+)/m.exec(text)?.[1] ?? 0),
+    pending: mask('ShdPnd') | mask('SigPnd'),
+    blocked: mask('SigBlk'),
+    ignored: mask('SigIgn'),
+    caught: mask('SigCgt'),
   };
 }
 

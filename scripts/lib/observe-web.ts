@@ -1,0 +1,220 @@
+/**
+ * `pnpm observe --web`: a page on 127.0.0.1 that shows a running stage as observe-svg draws it,
+ * redrawn as the processes change, with a timeline of the forks, exits, reaps and signals seen
+ * between snapshots (observe-timeline). The page receives the picture over Server-Sent Events;
+ * the server answers GET only and has nothing that acts on a process. It stops, and tells the
+ * page, when the observed server exits.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { snapshot, type Snapshot } from './observe-model.js';
+import { renderSvg } from './observe-svg.js';
+import { changes, type TimelineEvent } from './observe-timeline.js';
+import { stat } from './procfs.js';
+
+export interface LiveOptions {
+  /** The port on 127.0.0.1 (default 0: a free one). */
+  port?: number;
+  /** How often /proc is read, in ms (default 250). */
+  interval?: number;
+  /** How many timeline entries the page keeps (default 40). */
+  keep?: number;
+}
+
+export interface LivePage {
+  url: string;
+  /** Resolves when the observed server has exited and the page has been told ('exited'), or on close() ('closed'). */
+  done: Promise<'exited' | 'closed'>;
+  close(): Promise<void>;
+}
+
+interface State {
+  title: string;
+  svg: string;
+  timeline: TimelineEvent[];
+  ended: boolean;
+}
+
+/** Serves the live page for the stage whose server is pid. */
+export function serveLive(pid: number, options: LiveOptions = {}): Promise<LivePage> {
+  const interval = options.interval ?? 250;
+  const keep = options.keep ?? 40;
+  const nonce = randomBytes(12).toString('base64');
+  const streams = new Set<ServerResponse>();
+  let previous: Snapshot | null = null;
+  const state: State = { title: `PID ${pid}`, svg: '', timeline: [], ended: false };
+
+  const push = (event: string, data: unknown): void => {
+    const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+    for (const res of streams) res.write(frame);
+  };
+
+  const read = (): void => {
+    if (state.ended) return;
+    if (stat(pid) === null || stat(pid)?.state === 'Z') {
+      state.ended = true;
+      const event: TimelineEvent = { at: Date.now(), kind: 'end', pid, text: `the server (PID ${pid}) has exited` };
+      state.timeline = [event, ...state.timeline].slice(0, keep);
+      push('timeline', [event]);
+      push('end', { text: event.text });
+      finish('exited');
+      return;
+    }
+    let snap: Snapshot;
+    try {
+      snap = snapshot(pid);
+    } catch {
+      return; // it exited while being read: the next turn says so
+    }
+    const events = changes(previous, snap);
+    previous = snap;
+    if (events.length > 0) {
+      state.timeline = [...[...events].reverse(), ...state.timeline].slice(0, keep);
+      push('timeline', events);
+    }
+    const svg = renderSvg(snap, { maxChildren: 12 }); // a page scrolls: more children than a picture in the guide
+    if (svg !== state.svg) {
+      state.svg = svg;
+      state.title = `${snap.stage}, server PID ${snap.pid}`;
+      push('picture', { svg, title: state.title });
+    }
+  };
+
+  const server = createServer((req, res) => handle(req, res));
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const port = (server.address() as { port: number }).port;
+    // the page's own origin only (a page elsewhere cannot reach it by a DNS name pointing at 127.0.0.1)
+    if (req.headers.host !== `127.0.0.1:${port}` && req.headers.host !== `localhost:${port}`) {
+      res.writeHead(403, { 'content-type': 'text/plain' }).end('forbidden\n');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res
+        .writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' })
+        .end('this page only shows; it cannot act on processes\n');
+      return;
+    }
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/') {
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; connect-src 'self'`,
+        'cache-control': 'no-store',
+      });
+      res.end(page(nonce, interval));
+    } else if (path === '/picture.svg') {
+      res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'no-store' }).end(state.svg);
+    } else if (path === '/events') {
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      });
+      res.write(`event: picture\ndata: ${JSON.stringify({ svg: state.svg, title: state.title })}\n\n`);
+      res.write(`event: timeline\ndata: ${JSON.stringify([...state.timeline].reverse())}\n\n`);
+      if (state.ended) {
+        res.end(`event: end\ndata: ${JSON.stringify({ text: `the server (PID ${pid}) has exited` })}\n\n`);
+        return;
+      }
+      streams.add(res);
+      req.on('close', () => streams.delete(res));
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+    }
+  };
+
+  let timer: NodeJS.Timeout | undefined;
+  let resolveDone = (_why: 'exited' | 'closed'): void => {};
+  const done = new Promise<'exited' | 'closed'>((resolve) => (resolveDone = resolve));
+  const finish = (why: 'exited' | 'closed'): void => {
+    clearInterval(timer);
+    for (const res of streams) res.end();
+    streams.clear();
+    server.close(() => resolveDone(why));
+    server.closeAllConnections();
+  };
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      read();
+      timer = setInterval(read, interval);
+      resolve({
+        url: `http://127.0.0.1:${port}/`,
+        done,
+        close: async () => {
+          state.ended = true;
+          finish('closed');
+          await done;
+        },
+      });
+    });
+  });
+}
+
+/** The page: the picture, a status line and the timeline; everything it shows comes from /events. */
+function page(nonce: string, interval: number): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>pnpm observe</title>
+<style>
+  body { font: 14px ui-monospace, 'DejaVu Sans Mono', Menlo, monospace; margin: 16px; color: #1f2328; background: #f6f8fa; }
+  h1 { font-size: 16px; margin: 0 0 8px; }
+  #status { margin: 0 0 12px; color: #59636e; }
+  #status.ended { color: #b71c1c; font-weight: bold; }
+  main { display: flex; gap: 16px; align-items: flex-start; flex-wrap: wrap; }
+  #picture { background: #fff; border: 1px solid #d0d7de; border-radius: 6px; overflow: auto; max-width: 100%; }
+  #picture svg { display: block; }
+  aside { min-width: 320px; max-width: 560px; flex: 1; }
+  aside h2 { font-size: 14px; margin: 0 0 6px; }
+  ol { list-style: none; padding: 0; margin: 0; }
+  li { padding: 3px 6px; border-left: 4px solid #8c959f; margin-bottom: 3px; background: #fff; }
+  li time { color: #59636e; margin-right: 8px; }
+  li.fork { border-color: #3465a4; } li.exit { border-color: #c62828; } li.reap { border-color: #2e7d32; }
+  li.signal, li.stop, li.continue { border-color: #c77700; } li.watch { border-color: #59636e; } li.end { border-color: #b71c1c; font-weight: bold; }
+</style>
+</head>
+<body>
+<h1 id="title">pnpm observe</h1>
+<p id="status">connecting…</p>
+<main>
+  <div id="picture"></div>
+  <aside><h2>Timeline (forks, exits, reaps, signals; newest first)</h2><ol id="timeline"></ol></aside>
+</main>
+<script nonce="${nonce}">
+  const picture = document.getElementById('picture');
+  const list = document.getElementById('timeline');
+  const status = document.getElementById('status');
+  const events = new EventSource('/events');
+  const clock = (ms) => new Date(ms).toTimeString().slice(0, 8) + '.' + String(ms % 1000).padStart(3, '0');
+  events.addEventListener('picture', (e) => {
+    const { svg, title } = JSON.parse(e.data);
+    picture.innerHTML = svg;
+    document.getElementById('title').textContent = title;
+    document.title = 'observe: ' + title;
+    status.textContent = 'live: /proc read every ${interval} ms; last change ' + clock(Date.now());
+  });
+  events.addEventListener('timeline', (e) => {
+    for (const ev of JSON.parse(e.data)) {
+      const li = document.createElement('li');
+      li.className = ev.kind;
+      const time = document.createElement('time');
+      time.textContent = clock(ev.at);
+      li.append(time, ev.text);
+      list.prepend(li);
+    }
+  });
+  events.addEventListener('end', (e) => {
+    events.close();
+    status.textContent = JSON.parse(e.data).text + ': the picture shows its last state.';
+    status.className = 'ended';
+  });
+  events.onerror = () => { if (status.className !== 'ended') status.textContent = 'connection to pnpm observe lost'; };
+</script>
+</body>
+</html>
+`;
+}
