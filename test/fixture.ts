@@ -1,7 +1,7 @@
 /** Runs a compiled program of test/fixtures/ the way the stages run: node --single-threaded. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { withoutNodeOptions } from '../scripts/lib/stage.js';
+import { killGroup, withoutNodeOptions } from '../scripts/lib/stage.js';
 
 const DIST = fileURLToPath(new URL('./fixtures/dist/', import.meta.url));
 /** The re-check programs of docs/fork-in-node.md, compiled with @lsbaws/posix. */
@@ -63,12 +63,6 @@ export function startFixture(name: string, args: string[] = [], nodeArgs = ['--s
       waiters.push(check);
       check();
     });
-  const kill = (): void => {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      // gone
-    }
-  };
+  const kill = (): void => killGroup(child.pid);
   return { child, stdout: () => out, stderr: () => err, line, exited, kill };
 }

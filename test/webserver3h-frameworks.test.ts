@@ -2,18 +2,8 @@
 // a Hono app through the Fetch adapter, an Express 5 app through the Node (req, res) adapter.
 import t from 'tap';
 import { startStage } from '../scripts/lib/stage.js';
-import { childrenLeft, curl, eventually, rawRequest } from '../scripts/lib/clients.js';
+import { childrenLeft, curl, eventually, parseResponse as parse, rawRequest } from '../scripts/lib/clients.js';
 import { children, fds } from '../scripts/lib/procfs.js';
-
-/** Splits a raw HTTP response into its status line, headers (lower-case names) and body. */
-function parse(raw: string): { status: string; headers: Record<string, string>; body: string } {
-  const end = raw.indexOf('\r\n\r\n');
-  const [status = '', ...lines] = raw.slice(0, end === -1 ? raw.length : end).split('\r\n');
-  const headers = Object.fromEntries(
-    lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
-  );
-  return { status, headers, body: end === -1 ? '' : raw.slice(end + 4) };
-}
 
 const frameworks = [
   {

@@ -4,7 +4,16 @@ import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startStage, ROOT, type Launched } from '../scripts/lib/stage.js';
-import { childrenLeft, curl, eventually, hangUp, rawRequest, client3, HELLO_REQUEST } from '../scripts/lib/clients.js';
+import {
+  childrenLeft,
+  curl,
+  eventually,
+  hangUp,
+  rawRequest,
+  client3,
+  HELLO_REQUEST,
+  parseResponse as parse,
+} from '../scripts/lib/clients.js';
 import { children, fds } from '../scripts/lib/procfs.js';
 
 /** What the helpers below need of a test. */
@@ -29,16 +38,6 @@ function serverPid(stage: Launched): number {
   const pid = stage.serverPid();
   if (pid === null) throw new Error(`no server process for ${stage.name}; output:\n${stage.output}`);
   return pid;
-}
-
-/** Splits a raw HTTP response into its status line, headers (lower-case names) and body. */
-function parse(raw: string): { status: string; headers: Record<string, string>; body: string } {
-  const end = raw.indexOf('\r\n\r\n');
-  const [status = '', ...lines] = raw.slice(0, end === -1 ? raw.length : end).split('\r\n');
-  const headers = Object.fromEntries(
-    lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
-  );
-  return { status, headers, body: end === -1 ? '' : raw.slice(end + 4) };
 }
 
 /** No zombies under the server, and as many descriptors in it as `before` (children exit on their own time). */

@@ -37,10 +37,7 @@ export const eintr: Experiment<EintrOutcome> = {
     say.note(
       `Answered at once; the child then sleeps 3 s (so that the parent is back in accept() when it exits), closes and exits.`,
     );
-    const exited = await say.wait(
-      'watching the server',
-      Promise.race([stage.exited.then(() => true), ctx.pause(15_000).then(() => false)]),
-    );
+    const exited = await say.wait('watching the server', ctx.within(stage.exited, 15_000));
     const crashAt = Date.now() - t0;
     await c.done;
 
