@@ -58,14 +58,14 @@ function run(forkOnce: () => number): {
   hung: Array<{ pid: number; fork: number }>;
 } {
   const started = new Map<number, { at: number; fork: number }>(); // pid → when, and which fork
-  const statuses = new Map<number, number>();
+  const statuses: Array<[pid: number, status: number]> = []; // a list: PIDs are reused on a busy machine
   const hung: Array<{ pid: number; fork: number }> = [];
   const reapOne = (): void => {
     for (;;) {
       const [pid, status] = waitpid(-1, WNOHANG);
       if (pid !== 0) {
         started.delete(pid);
-        statuses.set(pid, status);
+        statuses.push([pid, status]);
         return;
       }
       for (const [child, { at, fork: n }] of started) {
@@ -88,7 +88,7 @@ function run(forkOnce: () => number): {
     started.set(pid, { at: Date.now(), fork: i });
   }
   while (started.size > 0) reapOne();
-  return { forks: statuses.size + hung.length, failed: [...statuses].filter(([, status]) => status !== 0), hung };
+  return { forks: statuses.length + hung.length, failed: statuses.filter(([, status]) => status !== 0), hung };
 }
 
 const facts = new Checklist();
