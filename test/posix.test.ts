@@ -105,50 +105,69 @@ t.test('standard signals are not queued: children exiting together give one hand
   t.equal(zombies(f.child.pid!).length, 4, 'so four children are left as zombies');
 });
 
-t.test('OSError carries errno, code and the libc message; settimeout gives TimeoutError', async (t) => {
-  const f = startFixture('errors');
-  t.teardown(f.kill);
-  t.equal(await f.exited, 0, f.stderr());
-  const byWhat = Object.fromEntries(
-    f
-      .stdout()
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l))
-      .map((v) => [v.what, v]),
-  );
-  t.match(byWhat.EMFILE, {
-    name: 'OSError',
-    isOSError: true,
-    errno: 24,
-    code: 'EMFILE',
-    strerror: 'Too many open files',
-    message: '[Errno 24] Too many open files (socket)',
-  });
-  t.ok(byWhat['EMFILE-limit'].opened < 64, 'it came from the lowered RLIMIT_NOFILE');
-  t.match(byWhat.EADDRINUSE, {
-    errno: 98,
-    code: 'EADDRINUSE',
-    strerror: 'Address already in use',
-    syscall: 'bind',
-    message: '[Errno 98] Address already in use (bind)',
-  });
-  t.match(byWhat.timeout, {
-    name: 'TimeoutError',
-    isOSError: true,
-    isTimeoutError: true,
-    code: 'ETIMEDOUT',
-    message: '[Errno 110] timed out (recv)',
-  });
-  t.ok(byWhat['timeout-elapsed'].ms >= 190, `settimeout(0.2) waited ${byWhat['timeout-elapsed'].ms} ms`);
-  t.equal(byWhat['timeout-elapsed'].timeout, 0.2);
-  t.match(byWhat.ECONNREFUSED, {
-    errno: 111,
-    code: 'ECONNREFUSED',
-    strerror: 'Connection refused',
-    syscall: 'connect',
-  });
-});
+t.test(
+  'OSError carries errno, code and the libc message, as the errno module names them; settimeout gives TimeoutError',
+  async (t) => {
+    const f = startFixture('errors');
+    t.teardown(f.kill);
+    t.equal(await f.exited, 0, f.stderr());
+    const byWhat = Object.fromEntries(
+      f
+        .stdout()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .map((v) => [v.what, v]),
+    );
+    t.match(byWhat.EMFILE, {
+      name: 'OSError',
+      isOSError: true,
+      errno: 24,
+      code: 'EMFILE',
+      strerror: 'Too many open files',
+      message: '[Errno 24] Too many open files (socket)',
+      errnoModule: 24,
+      errorcode: 'EMFILE',
+    });
+    t.ok(byWhat['EMFILE-limit'].opened < 64, 'it came from the lowered RLIMIT_NOFILE');
+    t.match(byWhat.EADDRINUSE, {
+      errno: 98,
+      code: 'EADDRINUSE',
+      strerror: 'Address already in use',
+      syscall: 'bind',
+      message: '[Errno 98] Address already in use (bind)',
+      errnoModule: 98,
+      errorcode: 'EADDRINUSE',
+    });
+    t.match(byWhat.timeout, {
+      name: 'TimeoutError',
+      isOSError: true,
+      isTimeoutError: true,
+      code: 'ETIMEDOUT',
+      message: '[Errno 110] timed out (recv)',
+    });
+    t.ok(byWhat['timeout-elapsed'].ms >= 190, `settimeout(0.2) waited ${byWhat['timeout-elapsed'].ms} ms`);
+    t.equal(byWhat['timeout-elapsed'].timeout, 0.2);
+    t.match(byWhat.ECONNREFUSED, {
+      errno: 111,
+      code: 'ECONNREFUSED',
+      strerror: 'Connection refused',
+      syscall: 'connect',
+      errnoModule: 111,
+      errorcode: 'ECONNREFUSED',
+    });
+    t.match(
+      byWhat.ECHILD,
+      { errno: 10, code: 'ECHILD', syscall: 'waitpid', errnoModule: 10, errorcode: 'ECHILD' },
+      'with SIGCHLD ignored (SIG_IGN), waitpid finds no child: the kernel reaped it',
+    );
+    t.same(
+      byWhat.SIG_IGN,
+      { what: 'SIG_IGN', before: true, restored: true },
+      'signal() returns the previous disposition',
+    );
+  },
+);
 
 t.test("printed uncaught, an OSError reads like Python's", async (t) => {
   const f = startFixture('errors', ['uncaught']);
