@@ -187,7 +187,7 @@ export async function sigchldScenario(
   const sigchldPending = shared !== undefined && (BigInt(`0x${shared}`) & (1n << 16n)) !== 0n; // bit signum-1
   say.note(
     `${zombiesWhileStopped} children exited, ${zombiesWhileStopped} SIGCHLDs were sent. ShdPnd, the signals pending for the process, ` +
-      'has one bit per signal (bit 17, 0x10000, is SIGCHLD): they are one pending signal now.',
+      'has one bit per signal, signal N at bit N-1 (SIGCHLD, 17, is bit 16: 0x10000): they are one pending signal now.',
   );
   say.cmd(`kill -CONT ${server}`);
   process.kill(server, 'SIGCONT');

@@ -1,7 +1,7 @@
 /***************************************************************************
  * Concurrent WSGI server - webserver3h.ts                                 *
  *                                                                         *
- * Tested with Node 20 on Linux                                            *
+ * Tested with Node 20, 22 & 24 on Linux                                   *
  *                                                                         *
  * The application interface (PEP 3333 in TypeScript) is in wsgi.ts,      *
  * request parsing and limits in http.ts, and the adapters that run        *
