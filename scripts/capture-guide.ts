@@ -4,8 +4,9 @@
  * Regenerates the captured outputs in docs/guide.md by running the real experiments: every
  * block between `<!-- capture: experiment NAME -->` and `<!-- /capture -->` is replaced by
  * what `pnpm experiment NAME` printed on this machine, so the guide never shows output typed
- * by hand. With names, only those blocks; with --check, only reports the blocks that have no
- * experiment (nothing is run or written).
+ * by hand. Stack traces come without their line numbers (the experiments' tidy()), which
+ * would go stale with every edit of the code they point at. With names, only those blocks;
+ * with --check, only reports the blocks that have no experiment (nothing is run or written).
  */
 import { closeSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -12,6 +12,8 @@ export interface EintrOutcome {
   /** ms from the answer to the crash: the child's 3 s sleep. */
   crashAfterAnswer: number | null;
   serverExited: boolean;
+  /** What the server printed after the request (the handler's line, the trace). */
+  output: string;
 }
 
 export const eintr: Experiment<EintrOutcome> = {
@@ -70,6 +72,7 @@ export const eintr: Experiment<EintrOutcome> = {
       error: crash?.line ?? null,
       crashAfterAnswer: exited && c.firstByteAt !== null ? crashAt - c.firstByteAt : null,
       serverExited: exited,
+      output: printed,
     };
   },
 };

@@ -18,6 +18,7 @@ import {
 } from '../lib/clients.js';
 import { snapshot, type Snapshot } from '../lib/observe-model.js';
 import { render } from '../lib/observe-render.js';
+import { withoutLineNumbers } from '../lib/quoted.js';
 
 /** The article's port: the experiments use it when it is free, so that the commands read as in the article. */
 export const ARTICLE_PORT = 8888;
@@ -295,9 +296,9 @@ const ERRNO_NAMES: Record<number, string> = {
   98: 'EADDRINUSE',
 };
 
-/** The stage's output with the long paths of a stack trace shortened and at most max lines. */
+/** The stage's output with the long paths of a stack trace shortened, no line numbers, and at most max lines. */
 export function tidy(output: string, max = 14): string {
-  const lines = output
+  const lines = withoutLineNumbers(output)
     .replace(/\r/g, '')
     .split('\n')
     .map((l) => l.replaceAll(`file://${process.cwd()}/`, '').replaceAll(`${process.cwd()}/`, ''));
