@@ -56,7 +56,7 @@ t.test('fork() refuses while another thread runs JavaScript, and says why', asyn
   t.match(cases.get('none'), { first: 'forked', afterwards: 'forked' }, 'neither: forked');
 });
 
-for (const check of ['dontfork', 'sa-restart']) {
+for (const check of ['dontfork', 'sa-restart', 'child-exit']) {
   t.test(`docs/fork-in-node.md's re-check ${check} comes out as the page says`, async (t) => {
     const f = startFixture(`checks/${check}`);
     t.teardown(f.kill);

@@ -16,8 +16,18 @@ export function fork(): number {
   if (pid === 0) {
     resetWorkerQueueInChild();
     reinitEventLoopInChild();
+    process.on('exit', leaveAtOnce);
   }
   return pid;
+}
+
+/**
+ * A child's way out when it does not call _exit itself (process.exit, the end of the program,
+ * an uncaught exception): Node's own exit joins libuv's threadpool threads, which the child
+ * does not have, and dies of SIGSEGV; so the child leaves through _exit(2) with the same code.
+ */
+function leaveAtOnce(code: number): void {
+  _exit(code);
 }
 
 /** _exit(2): ends the process at once, with no exit handlers and no 'exit' event. */
