@@ -4,6 +4,7 @@ import { call, check, checkRestarting } from './libc.js';
 import { makeHeapForkable, requireOneJavaScriptThread } from './fork-safety.js';
 import { reinitEventLoopInChild } from './event-loop.js';
 import { findWorkerQueue, resetWorkerQueueInChild } from './worker-queue.js';
+import { leaveThroughExitInChild } from './child-exit.js';
 
 export const { WNOHANG } = platform.os;
 
@@ -16,18 +17,9 @@ export function fork(): number {
   if (pid === 0) {
     resetWorkerQueueInChild();
     reinitEventLoopInChild();
-    process.on('exit', leaveAtOnce);
+    leaveThroughExitInChild();
   }
   return pid;
-}
-
-/**
- * A child's way out when it does not call _exit itself (process.exit, the end of the program,
- * an uncaught exception): Node's own exit joins libuv's threadpool threads, which the child
- * does not have, and dies of SIGSEGV; so the child leaves through _exit(2) with the same code.
- */
-function leaveAtOnce(code: number): void {
-  _exit(code);
 }
 
 /** _exit(2): ends the process at once, with no exit handlers and no 'exit' event. */

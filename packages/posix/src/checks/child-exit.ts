@@ -27,7 +27,8 @@ if (process.argv[2] === 'probe') {
   const way = process.argv[3] as WayOut;
   const pid = fork();
   if (pid === 0) {
-    if (process.argv[4] === 'without-hook') process.removeAllListeners('exit');
+    if (process.argv[4] === 'without-hook')
+      process.removeAllListeners('exit').removeAllListeners('uncaughtExceptionMonitor');
     if (way === 'an uncaught exception') throw new Error('thrown in the child');
     if (way === 'process.exit(3)') process.exit(3);
     if (way === '_exit(0)') _exit(0);
