@@ -21,6 +21,11 @@ export class Checklist {
     if (!ok) this.failed++;
   }
 
+  /** Prints an observation the page reports but does not rely on (it differs between Node versions). */
+  note(what: string): void {
+    console.log(`seen: ${what}`);
+  }
+
   /** The last line, and the exit code: 0 when everything was as expected. */
   done(): number {
     console.log(this.failed === 0 ? 'fact holds' : `fact does NOT hold here (${this.failed} observation(s) differ)`);

@@ -1,7 +1,8 @@
 /**
  * Re-checks docs/fork-in-node.md, fact 2: a forked child has one thread, so a child that needs
  * a garbage collection hangs unless node runs with --single-threaded-gc or --single-threaded;
- * setting the flag at run time does not help, and NODE_OPTIONS refuses it.
+ * NODE_OPTIONS refuses the flag, and what setting it at run time does depends on the Node
+ * version (shown, not relied on).
  *
  *   node packages/posix/dist/checks/single-threaded-gc.js
  *
@@ -69,10 +70,8 @@ if (process.argv[2] === 'child') {
   const none = run([]);
   facts.expect('hung' in none && none.hung > 0, `node (no flag): ${said(none)}`);
   const runtime = run([], 'set-at-run-time');
-  facts.expect(
-    !('hung' in runtime) || runtime.hung > 0,
-    `node, v8.setFlagsFromString('--single-threaded-gc') at run time: ${said(runtime)}`,
-  );
+  // Node 20 aborts or hangs; Node 22 and 24 were fine: nothing relies on it
+  facts.note(`node, v8.setFlagsFromString('--single-threaded-gc') at run time: ${said(runtime)}`);
   for (const flag of ['--single-threaded-gc', '--single-threaded']) {
     const r = run([flag]);
     facts.expect('hung' in r && r.hung === 0, `node ${flag}: ${said(r)}`);
