@@ -4,6 +4,7 @@ import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort, ROOT } from '../scripts/lib/stage.js';
+import { missingFromOutput, quotedBlock } from '../scripts/lib/quoted.js';
 import { runExperiment, type Experiment } from '../scripts/experiments/framework.js';
 import {
   frameworks,
@@ -203,6 +204,11 @@ t.test('eintr (3e): the handler reaps the child, then accept() fails with EINTR'
   t.ok(o.handlerRanFirst, 'before the exception');
   t.equal(o.crashed, 'EINTR');
   t.equal(o.error, 'OSError: [Errno 4] Interrupted system call (accept)');
+  t.same(
+    missingFromOutput(quotedBlock('packages/webserver3e/README.md', 'eintr'), o.output),
+    [],
+    'the trace packages/webserver3e/README.md quotes is the one a run prints (the lines it lacks, if not)',
+  );
   t.ok(o.serverExited, 'the server died');
   t.ok(
     o.crashAfterAnswer !== null && o.crashAfterAnswer >= 2500 && o.crashAfterAnswer < 10_000,

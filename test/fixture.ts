@@ -1,9 +1,11 @@
 /** Runs a compiled program of test/fixtures/ the way the stages run: node --single-threaded. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { withoutNodeOptions } from '../scripts/lib/stage.js';
+import { killGroup, withoutNodeOptions } from '../scripts/lib/stage.js';
 
 const DIST = fileURLToPath(new URL('./fixtures/dist/', import.meta.url));
+/** The re-check programs of docs/fork-in-node.md, compiled with @lsbaws/posix. */
+const CHECKS = fileURLToPath(new URL('../packages/posix/dist/checks/', import.meta.url));
 
 export interface Fixture {
   child: ChildProcessWithoutNullStreams;
@@ -15,8 +17,10 @@ export interface Fixture {
   kill: () => void;
 }
 
+/** Starts test/fixtures/dist/NAME.js, or with NAME `checks/X`, the re-check program X. */
 export function startFixture(name: string, args: string[] = [], nodeArgs = ['--single-threaded']): Fixture {
-  const [command, ...argv] = withoutNodeOptions([process.execPath, ...nodeArgs, `${DIST}${name}.js`, ...args]);
+  const program = name.startsWith('checks/') ? `${CHECKS}${name.slice('checks/'.length)}.js` : `${DIST}${name}.js`;
+  const [command, ...argv] = withoutNodeOptions([process.execPath, ...nodeArgs, program, ...args]);
   const child = spawn(command!, argv, { stdio: 'pipe', detached: true });
   let out = '';
   let err = '';
@@ -59,12 +63,6 @@ export function startFixture(name: string, args: string[] = [], nodeArgs = ['--s
       waiters.push(check);
       check();
     });
-  const kill = (): void => {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      // gone
-    }
-  };
+  const kill = (): void => killGroup(child.pid);
   return { child, stdout: () => out, stderr: () => err, line, exited, kill };
 }

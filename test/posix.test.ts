@@ -6,7 +6,11 @@ import { children, fds, stat, zombies } from '../scripts/lib/procfs.js';
 import { eventually } from '../scripts/lib/clients.js';
 
 t.test('1,000 forks whose children allocate and force full garbage collections all exit 0', async (t) => {
-  const f = startFixture('fork-gc', ['1000', '4', '20'], ['--single-threaded', '--expose-gc']);
+  const f = startFixture(
+    'checks/task-queue',
+    ['1000', '4', '20', 'reset', '--json'],
+    ['--single-threaded', '--expose-gc'],
+  );
   t.teardown(f.kill);
   const result = await f.line<{ forks: number; failed: unknown[]; hung: unknown[] }>((v) => 'forks' in v, 600_000);
   t.equal(result.forks, 1000, 'every child was waited for');
@@ -26,27 +30,40 @@ t.test('without --single-threaded, importing @lsbaws/posix fails at once and say
 t.test('fork() refuses while another thread runs JavaScript, and says why', async (t) => {
   const refused =
     /fork\(\) refused: 1 other thread\(s\) of this process run JavaScript .*would stay locked in the child for ever/;
-  t.test('a worker_threads Worker: refused while it runs, forked once it is gone', async (t) => {
-    const f = startFixture('second-thread', ['worker']);
-    t.teardown(f.kill);
-    const r = await f.line<{ first: string; afterwards: string }>((v) => 'first' in v);
-    t.match(r.first, refused);
-    t.equal(r.afterwards, 'forked');
-  });
-  t.test('module loader hooks (node --import, as tsx and tap start them): refused', async (t) => {
-    const hooks = new URL('./fixtures/dist/loader-hooks.js', import.meta.url).href;
-    const f = startFixture('second-thread', ['hooks'], ['--single-threaded', `--import=${hooks}`]);
-    t.teardown(f.kill);
-    const r = await f.line<{ first: string; afterwards: string }>((v) => 'first' in v);
-    t.match(r.first, refused);
-    t.match(r.afterwards, refused, 'the hooks thread stays');
-  });
-  t.test('neither: forked', async (t) => {
-    const f = startFixture('second-thread', ['none']);
-    t.teardown(f.kill);
-    t.same(await f.line((v) => 'first' in v), { first: 'forked', afterwards: 'forked' });
-  });
+  const f = startFixture('checks/loader-thread', ['--json'], []);
+  t.teardown(f.kill);
+  type Case = { variant: string; first: string; afterwards: string };
+  const cases = new Map<string, Case>();
+  for (const variant of ['none', 'worker', 'hooks, --import', 'hooks, NODE_OPTIONS']) {
+    cases.set(variant, await f.line<Case>((v) => v.variant === variant));
+  }
+  t.equal(await f.exited, 0, 'every case came out as docs/fork-in-node.md says');
+  t.match(
+    cases.get('worker'),
+    { first: refused, afterwards: 'forked' },
+    'a Worker: refused while it runs, forked once it is gone',
+  );
+  t.match(
+    cases.get('hooks, --import'),
+    { first: refused, afterwards: refused },
+    'loader hooks from node --import (as tsx and tap start them): refused, and the hooks thread stays',
+  );
+  t.match(
+    cases.get('hooks, NODE_OPTIONS'),
+    { first: refused, afterwards: refused },
+    'loader hooks from NODE_OPTIONS: refused',
+  );
+  t.match(cases.get('none'), { first: 'forked', afterwards: 'forked' }, 'neither: forked');
 });
+
+for (const check of ['dontfork', 'sa-restart', 'child-exit']) {
+  t.test(`docs/fork-in-node.md's re-check ${check} comes out as the page says`, async (t) => {
+    const f = startFixture(`checks/${check}`);
+    t.teardown(f.kill);
+    t.equal(await f.exited, 0, f.stdout() + f.stderr());
+    t.match(f.stdout(), /^fact holds$/m);
+  });
+}
 
 t.test('a child that is not waited for is a zombie until waitpid(-1, WNOHANG) reaps it', async (t) => {
   const f = startFixture('zombie');
@@ -88,50 +105,69 @@ t.test('standard signals are not queued: children exiting together give one hand
   t.equal(zombies(f.child.pid!).length, 4, 'so four children are left as zombies');
 });
 
-t.test('OSError carries errno, code and the libc message; settimeout gives TimeoutError', async (t) => {
-  const f = startFixture('errors');
-  t.teardown(f.kill);
-  t.equal(await f.exited, 0, f.stderr());
-  const byWhat = Object.fromEntries(
-    f
-      .stdout()
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l))
-      .map((v) => [v.what, v]),
-  );
-  t.match(byWhat.EMFILE, {
-    name: 'OSError',
-    isOSError: true,
-    errno: 24,
-    code: 'EMFILE',
-    strerror: 'Too many open files',
-    message: '[Errno 24] Too many open files (socket)',
-  });
-  t.ok(byWhat['EMFILE-limit'].opened < 64, 'it came from the lowered RLIMIT_NOFILE');
-  t.match(byWhat.EADDRINUSE, {
-    errno: 98,
-    code: 'EADDRINUSE',
-    strerror: 'Address already in use',
-    syscall: 'bind',
-    message: '[Errno 98] Address already in use (bind)',
-  });
-  t.match(byWhat.timeout, {
-    name: 'TimeoutError',
-    isOSError: true,
-    isTimeoutError: true,
-    code: 'ETIMEDOUT',
-    message: '[Errno 110] timed out (recv)',
-  });
-  t.ok(byWhat['timeout-elapsed'].ms >= 190, `settimeout(0.2) waited ${byWhat['timeout-elapsed'].ms} ms`);
-  t.equal(byWhat['timeout-elapsed'].timeout, 0.2);
-  t.match(byWhat.ECONNREFUSED, {
-    errno: 111,
-    code: 'ECONNREFUSED',
-    strerror: 'Connection refused',
-    syscall: 'connect',
-  });
-});
+t.test(
+  'OSError carries errno, code and the libc message, as the errno module names them; settimeout gives TimeoutError',
+  async (t) => {
+    const f = startFixture('errors');
+    t.teardown(f.kill);
+    t.equal(await f.exited, 0, f.stderr());
+    const byWhat = Object.fromEntries(
+      f
+        .stdout()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .map((v) => [v.what, v]),
+    );
+    t.match(byWhat.EMFILE, {
+      name: 'OSError',
+      isOSError: true,
+      errno: 24,
+      code: 'EMFILE',
+      strerror: 'Too many open files',
+      message: '[Errno 24] Too many open files (socket)',
+      errnoModule: 24,
+      errorcode: 'EMFILE',
+    });
+    t.ok(byWhat['EMFILE-limit'].opened < 64, 'it came from the lowered RLIMIT_NOFILE');
+    t.match(byWhat.EADDRINUSE, {
+      errno: 98,
+      code: 'EADDRINUSE',
+      strerror: 'Address already in use',
+      syscall: 'bind',
+      message: '[Errno 98] Address already in use (bind)',
+      errnoModule: 98,
+      errorcode: 'EADDRINUSE',
+    });
+    t.match(byWhat.timeout, {
+      name: 'TimeoutError',
+      isOSError: true,
+      isTimeoutError: true,
+      code: 'ETIMEDOUT',
+      message: '[Errno 110] timed out (recv)',
+    });
+    t.ok(byWhat['timeout-elapsed'].ms >= 190, `settimeout(0.2) waited ${byWhat['timeout-elapsed'].ms} ms`);
+    t.equal(byWhat['timeout-elapsed'].timeout, 0.2);
+    t.match(byWhat.ECONNREFUSED, {
+      errno: 111,
+      code: 'ECONNREFUSED',
+      strerror: 'Connection refused',
+      syscall: 'connect',
+      errnoModule: 111,
+      errorcode: 'ECONNREFUSED',
+    });
+    t.match(
+      byWhat.ECHILD,
+      { errno: 10, code: 'ECHILD', syscall: 'waitpid', errnoModule: 10, errorcode: 'ECHILD' },
+      'with SIGCHLD ignored (SIG_IGN), waitpid finds no child: the kernel reaped it',
+    );
+    t.same(
+      byWhat.SIG_IGN,
+      { what: 'SIG_IGN', before: true, restored: true },
+      'signal() returns the previous disposition',
+    );
+  },
+);
 
 t.test("printed uncaught, an OSError reads like Python's", async (t) => {
   const f = startFixture('errors', ['uncaught']);

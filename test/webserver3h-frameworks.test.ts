@@ -2,7 +2,7 @@
 // a Hono app through the Fetch adapter, an Express 5 app through the Node (req, res) adapter.
 import t from 'tap';
 import { startStage } from '../scripts/lib/stage.js';
-import { childrenLeft, curl, eventually, rawRequest, parseResponse as parse } from '../scripts/lib/clients.js';
+import { childrenLeft, curl, eventually, parseResponse as parse, rawRequest } from '../scripts/lib/clients.js';
 import { children, fds } from '../scripts/lib/procfs.js';
 
 const frameworks = [

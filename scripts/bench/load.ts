@@ -3,6 +3,7 @@
  * with its own CPU time measured (on a 2-core machine it competes with the server).
  */
 import { spawn } from 'node:child_process';
+import { killGroup } from '../lib/stage.js';
 
 export interface LoadResult {
   requests: number;
@@ -91,11 +92,7 @@ export function runAb(port: number, o: LoadOptions): Promise<LoadResult> {
     child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
     const timer = setTimeout(() => {
       err += `\nab did not finish within ${deadline} ms; killed`;
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // gone
-      }
+      killGroup(child.pid);
     }, deadline);
     child.on('close', (code) => {
       clearTimeout(timer);

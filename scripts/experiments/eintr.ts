@@ -12,6 +12,8 @@ export interface EintrOutcome {
   /** ms from the answer to the crash: the child's 3 s sleep. */
   crashAfterAnswer: number | null;
   serverExited: boolean;
+  /** What the server printed after the request (the handler's line, the trace). */
+  output: string;
 }
 
 export const eintr: Experiment<EintrOutcome> = {
@@ -37,10 +39,7 @@ export const eintr: Experiment<EintrOutcome> = {
     say.note(
       `Answered at once; the child then sleeps 3 s (so that the parent is back in accept() when it exits), closes and exits.`,
     );
-    const exited = await say.wait(
-      'watching the server',
-      Promise.race([stage.exited.then(() => true), ctx.pause(15_000).then(() => false)]),
-    );
+    const exited = await say.wait('watching the server', ctx.within(stage.exited, 15_000));
     const crashAt = Date.now() - t0;
     await c.done;
 
@@ -73,6 +72,7 @@ export const eintr: Experiment<EintrOutcome> = {
       error: crash?.line ?? null,
       crashAfterAnswer: exited && c.firstByteAt !== null ? crashAt - c.firstByteAt : null,
       serverExited: exited,
+      output: printed,
     };
   },
 };

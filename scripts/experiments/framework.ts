@@ -7,9 +7,18 @@
 import { execFileSync } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { startStage, freePort, type Launched, type StartOptions } from '../lib/stage.js';
-import { startClient3, startCurl, sleep, type RunningClient3, type WatchedCurl } from '../lib/clients.js';
+import {
+  eventually,
+  settlesWithin,
+  sleep,
+  startClient3,
+  startCurl,
+  type RunningClient3,
+  type WatchedCurl,
+} from '../lib/clients.js';
 import { snapshot, type Snapshot } from '../lib/observe-model.js';
 import { render } from '../lib/observe-render.js';
+import { withoutLineNumbers } from '../lib/quoted.js';
 
 /** The article's port: the experiments use it when it is free, so that the commands read as in the article. */
 export const ARTICLE_PORT = 8888;
@@ -224,16 +233,21 @@ export class Context {
     this.check();
   }
 
-  /** Polls check every 50 ms until it returns something other than undefined/false; throws after timeout. */
-  async until<T>(what: string, check: () => T | undefined | false, timeout = 10_000): Promise<T> {
-    const deadline = Date.now() + timeout;
-    for (;;) {
-      this.check();
-      const value = check();
-      if (value !== undefined && value !== false) return value;
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
-      await sleep(50);
-    }
+  /** eventually(), giving up early on Ctrl-C. */
+  until<T>(what: string, check: () => T | undefined | false, timeout = 10_000): Promise<T> {
+    return eventually(
+      what,
+      () => {
+        this.check();
+        return check();
+      },
+      timeout,
+    );
+  }
+
+  /** settlesWithin(), giving up early on Ctrl-C: true if promise settles within ms. */
+  within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+    return settlesWithin(promise, ms, (n) => this.pause(n));
   }
 }
 
@@ -293,9 +307,9 @@ const ERRNO_NAMES: Record<number, string> = {
   98: 'EADDRINUSE',
 };
 
-/** The stage's output with the long paths of a stack trace shortened and at most max lines. */
+/** The stage's output with the long paths of a stack trace shortened, no line numbers, and at most max lines. */
 export function tidy(output: string, max = 14): string {
-  const lines = output
+  const lines = withoutLineNumbers(output)
     .replace(/\r/g, '')
     .split('\n')
     .map((l) => l.replaceAll(`file://${process.cwd()}/`, '').replaceAll(`${process.cwd()}/`, ''));
@@ -338,10 +352,6 @@ export function countLines(text: string, re: RegExp): number {
 export function seconds(ms: number | null): string {
   return ms === null ? 'never' : `${(ms / 1000).toFixed(ms < 1000 ? 2 : 1)} s`;
 }
-
-/** The article's request, as curl sends it to localhost. */
-export const HELLO = (port: number): string =>
-  `GET /hello HTTP/1.1\r\nHost: localhost:${port}\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n`;
 
 /** The distinct `OSError: [Errno N] ... (call)` lines in output, with how often each occurs. */
 export function errorsOf(output: string): Map<string, number> {

@@ -1,6 +1,6 @@
 /** 3d, part 1: the parent keeps its copy of every connection, so curl never sees the end of the answer. */
-import { openConnection } from '../lib/clients.js';
-import { type Experiment, HELLO, observe, outputSince, seconds, tidy } from './framework.js';
+import { HELLO_REQUEST, openConnection } from '../lib/clients.js';
+import { type Experiment, observe, outputSince, seconds, tidy } from './framework.js';
 
 export interface NoCloseOutcome {
   /** A connection whose request is not sent yet: the child waits in recv; parent and child both hold it. */
@@ -67,7 +67,7 @@ export const noClose: Experiment<NoCloseOutcome> = {
     );
 
     say.step('Now send the request on that connection');
-    conn.send(HELLO(ctx.port));
+    conn.send(HELLO_REQUEST(ctx.port));
     await ctx.until('the answer', () => conn.received.includes('Hello'), 5_000).catch(() => undefined);
     await ctx
       .until('the child to exit', () => (observe(server).snap.zombies >= 1 ? true : undefined), 5_000)

@@ -43,14 +43,8 @@ export const outOfDescriptors: Experiment<OutOfDescriptorsOutcome, OutOfDescript
     say.step(`Terminal 2: ${clients} clients at once`);
     say.cmd(`${ctx.portEnv}pnpm --filter client3 start -- --max-clients=${clients}`);
     const client = ctx.client3([`--max-clients=${clients}`]);
-    const ended = await say.wait(
-      'until the server dies',
-      Promise.race([stage.exited.then(() => true), ctx.pause(60_000).then(() => false)]),
-    );
-    const clientDone = await say.wait(
-      'until every client has finished',
-      Promise.race([client.done.then(() => true), ctx.pause(60_000).then(() => false)]),
-    );
+    const ended = await say.wait('until the server dies', ctx.within(stage.exited, 60_000));
+    const clientDone = await say.wait('until every client has finished', ctx.within(client.done, 60_000));
     if (!clientDone) client.stop();
 
     say.step('Terminal 1: the server counted the connections it keeps, then exploded');

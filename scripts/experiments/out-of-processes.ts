@@ -82,15 +82,9 @@ export const outOfProcesses: Experiment<OutOfProcessesOutcome, OutOfProcessesOpt
     let maxZombies = 0;
     const watch = setInterval(() => (maxZombies = Math.max(maxZombies, zombiesOf(server).length)), 20);
     ctx.defer(() => clearInterval(watch));
-    const ended = await say.wait(
-      'until fork() fails',
-      Promise.race([stage.exited.then(() => true), ctx.pause(60_000).then(() => false)]),
-    );
+    const ended = await say.wait('until fork() fails', ctx.within(stage.exited, 60_000));
     clearInterval(watch);
-    const clientDone = await say.wait(
-      'until every client has finished',
-      Promise.race([client.done.then(() => true), ctx.pause(60_000).then(() => false)]),
-    );
+    const clientDone = await say.wait('until every client has finished', ctx.within(client.done, 60_000));
     if (!clientDone) client.stop();
 
     say.step('Terminal 1');

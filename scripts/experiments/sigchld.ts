@@ -11,9 +11,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { children, stat, zombies } from '../lib/procfs.js';
-import { openConnection, type OpenConnection } from '../lib/clients.js';
+import { HELLO_REQUEST, openConnection, type OpenConnection } from '../lib/clients.js';
 import { blockedIn } from '../lib/observe-model.js';
-import { type Context, HELLO, countLines, observe, psChildren, tidy } from './framework.js';
+import { type Context, countLines, observe, psChildren, tidy } from './framework.js';
 
 export interface SigchldOutcome {
   curl: {
@@ -112,10 +112,7 @@ export async function sigchldScenario(
   say.step(`Terminal 2: ${clients} clients at once`);
   say.cmd(`${ctx.portEnv}pnpm --filter client3 start -- --max-clients ${clients}`);
   const client = ctx.client3(['--max-clients', String(clients)]);
-  const done = await say.wait(
-    `${clients} clients`,
-    Promise.race([client.done.then(() => true), ctx.pause(90_000).then(() => false)]),
-  );
+  const done = await say.wait(`${clients} clients`, ctx.within(client.done, 90_000));
   if (!done) client.stop();
   const articleZombies = await say.wait(
     'until every child has exited and the server is back in accept()',
@@ -174,7 +171,7 @@ export async function sigchldScenario(
   say.note(
     `The ${n} clients send their requests; the children answer and exit, and each exit sends the parent a SIGCHLD.`,
   );
-  for (const conn of conns) conn.send(HELLO(ctx.port));
+  for (const conn of conns) conn.send(HELLO_REQUEST(ctx.port));
   await ctx
     .until(`the ${n} answers`, () => conns.every((x) => x.received.includes('Hello')), 10_000)
     .catch(() => undefined);
@@ -190,7 +187,7 @@ export async function sigchldScenario(
   const sigchldPending = shared !== undefined && (BigInt(`0x${shared}`) & (1n << 16n)) !== 0n; // bit signum-1
   say.note(
     `${zombiesWhileStopped} children exited, ${zombiesWhileStopped} SIGCHLDs were sent. ShdPnd, the signals pending for the process, ` +
-      'has one bit per signal (bit 17, 0x10000, is SIGCHLD): they are one pending signal now.',
+      'has one bit per signal, signal N at bit N-1 (SIGCHLD, 17, is bit 16: 0x10000): they are one pending signal now.',
   );
   say.cmd(`kill -CONT ${server}`);
   process.kill(server, 'SIGCONT');

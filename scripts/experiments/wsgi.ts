@@ -219,10 +219,7 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
     say.cmd(`${ctx.portEnv}pnpm --filter client3 start -- --max-clients ${clients}`);
     mark = live.output.length;
     const client = ctx.client3(['--max-clients', String(clients)]);
-    const done = await say.wait(
-      `${clients} clients`,
-      Promise.race([client.done.then(() => true), ctx.pause(90_000).then(() => false)]),
-    );
+    const done = await say.wait(`${clients} clients`, ctx.within(client.done, 90_000));
     if (!done) client.stop();
     const zombies = await say.wait(
       'until every child has exited and the server is back in accept()',

@@ -3,7 +3,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { connect } from 'node:net';
-import { ROOT, withoutNodeOptions } from './stage.js';
+import { ROOT, killGroup, withoutNodeOptions } from './stage.js';
 import { childStates, children } from './procfs.js';
 
 export interface RawResult {
@@ -60,19 +60,9 @@ export function hangUp(port: number, data: string | Buffer = ''): Promise<void> 
   });
 }
 
-/** Splits a raw HTTP response into its status line, headers (lower-case names) and body. */
-export function parseResponse(raw: string): { status: string; headers: Record<string, string>; body: string } {
-  const end = raw.indexOf('\r\n\r\n');
-  const [status = '', ...lines] = raw.slice(0, end === -1 ? raw.length : end).split('\r\n');
-  const headers = Object.fromEntries(
-    lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
-  );
-  return { status, headers, body: end === -1 ? '' : raw.slice(end + 4) };
-}
-
-/** The article's request, as curl sends it. */
+/** The article's request, as curl (7.88.1, Debian 12's) sends it to localhost. */
 export const HELLO_REQUEST = (port: number): string =>
-  `GET /hello HTTP/1.1\r\nHost: localhost:${port}\r\nUser-Agent: curl\r\nAccept: */*\r\n\r\n`;
+  `GET /hello HTTP/1.1\r\nHost: localhost:${port}\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n`;
 
 export interface CurlResult {
   code: number | null;
@@ -97,6 +87,16 @@ export function curl(args: string[], maxTime = 10): Promise<CurlResult> {
   });
 }
 
+/** Splits a raw HTTP response into its status line, headers (lower-case names) and body. */
+export function parseResponse(raw: string): { status: string; headers: Record<string, string>; body: string } {
+  const end = raw.indexOf('\r\n\r\n');
+  const [status = '', ...lines] = raw.slice(0, end === -1 ? raw.length : end).split('\r\n');
+  const headers = Object.fromEntries(
+    lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+  );
+  return { status, headers, body: end === -1 ? '' : raw.slice(end + 4) };
+}
+
 /** Runs client3 to the end (it and every client it forked), stopping them all after timeout ms. */
 export async function client3(
   port: number,
@@ -110,6 +110,15 @@ export async function client3(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Whether promise settles within ms: true if it does, false once wait(ms) has ended first. */
+export function settlesWithin(
+  promise: Promise<unknown>,
+  ms: number,
+  wait: (ms: number) => Promise<void> = sleep,
+): Promise<boolean> {
+  return Promise.race([promise.then(() => true), wait(ms).then(() => false)]);
 }
 
 /** Polls check every 50 ms until it returns a value that is not undefined/false, or throws after timeout. */
@@ -242,13 +251,7 @@ export function startClient3(port: number, args: string[], onOutput?: (chunk: st
   const running: RunningClient3 = {
     output: '',
     done: new Promise((resolve) => child.on('close', (code) => resolve({ code, output: running.output }))),
-    stop: () => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    },
+    stop: () => killGroup(child.pid),
   };
   const take = (c: Buffer): void => {
     running.output += c.toString();

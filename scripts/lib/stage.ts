@@ -25,6 +25,16 @@ export function withoutNodeOptions(argv: string[]): string[] {
   return ['env', '-u', 'NODE_OPTIONS', ...argv];
 }
 
+/** SIGKILL to the process group that pid leads (a child spawned with `detached: true`); quiet when it is gone. */
+export function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
 /** A TCP port on 127.0.0.1 that nothing listens on right now. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -129,13 +139,7 @@ export class Launched {
 
   /** Kills the whole process group (the server, its children, pnpm) and waits for the launcher. */
   async stop(): Promise<void> {
-    if (this.launcher.exitCode === null && this.launcher.signalCode === null) {
-      try {
-        process.kill(-this.launcher.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    if (this.launcher.exitCode === null && this.launcher.signalCode === null) killGroup(this.launcher.pid);
     await this.exited;
     // a forked child that started its own process group would survive the group kill
     for (const pid of descendants(1).filter((p) => stat(p)?.pgrp === this.launcher.pid)) {

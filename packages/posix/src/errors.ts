@@ -34,7 +34,7 @@ export class OSError extends Error {
   }
 }
 
-/** Python 3 made IOError (and socket.error) another name for OSError; so does this package. */
+/** Python 3 made IOError another name for OSError; so does this package (the stages catch IOError, as the article does). */
 export { OSError as IOError };
 
 /** Python's socket.timeout (TimeoutError): a call on a socket with a timeout ran out of time. */

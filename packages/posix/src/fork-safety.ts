@@ -1,6 +1,6 @@
 /**
- * What it takes for fork() to work in a Node process (measured in
- * shared/notes/fork-in-node.md; explained in this package's README):
+ * What it takes for fork() to work in a Node process (measured, with the programs of
+ * src/checks/, in docs/fork-in-node.md; explained in this package's README):
  * 1. node runs with --single-threaded (or --single-threaded-gc): the child has one thread,
  *    and a V8 that waits for its GC helper threads would hang there for ever.
  * 2. V8 marks its heap pages MADV_DONTFORK, so a child would not have the JavaScript heap.

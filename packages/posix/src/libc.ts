@@ -25,7 +25,6 @@ const signatures = {
   shutdown: [I32, [I32, I32]],
   poll: [I32, [BUF, I64, I32]],
   getsockname: [I32, [I32, BUF, BUF]],
-  getpeername: [I32, [I32, BUF, BUF]],
   gethostname: [I32, [BUF, I64]],
   // processes and descriptors
   fork: [I32, []],
@@ -36,7 +35,6 @@ const signatures = {
   kill: [I32, [I32, I32]],
   write: [I64, [I32, BUF, I64]],
   close: [I32, [I32]],
-  dup: [I32, [I32]],
   getrlimit: [I32, [I32, BUF]],
   setrlimit: [I32, [I32, BUF]],
   // signals and time

@@ -4,8 +4,9 @@ import { call, check, checkRestarting } from './libc.js';
 import { makeHeapForkable, requireOneJavaScriptThread } from './fork-safety.js';
 import { reinitEventLoopInChild } from './event-loop.js';
 import { findWorkerQueue, resetWorkerQueueInChild } from './worker-queue.js';
+import { leaveThroughExitInChild } from './child-exit.js';
 
-export const { WNOHANG, WUNTRACED, WCONTINUED } = platform.os;
+export const { WNOHANG } = platform.os;
 
 /** fork(2): a copy of this process; returns 0 in the child and the child's PID in the parent. */
 export function fork(): number {
@@ -16,6 +17,7 @@ export function fork(): number {
   if (pid === 0) {
     resetWorkerQueueInChild();
     reinitEventLoopInChild();
+    leaveThroughExitInChild();
   }
   return pid;
 }
@@ -59,17 +61,7 @@ export function write(fd: number, data: Uint8Array | string): number {
   return checkRestarting('write', fd, bytes, bytes.length);
 }
 
-/** close(2) on a raw descriptor. */
-export function close(fd: number): void {
-  check('close', fd);
-}
-
-/** dup(2): a new descriptor for the same open file. */
-export function dup(fd: number): number {
-  return check('dup', fd);
-}
-
-/** wait(2) status macros (the encoding Linux and the BSDs share). */
+/** wait(2) status macros (sys/wait.h). */
 export const WIFEXITED = (status: number): boolean => (status & 0x7f) === 0;
 export const WEXITSTATUS = (status: number): number => (status >> 8) & 0xff;
 export const WIFSIGNALED = (status: number): boolean => ((status & 0x7f) + 1) >> 1 > 0;

@@ -2,9 +2,9 @@
 import { platform } from './platform/index.js';
 import { check } from './libc.js';
 
-export const { RLIMIT_NOFILE, RLIMIT_NPROC } = platform.resource;
-/** "unlimited", as a number (2^64 - 1 does not fit exactly, and no limit here comes near 2^53). */
-export const RLIM_INFINITY = Number.POSITIVE_INFINITY;
+export const { RLIMIT_NOFILE } = platform.resource;
+/** "unlimited", as getrlimit returns it (2^64 - 1 does not fit a number exactly, and no limit here comes near 2^53). */
+const RLIM_INFINITY = Number.POSITIVE_INFINITY;
 
 const { size, curOffset, maxOffset } = platform.rlimit;
 const toNumber = (v: bigint): number => (v === platform.resource.RLIM_INFINITY ? RLIM_INFINITY : Number(v));

@@ -9,31 +9,7 @@ import { platform } from './platform/index.js';
 import type { SignalName } from './platform/types.js';
 import { call, check } from './libc.js';
 
-export const {
-  SIGHUP,
-  SIGINT,
-  SIGQUIT,
-  SIGILL,
-  SIGTRAP,
-  SIGABRT,
-  SIGBUS,
-  SIGFPE,
-  SIGKILL,
-  SIGUSR1,
-  SIGSEGV,
-  SIGUSR2,
-  SIGPIPE,
-  SIGALRM,
-  SIGTERM,
-  SIGCHLD,
-  SIGCONT,
-  SIGSTOP,
-  SIGTSTP,
-  SIGTTIN,
-  SIGTTOU,
-  SIGURG,
-  SIGWINCH,
-} = platform.signals;
+export const { SIGCHLD } = platform.signals;
 
 /** The default action, and "ignore": the values of C's SIG_DFL and SIG_IGN. */
 export const SIG_DFL = 0;
@@ -63,17 +39,7 @@ export function signal(signalnum: number, handler: Disposition): Disposition {
   return previous?.handler ?? SIG_DFL;
 }
 
-/** The handler signal() last set for signalnum (SIG_DFL if none). */
-export function getsignal(signalnum: number): Disposition {
-  return installed.get(signalnum)?.handler ?? SIG_DFL;
-}
-
 /** siginterrupt(3): whether the signal interrupts blocking calls (clears SA_RESTART) or not. */
-export function siginterrupt(signalnum: number, flag: boolean): void {
+function siginterrupt(signalnum: number, flag: boolean): void {
   check('siginterrupt', signalnum, flag ? 1 : 0);
-}
-
-/** The name of a signal number, e.g. 'SIGCHLD'. */
-export function strsignal(signalnum: number): string | undefined {
-  return names.get(signalnum);
 }

@@ -9,35 +9,11 @@ import { call, check, checkRestarting } from './libc.js';
 import { OSError, TimeoutError } from './errors.js';
 import { waitReadable } from './event-loop.js';
 
-export const {
-  AF_UNSPEC,
-  AF_UNIX,
-  AF_INET,
-  SOCK_STREAM,
-  SOCK_DGRAM,
-  SOL_SOCKET,
-  SO_REUSEADDR,
-  SO_KEEPALIVE,
-  SO_LINGER,
-  SO_REUSEPORT,
-  SO_RCVBUF,
-  SO_SNDBUF,
-  IPPROTO_TCP,
-  TCP_NODELAY,
-  SHUT_RD,
-  SHUT_WR,
-  SHUT_RDWR,
-  SOMAXCONN,
-  MSG_PEEK,
-  MSG_DONTWAIT,
-  SO_RCVTIMEO,
-  SO_SNDTIMEO,
-} = platform.socket;
+export const { AF_INET, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, SHUT_WR } = platform.socket;
+const { SOMAXCONN, SO_RCVTIMEO, SO_SNDTIMEO } = platform.socket;
 
 /** An IPv4 address as Python writes it: [host, port]. '' is any address (INADDR_ANY). */
 export type Address = [host: string, port: number];
-
-export { OSError as error, TimeoutError as timeout } from './errors.js';
 
 const sin = platform.sockaddrIn;
 const { EAGAIN } = platform.errno;
@@ -155,12 +131,11 @@ export class Socket {
 
   /** getsockname(2): this end's [host, port]. */
   getsockname(): Address {
-    return this.nameOf('getsockname');
-  }
-
-  /** getpeername(2): the other end's [host, port]. */
-  getpeername(): Address {
-    return this.nameOf('getpeername');
+    const addr = Buffer.alloc(sin.size);
+    const addrlen = Buffer.alloc(4);
+    addrlen.writeUInt32LE(addr.length);
+    check('getsockname', this.fd, addr, addrlen);
+    return unpackSockaddrIn(addr);
   }
 
   /** close(2); closing twice is harmless, as in Python. */
@@ -181,14 +156,6 @@ export class Socket {
       throw e;
     }
   }
-
-  private nameOf(which: 'getsockname' | 'getpeername'): Address {
-    const addr = Buffer.alloc(sin.size);
-    const addrlen = Buffer.alloc(4);
-    addrlen.writeUInt32LE(addr.length);
-    check(which, this.fd, addr, addrlen);
-    return unpackSockaddrIn(addr);
-  }
 }
 
 /** Python's socket.socket(family, type). */
@@ -197,7 +164,7 @@ export function socket(family = AF_INET, type = SOCK_STREAM, proto = 0): Socket 
 }
 
 /** gethostname(2). */
-export function gethostname(): string {
+function gethostname(): string {
   const name = Buffer.alloc(256);
   check('gethostname', name, name.length);
   return name.toString('latin1', 0, name.indexOf(0));
@@ -209,7 +176,7 @@ export function getfqdn(name = ''): string {
 }
 
 /** inet_aton(3) for the names this package resolves: '', 'localhost' and dotted quads. */
-export function inetAton(host: string): Buffer {
+function inetAton(host: string): Buffer {
   if (host === '') return Buffer.from([0, 0, 0, 0]);
   if (host === 'localhost') return Buffer.from([127, 0, 0, 1]);
   const parts = host.split('.').map(Number);
@@ -226,9 +193,7 @@ export function inetAton(host: string): Buffer {
 
 function packSockaddrIn([host, port]: Address): Buffer {
   const addr = Buffer.alloc(sin.size);
-  if (sin.lenOffset !== null) addr.writeUInt8(sin.size, sin.lenOffset);
-  if (sin.familySize === 1) addr.writeUInt8(AF_INET, sin.familyOffset);
-  else addr.writeUInt16LE(AF_INET, sin.familyOffset);
+  addr.writeUInt16LE(AF_INET, sin.familyOffset);
   addr.writeUInt16BE(port, sin.portOffset);
   inetAton(host).copy(addr, sin.addrOffset);
   return addr;

@@ -11,8 +11,3 @@ export function sleep(secs: number): void {
   ts.writeBigInt64LE(BigInt(Math.round((secs % 1) * 1e9)), nsecOffset);
   checkRestarting('nanosleep', ts, ts);
 }
-
-/** Seconds since the epoch, as a float. */
-export function time(): number {
-  return Date.now() / 1000;
-}

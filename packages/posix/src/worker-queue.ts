@@ -104,3 +104,8 @@ function readOwnMemory(address: bigint, length: number): Buffer | null {
     closeSync(fd);
   }
 }
+
+/** Whether the queue has been found (docs/fork-in-node.md's re-check reports it). */
+export function workerQueueFound(): boolean {
+  return fresh !== null;
+}

@@ -1,7 +1,7 @@
 /***************************************************************************
  * Concurrent server - webserver3g.ts                                      *
  *                                                                         *
- * Tested with Node 20 on Linux                                            *
+ * Tested with Node 20, 22 & 24 on Linux                                   *
  *                                                                         *
  * - Handle zombies by establishing a signal handler and                   *
  *   calling 'waitpid' in a loop                                           *
@@ -10,7 +10,7 @@
  *     to simulate the behavior                                            *
  *                                                                         *
  **************************************************************************/
-import { errno, os, signal, socket, IOError } from '@lsbaws/posix';
+import { errno, os, signal, socket, IOError, OSError } from '@lsbaws/posix';
 
 const SERVER_ADDRESS: socket.Address = ['', Number(process.env.PORT ?? 8888)];
 const [HOST, PORT] = SERVER_ADDRESS;
@@ -24,7 +24,8 @@ function grimReaper(signum: number, frame: null): void {
         -1,         // Wait for any child process
         os.WNOHANG, // Do not block and return EWOULDBLOCK error
       );
-    } catch {
+    } catch (e) {
+      if (!(e instanceof OSError)) throw e;
       return;
     }
 

@@ -1,9 +1,9 @@
 /***************************************************************************
  * Concurrent WSGI server - webserver3h.ts                                 *
  *                                                                         *
- * Tested with Node 20 on Linux                                            *
+ * Tested with Node 20, 22 & 24 on Linux                                   *
  **************************************************************************/
-import { errno, os, signal, socket, IOError } from '@lsbaws/posix';
+import { errno, os, signal, socket, IOError, OSError } from '@lsbaws/posix';
 import {
   ErrorStream, InputStream, accept, closeIterable, curlLines, getattr, httpDate, importModule, requestVariables, splitAppPath, sys,
   type Application, type Connection, type Environ, type HeadersSet, type HttpRequest, type ResponseBody, type ResponseHeaders, type Write,
@@ -21,7 +21,8 @@ function grimReaper(signum: number, frame: null): void {
         `Child ${pid} terminated with status ${status}` +
         '\n',
       );
-    } catch {
+    } catch (e) {
+      if (!(e instanceof OSError)) throw e;
       return;
     }
 

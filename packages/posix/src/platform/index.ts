@@ -5,9 +5,8 @@ import { linuxArm64 } from './linux-arm64.js';
 export type { Platform } from './types.js';
 
 /**
- * The tables for this machine. Another platform is one more file beside these: macOS, say,
- * has its own errno and signal numbers, a sin_len byte in sockaddr_in, libc at
- * /usr/lib/libSystem.B.dylib and forkSafety: null (it has no MADV_DONTFORK).
+ * The tables for this machine. Another platform is one more file beside these (macOS's
+ * differences are listed in the package's README, "Platforms").
  */
 const platforms: Record<string, Platform> = {
   'linux-x64': linuxX64,

@@ -1,111 +1,9 @@
-export type ErrnoName =
-  | 'EPERM'
-  | 'ENOENT'
-  | 'ESRCH'
-  | 'EINTR'
-  | 'EIO'
-  | 'ENXIO'
-  | 'E2BIG'
-  | 'ENOEXEC'
-  | 'EBADF'
-  | 'ECHILD'
-  | 'EAGAIN'
-  | 'ENOMEM'
-  | 'EACCES'
-  | 'EFAULT'
-  | 'EBUSY'
-  | 'EEXIST'
-  | 'ENODEV'
-  | 'ENOTDIR'
-  | 'EISDIR'
-  | 'EINVAL'
-  | 'ENFILE'
-  | 'EMFILE'
-  | 'ENOTTY'
-  | 'EFBIG'
-  | 'ENOSPC'
-  | 'ESPIPE'
-  | 'EROFS'
-  | 'EMLINK'
-  | 'EPIPE'
-  | 'EDOM'
-  | 'ERANGE'
-  | 'EDEADLK'
-  | 'ENAMETOOLONG'
-  | 'ENOSYS'
-  | 'ENOTEMPTY'
-  | 'ELOOP'
-  | 'ENOTSOCK'
-  | 'EDESTADDRREQ'
-  | 'EMSGSIZE'
-  | 'EPROTOTYPE'
-  | 'ENOPROTOOPT'
-  | 'EPROTONOSUPPORT'
-  | 'EOPNOTSUPP'
-  | 'EAFNOSUPPORT'
-  | 'EADDRINUSE'
-  | 'EADDRNOTAVAIL'
-  | 'ENETDOWN'
-  | 'ENETUNREACH'
-  | 'ECONNABORTED'
-  | 'ECONNRESET'
-  | 'ENOBUFS'
-  | 'EISCONN'
-  | 'ENOTCONN'
-  | 'ETIMEDOUT'
-  | 'ECONNREFUSED'
-  | 'EHOSTUNREACH'
-  | 'EALREADY'
-  | 'EINPROGRESS';
+import type { errno, signals, socket } from './linux.js';
 
-export type SocketConstant =
-  | 'AF_UNSPEC'
-  | 'AF_UNIX'
-  | 'AF_INET'
-  | 'SOCK_STREAM'
-  | 'SOCK_DGRAM'
-  | 'SOL_SOCKET'
-  | 'SO_REUSEADDR'
-  | 'SO_KEEPALIVE'
-  | 'SO_LINGER'
-  | 'SO_REUSEPORT'
-  | 'SO_RCVBUF'
-  | 'SO_SNDBUF'
-  | 'IPPROTO_TCP'
-  | 'TCP_NODELAY'
-  | 'SHUT_RD'
-  | 'SHUT_WR'
-  | 'SHUT_RDWR'
-  | 'SOMAXCONN'
-  | 'MSG_PEEK'
-  | 'MSG_DONTWAIT'
-  | 'SO_RCVTIMEO'
-  | 'SO_SNDTIMEO';
-
-export type SignalName =
-  | 'SIGHUP'
-  | 'SIGINT'
-  | 'SIGQUIT'
-  | 'SIGILL'
-  | 'SIGTRAP'
-  | 'SIGABRT'
-  | 'SIGBUS'
-  | 'SIGFPE'
-  | 'SIGKILL'
-  | 'SIGUSR1'
-  | 'SIGSEGV'
-  | 'SIGUSR2'
-  | 'SIGPIPE'
-  | 'SIGALRM'
-  | 'SIGTERM'
-  | 'SIGCHLD'
-  | 'SIGCONT'
-  | 'SIGSTOP'
-  | 'SIGTSTP'
-  | 'SIGTTIN'
-  | 'SIGTTOU'
-  | 'SIGURG'
-  | 'SIGWINCH';
+/** The names of the tables, from Linux's (every other platform's table has the same keys). */
+export type ErrnoName = keyof typeof errno;
+export type SocketConstant = keyof typeof socket;
+export type SignalName = keyof typeof signals;
 
 /** Everything in @lsbaws/posix that differs between operating systems and CPUs. */
 export interface Platform {
@@ -116,15 +14,12 @@ export interface Platform {
   errno: Record<ErrnoName, number>;
   socket: Record<SocketConstant, number>;
   signals: Record<SignalName, number>;
-  os: Record<'WNOHANG' | 'WUNTRACED' | 'WCONTINUED', number>;
-  resource: { RLIMIT_NPROC: number; RLIMIT_NOFILE: number; RLIM_INFINITY: bigint };
-  /** struct sockaddr_in: byte offsets, sizes and byte orders. */
+  os: { WNOHANG: number };
+  resource: { RLIMIT_NOFILE: number; RLIM_INFINITY: bigint };
+  /** struct sockaddr_in: byte offsets (sin_family a 16-bit native-endian integer). */
   sockaddrIn: {
     size: number;
-    /** Offset of a one-byte sin_len, on the BSDs; null on Linux. */
-    lenOffset: number | null;
     familyOffset: number;
-    familySize: 1 | 2;
     /** sin_port, network byte order. */
     portOffset: number;
     /** sin_addr, network byte order. */
