@@ -28,10 +28,10 @@ export const zombies: Experiment<ZombiesOutcome, ZombiesOptions> = {
     const n = options.requests ?? 1;
     say.title('zombies: children nobody waits for, webserver3d');
     say.step('Terminal 1: start the server');
-    say.cmd(`${ctx.portEnv}pnpm --filter webserver3d start`);
+    say.cmd(ctx.command('webserver3d'));
     const stage = await say.wait('compiling and starting', ctx.start('webserver3d'));
     say.show(tidy(stage.output));
-    const server = stage.serverPid()!;
+    const server = stage.serverPid() ?? 0;
 
     say.step(
       `Terminal 2: ${n === 1 ? 'one request' : `${n} requests`} (curl hangs, as in no-close: stop it with Ctrl-C)`,
