@@ -423,6 +423,8 @@ export interface CheckOptions {
   cwd?: string;
   /** The port: PORT for the server, or the one a server that picks its own listens on. */
   port?: number;
+  /** ms to wait for the server to listen (default 30 s). */
+  timeout?: number;
   /** Seconds the server sleeps (LSBAWS_SLEEP) where the stage sleeps: 3b and 3c. */
   sleep?: number;
   /** Where the experiments' narration goes (default: nowhere). */
@@ -446,7 +448,7 @@ export interface CheckResult {
 export async function runCheck(check: StageCheck, options: CheckOptions = {}): Promise<CheckResult> {
   const target: Target =
     options.server !== undefined
-      ? { kind: 'command', command: options.server, cwd: options.cwd }
+      ? { kind: 'command', command: options.server, cwd: options.cwd, timeout: options.timeout }
       : { kind: 'stage', name: check.package, args: check.args };
   const lines: CheckLine[] = [];
   const outcomes: Record<string, unknown> = {};
@@ -461,26 +463,21 @@ export async function runCheck(check: StageCheck, options: CheckOptions = {}): P
     options.onContext?.(ctx);
     const params = { ...s.params, ...(options.sleep !== undefined ? { sleep: options.sleep } : {}) };
     let outcome: unknown;
-    let failure: string | null = null;
+    let failure: { text: string; measured: string } | null = null;
     try {
       outcome = await s.experiment.run(ctx, optionsOf(s.experiment, params as Partial<unknown>) as Partial<unknown>);
       outcomes[s.experiment.name] = outcome;
     } catch (e) {
       if (e instanceof Interrupted) throw e;
-      failure = failureOf(e, s.experiment.name);
+      failure = failureOf(e, s.experiment.name, ctx.port);
     } finally {
       await ctx.cleanup();
       options.onContext?.(null);
     }
-    for (const [i, x] of s.expect.entries()) {
+    if (failure !== null) add({ ok: false, ...failure, hint: null, experiment: s.experiment.name });
+    for (const x of s.expect) {
       if (failure !== null) {
-        add({
-          ok: false,
-          text: x.text,
-          measured: i === 0 ? failure : 'not measured',
-          hint: null,
-          experiment: s.experiment.name,
-        });
+        add({ ok: false, text: x.text, measured: 'not measured', hint: null, experiment: s.experiment.name });
         continue;
       }
       let ok = false;
@@ -504,13 +501,19 @@ export async function runCheck(check: StageCheck, options: CheckOptions = {}): P
   };
 }
 
-/** Why an experiment could not measure, in one line. */
-function failureOf(e: unknown, experiment: string): string {
-  if (e instanceof StartError || e instanceof ServerGone) return e.message;
+/** Why an experiment could not measure, as a line of its own: what was expected, and what happened. */
+function failureOf(e: unknown, experiment: string, port: number): { text: string; measured: string } {
+  if (e instanceof StartError) return { text: `the server starts and listens on port ${port}`, measured: e.message };
+  if (e instanceof ServerGone) return { text: 'the server keeps running', measured: e.message };
   const message = e instanceof Error ? e.message : String(e);
   const timedOut = /^timed out after (\d+) ms waiting for (.*)$/.exec(message);
-  if (timedOut) return `the server hangs: no ${timedOut[2]} within ${Number(timedOut[1]) / 1000} s`;
-  return `${experiment} failed: ${message.split('\n')[0]}`;
+  if (timedOut) {
+    return {
+      text: 'the server answers',
+      measured: `it hangs: no ${timedOut[2]} within ${Number(timedOut[1]) / 1000} s`,
+    };
+  }
+  return { text: `pnpm experiment ${experiment} runs`, measured: message.split('\n')[0] ?? message };
 }
 
 /** A checklist line as printed: '✓ text: measured' or '✗ text: measured (hint)'. */

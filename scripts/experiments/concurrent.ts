@@ -59,7 +59,7 @@ export const concurrent: Experiment<ConcurrentOutcome, ConcurrentOptions> = {
     for (let i = 0; i < n; i++) {
       say.step(`Terminal ${i + 2}: curl`);
       say.cmd(`curl ${ctx.url}`);
-      const c = ctx.curl(sleep + 60);
+      const c = ctx.curl(sleep + 20);
       curls.push(c);
       await ctx.until(`answer ${i + 1}`, () => c.firstByteAt !== null, 10_000).catch(() => undefined);
       say.show(c.stdout);

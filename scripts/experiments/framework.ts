@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import type { Writable } from 'node:stream';
-import { startCommand, startStage, freePort, type Launched, type StartOptions } from '../lib/stage.js';
+import { startServerCommand, startStage, freePort, type Launched, type StartOptions } from '../lib/stage.js';
 import { stat } from '../lib/procfs.js';
 import { startClient3, startCurl, sleep, type RunningClient3, type WatchedCurl } from '../lib/clients.js';
 import { snapshot, type Snapshot } from '../lib/observe-model.js';
@@ -189,7 +189,7 @@ export class Context {
     const target = this.target;
     const stage =
       target?.kind === 'command'
-        ? await startCommand(target.command, {
+        ? await startServerCommand(target.command, {
             port: this.port,
             env,
             limits: options.limits,

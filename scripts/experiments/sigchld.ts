@@ -78,6 +78,12 @@ export async function settle(ctx: Context, server: number, quiet = 1000, timeout
   return zombies(server).length;
 }
 
+/** The options of zombies-again and no-zombies. */
+export const SIGCHLD_PARAMS = {
+  clients: { description: 'client3 --max-clients (the article: 128)', default: 128 },
+  connections: { description: 'children exiting while the parent is stopped', default: 10 },
+};
+
 const defunct = (server: number): string => `ps -o pid,ppid,stat,cmd --ppid ${server} | grep -c defunct`;
 
 export async function sigchldScenario(
@@ -86,8 +92,8 @@ export async function sigchldScenario(
   options: Partial<SigchldOptions> = {},
 ): Promise<SigchldOutcome> {
   const { say } = ctx;
-  const clients = options.clients ?? 128;
-  const n = options.connections ?? 10;
+  const clients = options.clients ?? SIGCHLD_PARAMS.clients.default;
+  const n = options.connections ?? SIGCHLD_PARAMS.connections.default;
   say.step('Terminal 1: start the server');
   say.cmd(ctx.command(stageName));
   let stage = await say.wait('compiling and starting', ctx.start(stageName));

@@ -1,7 +1,7 @@
 /** 3d, part 2: nobody waits for the children, so each one that exits stays a zombie; kill -9 cannot remove it. */
 import { execFileSync } from 'node:child_process';
 import { stat, zombies as zombiesOf } from '../lib/procfs.js';
-import { type Experiment, observe, psChildren, tidy } from './framework.js';
+import { type Experiment, optionsOf, observe, psChildren, tidy } from './framework.js';
 
 export interface ZombiesOptions {
   /** How many curls (the article: one). */
@@ -23,9 +23,10 @@ export const zombies: Experiment<ZombiesOutcome, ZombiesOptions> = {
   stage: 'webserver3d',
   summary: 'the exited child stays Z <defunct>, and kill -9 cannot remove it',
   article: 'Yes, your server code actually creates zombies',
+  params: { requests: { description: 'how many curls, hence zombies (the article: one)', default: 1 } },
   async run(ctx, options = {}) {
     const { say } = ctx;
-    const n = options.requests ?? 1;
+    const { requests: n } = optionsOf(zombies, options);
     say.title('zombies: children nobody waits for, webserver3d');
     say.step('Terminal 1: start the server');
     say.cmd(ctx.command('webserver3d'));

@@ -263,7 +263,7 @@ export class Command extends Launched {
  * once one of its processes listens on the port; otherwise fails with a StartError that says
  * which: the port was taken, the server exited first, it listens on another port, or on none.
  */
-export async function startCommand(command: string, options: CommandOptions): Promise<Command> {
+export async function startServerCommand(command: string, options: CommandOptions): Promise<Command> {
   const { port } = options;
   if (listenerOf(port) !== null) throw new StartError(portTaken(port), '');
   const script = `${options.limits ? options.limits + ' && ' : ''}${command.replaceAll('{port}', String(port))}`;
