@@ -110,6 +110,7 @@ export const concurrent: Experiment<ConcurrentOutcome, ConcurrentOptions> = {
     );
     const conns = view.snap.connections;
     const stillOpen = curls.filter((c) => c.endedAt === null).length;
+    const childStates = kids.map((k) => stat(k)?.state ?? '?');
 
     say.step(`Then, once each child has slept its ${sleep} s: it closes its copy of the connection and exits`);
     const ends = await say.wait(
@@ -134,7 +135,7 @@ export const concurrent: Experiment<ConcurrentOutcome, ConcurrentOptions> = {
       printedParentPid: Number.isNaN(printedParentPid) ? null : printedParentPid,
       children: kids,
       printedChildren,
-      childStates: kids.map((k) => stat(k)?.state ?? '?'),
+      childStates,
       connectionHolders: conns.map((c) => c.heldBy.map((h) => h.pid)),
       listeningHolders: view.snap.processes.filter((p) => p.fds.some((f) => f.kind === 'listening')).length,
     };

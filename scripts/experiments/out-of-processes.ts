@@ -55,19 +55,23 @@ export const outOfProcesses: Experiment<OutOfProcessesOutcome, OutOfProcessesOpt
     const user = me === 0 ? given.uid : undefined;
     const uid = user ?? me;
     const NODE_THREADS = 11; // measured: node --single-threaded runs 11 threads from the start
+    // as yourself, client3 counts against your limit too: pnpm, its node and its forked clients (measured: 30 to 40 at once)
+    const CLIENT3_TASKS = user === undefined ? 40 : 0;
     const before = tasksOfUser(uid);
-    const limit = before + NODE_THREADS + room;
+    const limit = before + NODE_THREADS + room + CLIENT3_TASKS;
 
     say.title('out-of-processes: zombies use up the process limit, webserver3d');
     say.note(
       'The article runs `ulimit -u 400`. Two things differ here. ' +
         (user === undefined
-          ? `You are not root, so your own limit applies to your server (uid ${uid}); `
+          ? `You are not root, so your own limit applies to your server (uid ${uid}), and it counts client3's ` +
+            `processes too (they are yours): the limit leaves them ${CLIENT3_TASKS} tasks; `
           : `Linux does not enforce that limit for root, so the server runs as an unprivileged user (uid ${uid}) with setpriv, ` +
             'keeping one capability, CAP_DAC_READ_SEARCH, so that it can read the checkout wherever it is (it does not lift the limit); ') +
         `and the limit counts every task of that user, threads included: ` +
         `node starts with ${NODE_THREADS} threads, and a pnpm parent would add its own, so the server runs directly with node ` +
         `(as the 3d README does), under a small limit: ${NODE_THREADS} threads + ${room} children` +
+        (CLIENT3_TASKS > 0 ? ` + ${CLIENT3_TASKS} for client3` : '') +
         (before > 0 ? ` + the ${before} tasks uid ${uid} already has on this machine` : '') +
         ` = ${limit}. The article's 400 would work the same way, only later.`,
     );
