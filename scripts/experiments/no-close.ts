@@ -61,9 +61,12 @@ export const noClose: Experiment<NoCloseOutcome> = {
     say.show(view.text);
     const before = view.snap.connections.find(isMine);
     const waitingChild = view.snap.processes.find((p) => p.role === 'child' && p.state !== 'Z');
+    const holders = new Set(before?.heldBy.map((h) => h.pid) ?? []).size;
     say.note(
-      `The connection (client port ${conn.localPort}) is open in two processes: the parent's copy, which 3d no longer closes, ` +
-        `and the child's, inherited at fork(). Reference count ${before?.heldBy.length ?? '?'}.`,
+      holders === 2
+        ? `The connection (client port ${conn.localPort}) is open in two processes: the parent's copy, which 3d no longer closes, ` +
+            `and the child's, inherited at fork(). Reference count ${before?.heldBy.length ?? '?'}.`
+        : `unexpected: the connection (client port ${conn.localPort}) is open in ${holders} process${holders === 1 ? '' : 'es'}.`,
     );
 
     say.step('Now send the request on that connection');

@@ -51,7 +51,9 @@ export const zombies: Experiment<ZombiesOutcome, ZombiesOptions> = {
     say.show(listing);
     const found = zombiesOf(server);
     say.note(
-      `STAT Z: ${found.length === 1 ? 'a zombie' : `${found.length} zombies`}. The child has exited; the kernel keeps its PID and exit status until its parent waits for it, and 3d never does.`,
+      found.length === 0
+        ? 'unexpected: no zombie: something waited for the child.'
+        : `STAT Z: ${found.length === 1 ? 'a zombie' : `${found.length} zombies`}. The child has exited; the kernel keeps its PID and exit status until its parent waits for it, and 3d never does.`,
     );
 
     say.step('Try to kill it');
