@@ -51,6 +51,7 @@ async function runOne(e: AnyExperiment, args: Record<string, unknown>): Promise<
   current = await Context.create({ out: process.stdout, port: args.port as number | undefined });
   try {
     const outcome: unknown = await e.run(current, params);
+    current.check(); // interrupted: what it measured is not an outcome
     if (args.json) process.stdout.write(`\noutcome: ${JSON.stringify(outcome)}\n`);
     return true;
   } catch (err) {

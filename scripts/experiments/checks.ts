@@ -58,7 +58,7 @@ function step<O, P>(experiment: Experiment<O, P>, expect: Array<Expectation<O>>,
 
 const HELLO = 'Hello, World!';
 const quoted = (text: string): string => JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}...` : text);
-const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+const count = (n: number, what: string, plural = `${what}s`): string => `${n} ${n === 1 ? what : plural}`;
 const NOT_QUEUED = 'signals are not queued: reap with waitpid(-1, WNOHANG) in a loop';
 
 /** 1 and 3a: Hello, World!, the request printed, one client at a time. */
@@ -84,7 +84,7 @@ const ITERATIVE = step(iterative, [
     holds: (o) => o.oneAtATime.waited && o.oneAtATime.servedNext && o.processes === 1,
     measured: (o) =>
       `${o.oneAtATime.waited ? 'curl waited while another client was connected' : 'curl was answered while another client was connected'}` +
-      `${o.oneAtATime.servedNext ? ', and was answered after it' : ', and was not answered after it'}; ${count(o.processes, 'process')}`,
+      `${o.oneAtATime.servedNext ? ', and was answered after it' : ', and was not answered after it'}; ${count(o.processes, 'process', 'processes')}`,
   },
 ]);
 
@@ -204,7 +204,7 @@ export const CHECKS: StageCheck[] = [
             holds: (o) =>
               o.answerTimes.every((t) => t !== null) && o.stillOpen === o.answerTimes.length && o.children.length >= 2,
             measured: (o) =>
-              `${o.answerTimes.filter((t) => t !== null).length} of ${o.answerTimes.length} curls answered while the children slept; ${count(o.children.length, 'child')}`,
+              `${o.answerTimes.filter((t) => t !== null).length} of ${o.answerTimes.length} curls answered while the children slept; ${count(o.children.length, 'child', 'children')}`,
           },
           {
             text: 'the parent closes its copy of each connection',
@@ -222,7 +222,7 @@ export const CHECKS: StageCheck[] = [
           {
             text: 'each child closes its copy of the listening socket',
             holds: (o) => o.listeningHolders === 1,
-            measured: (o) => `${count(o.listeningHolders, 'process')} hold the listening socket`,
+            measured: (o) => `${count(o.listeningHolders, 'process holds', 'processes hold')} the listening socket`,
             hint: () => "close the child's copy of the listening socket after fork()",
           },
           {
@@ -277,7 +277,7 @@ export const CHECKS: StageCheck[] = [
           holds: (o) => o.crashed === 'EAGAIN' && o.serverExited,
           measured: (o) =>
             o.serverExited
-              ? `the server died under ulimit -u ${o.limit} after ${count(o.childrenForked, 'child')}: ${o.error ?? 'no error line'}`
+              ? `the server died under ulimit -u ${o.limit} after ${count(o.childrenForked, 'child', 'children')}: ${o.error ?? 'no error line'}`
               : `the server survived ${o.clientsConnected} clients under ulimit -u ${o.limit}`,
         },
       ]),
@@ -466,6 +466,7 @@ export async function runCheck(check: StageCheck, options: CheckOptions = {}): P
     let failure: { text: string; measured: string } | null = null;
     try {
       outcome = await s.experiment.run(ctx, optionsOf(s.experiment, params as Partial<unknown>) as Partial<unknown>);
+      ctx.check(); // Ctrl-C stopped what it measured: the outcome is not the server's
       outcomes[s.experiment.name] = outcome;
     } catch (e) {
       if (e instanceof Interrupted) throw e;
