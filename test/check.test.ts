@@ -1,11 +1,13 @@
 // `pnpm check <stage>`: the project's own stages pass, and servers written here (in C and
 // Python, each with one mistake the article warns about) fail with the line that names it.
 import t from 'tap';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, ROOT } from '../scripts/lib/stage.js';
+import { eventually } from '../scripts/lib/clients.js';
+import { listenerOf, stat } from '../scripts/lib/procfs.js';
+import { freePort, ROOT, withoutNodeOptions } from '../scripts/lib/stage.js';
 import { CHECKS, type CheckLine, type CheckResult, findCheck, runCheck } from '../scripts/experiments/checks.js';
 
 /** The fork-per-connection C server of the benchmarks: a right 3g in another language. */
@@ -138,6 +140,23 @@ s.listen(5)
 time.sleep(600)
 `;
 
+// A 3c whose children sleep long: a check of it is still running when Ctrl-C comes.
+const PY_SLOW_3C = `import os, socket, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('', int(os.environ['PORT'])))
+s.listen(5)
+while True:
+    conn, _ = s.accept()
+    if os.fork() == 0:
+        s.close()
+        conn.recv(1024)
+        conn.sendall(b'HTTP/1.1 200 OK\\n\\nHello, World!\\n')
+        time.sleep(60)
+        os._exit(0)
+    conn.close()
+`;
+
 // A 3e in Python 3: the handler reaps the child; Python retries the interrupted accept() itself.
 const PY_3E = `import os, signal, socket, time
 
@@ -257,4 +276,55 @@ t.test('a Python 3 3e survives the EINTR, and the check says why by name (PEP 47
   t.equal(dies?.ok, false);
   t.equal(dies?.measured, 'the server is still running after the SIGCHLD');
   t.match(dies?.hint ?? '', /Python 3, retries accept\(\) .*PEP 475/);
+});
+
+t.test('the command: exit status 1 and the outcomes as JSON for a failing server', async (t) => {
+  python('one_request_cli.py', PY_ONE_REQUEST);
+  const tsx = join(ROOT, 'node_modules/.bin/tsx');
+  const port = await freePort();
+  const run = spawnSync(
+    tsx,
+    [join(ROOT, 'scripts/check.ts'), '3a', '--server', 'python3 one_request_cli.py', '--port', String(port), '--json'],
+    { cwd: dir, encoding: 'utf8', env: { ...process.env, INIT_CWD: dir }, timeout: 120_000 },
+  );
+  t.equal(run.status, 1, 'exit 1: not every expectation holds');
+  t.match(run.stdout, /^ {2}✗ the server keeps running: the server exited with status 0 after its first request/m);
+  const result = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as CheckResult;
+  t.equal(result.stage, '3a');
+  t.equal(result.port, port);
+  t.equal(result.passed, false);
+  t.ok(result.lines.some((l) => l.text === 'the server keeps running' && !l.ok));
+});
+
+t.test('Ctrl-C stops the check and everything it started, the server included', async (t) => {
+  python('slow3c.py', PY_SLOW_3C);
+  const port = await freePort();
+  const tsx = join(ROOT, 'node_modules/.bin/tsx');
+  const argv = withoutNodeOptions([
+    tsx,
+    join(ROOT, 'scripts/check.ts'),
+    '3c',
+    '--server',
+    'python3 slow3c.py',
+    '--port',
+    String(port),
+  ]);
+  // as a learner runs it: without the loader tap puts in NODE_OPTIONS, which handles SIGINT its own way
+  const child = spawn(argv[0] ?? 'env', argv.slice(1), {
+    cwd: dir,
+    env: { ...process.env, INIT_CWD: dir },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const server = await eventually('the server to listen', () => listenerOf(port) ?? undefined, 60_000);
+  // a terminal's Ctrl-C: SIGINT to the foreground process group
+  process.kill(-(child.pid ?? 0), 'SIGINT');
+  t.equal(await exited, 130);
+  t.match(out, /Ctrl-C: stopping everything the check started\.\.\.\nstopped\./);
+  t.notMatch(out, /expectations hold/, 'no checklist of what was interrupted');
+  await eventually('the server to be gone', () => stat(server) === null || stat(server)?.state === 'Z', 10_000);
+  t.equal(listenerOf(port), null, 'nothing listens on the port any more');
 });

@@ -187,6 +187,8 @@ export class Context {
     this.check();
     const env = { ...options.env, PORT: String(this.port) };
     const target = this.target;
+    // stopped by cleanup() even when Ctrl-C comes while it starts
+    const onLaunch = (launched: Launched): void => this.defer(() => launched.stop());
     const stage =
       target?.kind === 'command'
         ? await startServerCommand(target.command, {
@@ -196,13 +198,14 @@ export class Context {
             user: options.user,
             cwd: target.cwd,
             timeout: target.timeout,
+            onLaunch,
           })
         : await startStage(target?.name ?? name, {
             ...options,
             args: target?.args ?? options.args,
             env,
+            onLaunch,
           });
-    this.defer(() => stage.stop());
     this.check();
     return stage;
   }

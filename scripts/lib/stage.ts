@@ -48,6 +48,8 @@ export interface StartOptions {
   user?: number;
   /** Wait for this in the output before returning (default: the stage's "Serving HTTP" line). */
   ready?: RegExp | null;
+  /** Called as soon as it is spawned, before it is ready: to stop it even when Ctrl-C comes while it starts. */
+  onLaunch?: (launched: Launched) => void;
   /** ms to wait for ready (default 60 s: the first start compiles). */
   timeout?: number;
   /**
@@ -187,11 +189,14 @@ function launch<T extends Launched>(
   name: string,
   port: number,
   argv: string[],
-  options: { cwd: string; env: Record<string, string | undefined> },
+  options: { cwd: string; env: Record<string, string | undefined>; onLaunch?: (launched: Launched) => void },
 ): T {
   const [command, ...args] = withoutNodeOptions(argv);
-  const launcher = spawn(command ?? 'env', args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Kind(name, port, launcher);
+  const { cwd, env } = options;
+  const launcher = spawn(command ?? 'env', args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const launched = new Kind(name, port, launcher);
+  options.onLaunch?.(launched);
+  return launched;
 }
 
 /** `pnpm --filter <name> start [-- args]` in a process group of its own. */
@@ -210,7 +215,11 @@ export async function startStage(name: string, options: StartOptions = {}): Prom
   const script = `${options.limits ? options.limits + ' && ' : ''}${options.direct ? '' : 'exec '}${command}`;
   const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), ...options.env };
   if (options.user !== undefined) env.HOME = '/tmp'; // pnpm wants a writable home
-  const stage = launch(Launched, name, port, asUser(options.user, script), { cwd: ROOT, env });
+  const stage = launch(Launched, name, port, asUser(options.user, script), {
+    cwd: ROOT,
+    env,
+    onLaunch: options.onLaunch,
+  });
   const ready = options.ready === undefined ? /Serving HTTP on port \d+/ : options.ready;
   if (ready !== null) {
     try {
@@ -237,6 +246,8 @@ export interface CommandOptions {
   user?: number;
   /** ms to wait for it to listen (default 30 s). */
   timeout?: number;
+  /** Called as soon as it is spawned, before it listens. */
+  onLaunch?: (launched: Launched) => void;
 }
 
 /** The server a learner wrote, in any language: a command, found by the port it listens on. */
@@ -275,7 +286,7 @@ export async function startServerCommand(command: string, options: CommandOption
   };
   const cwd = options.cwd ?? process.env.INIT_CWD ?? process.cwd();
   const argv = asUser(options.user, `exec stdbuf -oL -eL bash -c ${quote(script)}`);
-  const server = launch(Command, command, port, argv, { cwd, env });
+  const server = launch(Command, command, port, argv, { cwd, env, onLaunch: options.onLaunch });
   const timeout = options.timeout ?? 30_000;
   const started = Date.now();
   const last = (): string => server.output.trim().split('\n').slice(-3).join(' | ');
