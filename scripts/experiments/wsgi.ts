@@ -42,7 +42,9 @@ export interface WsgiAppRun {
   printedResponse: boolean;
   /** The `Child N terminated with status S` line of the child that served GET /hello. */
   reapedLine: string | null;
-  /** The expected hello (and echo) came back. */
+  /** GET /hello got the application's text (any text, for a learner's server). */
+  answered: boolean;
+  /** The expected hello (and echo) came back, and the server printed and reaped as 3h does. */
   ok: boolean;
 }
 
@@ -199,6 +201,7 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
             `(${script ?? 'dist/src/webserver3h.js'}); only the module:callable changed.`,
         );
       }
+      const answered = app.hello === null ? hello.stdout !== '' : hello.stdout === app.hello;
       const okEcho =
         !app.echo || (typeof echo === 'object' && echo !== null && (echo as { body?: unknown }).body === ECHO_TEXT);
       apps.push({
@@ -211,12 +214,8 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
         printedRequest,
         printedResponse,
         reapedLine,
-        ok:
-          (app.hello === null ? hello.stdout !== '' : hello.stdout === app.hello) &&
-          okEcho &&
-          printedRequest &&
-          printedResponse &&
-          reapedLine !== null,
+        answered,
+        ok: answered && okEcho && printedRequest && printedResponse && reapedLine !== null,
       });
     }
     const live = stage!;
