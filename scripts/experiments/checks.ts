@@ -59,6 +59,7 @@ function step<O, P>(experiment: Experiment<O, P>, expect: Array<Expectation<O>>,
 const HELLO = 'Hello, World!';
 const quoted = (text: string): string => JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}...` : text);
 const count = (n: number, what: string, plural = `${what}s`): string => `${n} ${n === 1 ? what : plural}`;
+const HANGS = 'no answer within 10 s: the server hangs (it accepted the connection, and answered nothing)';
 const NOT_QUEUED = 'signals are not queued: reap with waitpid(-1, WNOHANG) in a loop';
 
 /** 1 and 3a: Hello, World!, the request printed, one client at a time. */
@@ -66,7 +67,7 @@ const ITERATIVE = step(iterative, [
   {
     text: `answers "${HELLO}"`,
     holds: (o) => o.response.includes(HELLO),
-    measured: (o) => `curl printed ${quoted(o.response)}`,
+    measured: (o) => (o.response === '' && !o.curlEnded ? HANGS : `curl printed ${quoted(o.response)}`),
   },
   {
     text: 'closes the connection after answering, so curl ends',
