@@ -59,6 +59,7 @@ const args = yargs(argv)
     return true;
   })
   .strict()
+  .wrap(Math.min(120, yargs().terminalWidth()))
   .version(false)
   .help()
   .alias('help', 'h')

@@ -5,10 +5,14 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { eventually } from '../scripts/lib/clients.js';
 import { listenerOf, stat } from '../scripts/lib/procfs.js';
 import { freePort, ROOT, withoutNodeOptions } from '../scripts/lib/stage.js';
 import { CHECKS, type CheckLine, type CheckResult, findCheck, runCheck } from '../scripts/experiments/checks.js';
+
+/** How package.json runs `pnpm check`: node with tsx's loader (from any directory). */
+const TSX = ['--import', pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href];
 
 /** The fork-per-connection C server of the benchmarks: a right 3g in another language. */
 const BENCH_SERVER_C = join(ROOT, 'bench', 'c', 'server.c');
@@ -191,11 +195,10 @@ t.test(
     t.equal(findCheck('webserver3g')?.stage, '3g');
     t.equal(findCheck('g')?.stage, '3g');
     t.equal(findCheck('1')?.package, 'webserver1');
-    const tsx = join(ROOT, 'node_modules/.bin/tsx');
-    const bad = spawnSync(tsx, ['scripts/check.ts', '3z'], { cwd: ROOT, encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, [...TSX, 'scripts/check.ts', '3z'], { cwd: ROOT, encoding: 'utf8' });
     t.equal(bad.status, 1);
     t.match(bad.stderr, /unknown stage: 3z/);
-    const help = spawnSync(tsx, ['scripts/check.ts', '--help'], { cwd: ROOT, encoding: 'utf8' });
+    const help = spawnSync(process.execPath, [...TSX, 'scripts/check.ts', '--help'], { cwd: ROOT, encoding: 'utf8' });
     t.equal(help.status, 0);
     t.match(help.stdout, /--server/);
     t.match(help.stdout, /--port/);
@@ -280,11 +283,19 @@ t.test('a Python 3 3e survives the EINTR, and the check says why by name (PEP 47
 
 t.test('the command: exit status 1 and the outcomes as JSON for a failing server', async (t) => {
   python('one_request_cli.py', PY_ONE_REQUEST);
-  const tsx = join(ROOT, 'node_modules/.bin/tsx');
   const port = await freePort();
   const run = spawnSync(
-    tsx,
-    [join(ROOT, 'scripts/check.ts'), '3a', '--server', 'python3 one_request_cli.py', '--port', String(port), '--json'],
+    process.execPath,
+    [
+      ...TSX,
+      join(ROOT, 'scripts/check.ts'),
+      '3a',
+      '--server',
+      'python3 one_request_cli.py',
+      '--port',
+      String(port),
+      '--json',
+    ],
     { cwd: dir, encoding: 'utf8', env: { ...process.env, INIT_CWD: dir }, timeout: 120_000 },
   );
   t.equal(run.status, 1, 'exit 1: not every expectation holds');
@@ -299,9 +310,9 @@ t.test('the command: exit status 1 and the outcomes as JSON for a failing server
 t.test('Ctrl-C stops the check and everything it started, the server included', async (t) => {
   python('slow3c.py', PY_SLOW_3C);
   const port = await freePort();
-  const tsx = join(ROOT, 'node_modules/.bin/tsx');
   const argv = withoutNodeOptions([
-    tsx,
+    process.execPath,
+    ...TSX,
     join(ROOT, 'scripts/check.ts'),
     '3c',
     '--server',
@@ -309,7 +320,7 @@ t.test('Ctrl-C stops the check and everything it started, the server included', 
     '--port',
     String(port),
   ]);
-  // as a learner runs it: without the loader tap puts in NODE_OPTIONS, which handles SIGINT its own way
+  // as package.json runs it, and without the loader tap puts in NODE_OPTIONS, which handles SIGINT its own way
   const child = spawn(argv[0] ?? 'env', argv.slice(1), {
     cwd: dir,
     env: { ...process.env, INIT_CWD: dir },

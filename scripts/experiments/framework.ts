@@ -500,6 +500,9 @@ export function client3Lines(run: CrashRun): string {
 /**
  * What `pnpm experiment` and `pnpm check` do on Ctrl-C, SIGTERM or SIGHUP: say so, stop
  * everything the running context started, and exit 130. Returns whether that has begun.
+ * Their package scripts run `node --import tsx`, not the `tsx` command: that one relays a
+ * signal to its node child and SIGKILLs it when the child has not acknowledged within 30 ms
+ * twice, which a busy machine's event loop (reading /proc) misses: nothing was then stopped.
  */
 export function stopOnSignals(current: () => Context | null, what: string): () => boolean {
   let interrupted = false;
