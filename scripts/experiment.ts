@@ -3,112 +3,60 @@
  *
  * Runs one of the article's experiments end to end: starts the right stage with the right
  * limits, runs the clients, shows what happens, and stops everything it started (also on
- * Ctrl-C). Without a name, lists them.
+ * Ctrl-C). Without a name, lists them. `pnpm experiment <name> --help` shows its options.
  */
-import { Context, Interrupted } from './experiments/framework.js';
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { type AnyExperiment, type Param, Context, Interrupted, stopOnSignals } from './experiments/framework.js';
 import { experiments, findExperiment } from './experiments/index.js';
 
-const OPTIONS: Record<string, Record<string, string>> = {
-  sleeping: { '--sleep': 'sleep: seconds the server sleeps after each answer (default 10; the article: 60)' },
-  concurrent: { '--clients': 'clients: how many curls (default 2)' },
-  zombies: { '--requests': 'requests: how many curls, hence zombies (default 1)' },
-  'out-of-descriptors': {
-    '--limit': 'limit: ulimit -n (default 256)',
-    '--clients': 'clients: client3 --max-clients (default 300)',
-  },
-  'out-of-processes': {
-    '--children': "children: room the process limit leaves beyond Node's threads (default 9)",
-    '--clients': 'clients: client3 --max-clients (default 500)',
-    '--uid': 'uid: the unprivileged user (default 65534)',
-  },
-  'zombies-again': {
-    '--clients': 'clients: client3 --max-clients (default 128)',
-    '--connections': 'connections: children exiting while the parent is stopped (default 10)',
-  },
-  'no-zombies': {
-    '--clients': 'clients: client3 --max-clients (default 128)',
-    '--connections': 'connections: children exiting while the parent is stopped (default 10)',
-  },
-  wsgi: { '--clients': 'clients: client3 --max-clients for the burst (default 64)' },
-};
+let current: Context | null = null;
+const interrupted = stopOnSignals(() => current, 'experiment');
 
 function list(): string {
   const width = Math.max(...experiments.map((e) => e.name.length));
   return [
-    'Usage: pnpm experiment <name> [--port N] [--json] [options]     (pnpm experiment all runs them all)',
-    '',
     "The article's experiments, in its order:",
     ...experiments.map((e) => `  ${e.name.padEnd(width)}  ${e.stage.replace('webserver', '')}  ${e.summary}`),
     '',
     'Each one starts the stage, runs the clients, shows what happens, and stops everything it started.',
     'Watch one while it runs: pnpm observe 8888 (in another terminal). --json also prints the outcome as JSON.',
-    `Options: ${Object.entries(OPTIONS)
-      .map(([n, o]) => `${n} ${Object.keys(o).join(' ')}`)
-      .join('; ')}`,
+    "An experiment's options: pnpm experiment <name> --help.",
   ].join('\n');
 }
 
-function parseOptions(
-  name: string,
-  argv: string[],
-): { port?: number; json: boolean; params: Record<string, number> } | string {
-  const known = OPTIONS[name] ?? {};
-  const params: Record<string, number> = {};
-  let port: number | undefined;
-  let json = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--json') {
-      json = true;
-      continue;
+/** The experiment's own options, as yargs options with their defaults, each a whole number. */
+function withParams(y: Argv, e: AnyExperiment): Argv {
+  const params = Object.entries<Param>(e.params ?? {});
+  for (const [name, p] of params) y.option(name, { type: 'number', default: p.default, describe: p.description });
+  return y.check((a) => {
+    for (const [name] of params) {
+      const value: unknown = a[name];
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+        throw new Error(`--${name}: a whole number, please (got ${String(value)})`);
+      }
     }
-    const [flag, inline] = arg.split('=', 2) as [string, string | undefined];
-    const value = Number(inline ?? argv[++i]);
-    if (!Number.isInteger(value) || value < 0) return `${flag} needs a whole number`;
-    if (flag === '--port') port = value;
-    else if (known[flag]) params[known[flag].split(':')[0]!] = value;
-    else {
-      const accepted = ['--port', '--json', ...Object.keys(known)].join(', ');
-      return `unknown option ${flag} for ${name} (it takes: ${accepted})`;
-    }
-  }
-  return { port, json, params };
-}
-
-let current: Context | null = null;
-let interrupted = false;
-
-async function stopAll(signal: string): Promise<void> {
-  if (interrupted) return;
-  interrupted = true;
-  process.stdout.write(`\n${signal}: stopping everything the experiment started...\n`);
-  await current?.cleanup();
-  process.stdout.write('stopped.\n');
-  process.exit(130);
-}
-process.on('SIGINT', () => void stopAll('Ctrl-C'));
-process.on('SIGTERM', () => void stopAll('SIGTERM'));
-process.on('SIGHUP', () => void stopAll('SIGHUP'));
-
-async function runOne(name: string, argv: string[]): Promise<boolean> {
-  const experiment = findExperiment(name);
-  if (!experiment) {
-    process.stderr.write(`No experiment called "${name}".\n\n${list()}\n`);
-    return false;
-  }
-  const parsed = parseOptions(experiment.name, argv);
-  if (typeof parsed === 'string') {
-    process.stderr.write(`${parsed}\n`);
-    return false;
-  }
-  current = await Context.create({ out: process.stdout, port: parsed.port });
-  try {
-    const outcome = await experiment.run(current, parsed.params);
-    if (parsed.json) process.stdout.write(`\noutcome: ${JSON.stringify(outcome)}\n`);
     return true;
-  } catch (e) {
-    if (e instanceof Interrupted || interrupted) return false;
-    process.stderr.write(`\nThe experiment failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  });
+}
+
+/** The names an experiment answers to: its own, and its stage's ('3d') when no other experiment uses that stage. */
+function namesOf(e: AnyExperiment): string[] {
+  const stage = e.stage.replace('webserver', '');
+  return findExperiment(stage) === e ? [e.name, stage, e.stage] : [e.name];
+}
+
+async function runOne(e: AnyExperiment, args: Record<string, unknown>): Promise<boolean> {
+  const params = Object.fromEntries(Object.keys(e.params ?? {}).map((k) => [k, args[k]]));
+  current = await Context.create({ out: process.stdout, port: args.port as number | undefined });
+  try {
+    const outcome: unknown = await e.run(current, params);
+    current.check(); // interrupted: what it measured is not an outcome
+    if (args.json) process.stdout.write(`\noutcome: ${JSON.stringify(outcome)}\n`);
+    return true;
+  } catch (err) {
+    if (err instanceof Interrupted || interrupted()) return false;
+    process.stderr.write(`\nThe experiment failed: ${err instanceof Error ? err.message : String(err)}\n`);
     return false;
   } finally {
     await current.cleanup();
@@ -116,22 +64,61 @@ async function runOne(name: string, argv: string[]): Promise<boolean> {
   }
 }
 
-async function main(): Promise<number> {
-  const [name, ...rest] = process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--'));
-  if (name === undefined || name === '--help' || name === '-h' || name === 'list') {
-    process.stdout.write(list() + '\n');
-    return 0;
-  }
-  if (name === 'all') {
+// `pnpm experiment -- sleeping` passes the `--` on
+const argv = hideBin(process.argv);
+if (argv[0] === '--') argv.shift();
+
+const cli = yargs(argv)
+  .scriptName('pnpm experiment')
+  .usage('$0 <name> [--port N] [--json] [options]     (pnpm experiment all runs them all)\n\n' + list())
+  .option('port', {
+    type: 'number',
+    describe: 'the port for the stage (default 8888 when it is free, another free port otherwise)',
+  })
+  .option('json', { type: 'boolean', default: false, describe: 'also print the outcome as JSON' })
+  .check((a) => {
+    if (a.port !== undefined && (!Number.isInteger(a.port) || a.port < 1 || a.port > 65535)) {
+      throw new Error(`--port: a port number, please (got ${a.port})`);
+    }
+    return true;
+  });
+for (const e of experiments) {
+  cli.command(
+    namesOf(e),
+    `${e.summary} (${e.stage})`,
+    (y) => withParams(y, e),
+    async (a) => {
+      process.exitCode = (await runOne(e, a)) ? 0 : 1;
+    },
+  );
+}
+cli
+  .command('all', 'run every experiment, one after the other', {}, async (a) => {
     let failed = 0;
     for (const e of experiments) {
-      if (!(await runOne(e.name, rest))) failed++;
-      if (interrupted) return 130;
+      if (!(await runOne(e, a))) failed++;
+      if (interrupted()) return;
       process.stdout.write('\n');
     }
-    return failed === 0 ? 0 : 1;
-  }
-  return (await runOne(name, rest)) ? 0 : 1;
-}
-
-process.exitCode = await main();
+    process.exitCode = failed === 0 ? 0 : 1;
+  })
+  .command(
+    ['$0 [name]', 'list'],
+    'list the experiments',
+    (y) => y.positional('name', { type: 'string' }),
+    (a) => {
+      if (a.name !== undefined) {
+        const stage = String(a.name).replace(/^(?:webserver)?(3[a-h])$/, 'webserver$1');
+        const several = experiments.filter((e) => e.stage === stage).map((e) => e.name);
+        const which = several.length > 0 ? ` ${stage} has ${several.length}: ${several.join(', ')}.` : '';
+        process.stderr.write(`No experiment called "${String(a.name)}".${which}\n\n${list()}\n`);
+        process.exitCode = 1;
+      } else process.stdout.write(`Usage: pnpm experiment <name> [--port N] [--json] [options]\n\n${list()}\n`);
+    },
+  )
+  .strictOptions()
+  .wrap(Math.min(120, cli.terminalWidth()))
+  .version(false)
+  .help()
+  .alias('help', 'h');
+await cli.parseAsync();

@@ -59,6 +59,19 @@ t.test('pnpm experiment lists every experiment on one line each, and refuses an 
   const unknown = spawnSync(tsx, ['scripts/experiment.ts', 'no-such-thing'], { cwd: ROOT, encoding: 'utf8' });
   t.equal(unknown.status, 1);
   t.match(unknown.stderr, /No experiment called "no-such-thing"/);
+  // each experiment's options, with their defaults, and errors in yargs' words
+  const help = spawnSync(tsx, ['scripts/experiment.ts', 'sleeping', '--help'], { cwd: ROOT, encoding: 'utf8' });
+  t.equal(help.status, 0);
+  t.match(help.stdout, /--sleep +seconds the server sleeps after each answer[^\n]*\n?[^\n]*\[default: 10\]/);
+  const typo = spawnSync(tsx, ['scripts/experiment.ts', 'sleeping', '--slep', '3'], { cwd: ROOT, encoding: 'utf8' });
+  t.equal(typo.status, 1);
+  t.match(typo.stderr, /Unknown argument: slep/);
+  const notNumber = spawnSync(tsx, ['scripts/experiment.ts', 'zombies', '--requests', 'two'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  t.equal(notNumber.status, 1);
+  t.match(notNumber.stderr, /--requests: a whole number, please/);
 });
 
 t.test('hello-world (1): Hello, World! to curl, to a request typed by hand and to anything', async (t) => {

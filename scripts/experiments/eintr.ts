@@ -1,4 +1,5 @@
 /** 3e: a SIGCHLD handler reaps the child, and the accept() it interrupted fails with EINTR. */
+import { exeOf, zombies } from '../lib/procfs.js';
 import { type Experiment, crashOf, outputSince, seconds, tidy } from './framework.js';
 
 export interface EintrOutcome {
@@ -14,6 +15,10 @@ export interface EintrOutcome {
   serverExited: boolean;
   /** What the server printed after the request (the handler's line, the trace). */
   output: string;
+  /** When the server survived: its zombies once the child had exited (0: the handler reaped it). */
+  zombiesLeft: number | null;
+  /** The program the server ran (/proc/PID/exe): the runtime, for a server that restarts accept() itself. */
+  serverExe: string | null;
 }
 
 export const eintr: Experiment<EintrOutcome> = {
@@ -25,9 +30,11 @@ export const eintr: Experiment<EintrOutcome> = {
     const { say } = ctx;
     say.title('eintr: a signal handler interrupts accept(), webserver3e');
     say.step('Terminal 1: start the server');
-    say.cmd(`${ctx.portEnv}pnpm --filter webserver3e start`);
+    say.cmd(ctx.command('webserver3e'));
     const stage = await say.wait('compiling and starting', ctx.start('webserver3e'));
     say.show(tidy(stage.output));
+    const server = stage.serverPid();
+    const serverExe = server === null ? null : exeOf(server);
     const mark = stage.output.length;
 
     say.step('Terminal 2');
@@ -42,6 +49,7 @@ export const eintr: Experiment<EintrOutcome> = {
     const exited = await say.wait('watching the server', ctx.within(stage.exited, 15_000));
     const crashAt = Date.now() - t0;
     await c.done;
+    const zombiesLeft = exited || server === null ? null : zombies(server).length;
 
     say.step('Terminal 1');
     const printed = outputSince(stage, mark);
@@ -54,7 +62,8 @@ export const eintr: Experiment<EintrOutcome> = {
         ? `The child exited ${seconds(crashAt - (c.firstByteAt ?? 0))} after answering; the kernel sent SIGCHLD. The handler ran and reaped it ` +
             `("${handler[0]}"), then the accept() the parent was blocked in returned -1 with errno ${crash.errno}, ${crash.code}: ` +
             'nothing catches it, and the server stops.'
-        : `unexpected: ${exited ? 'the server exited' : 'the server is still running'}${crash ? ` with ${crash.code}` : ''}`,
+        : `unexpected: ${exited ? 'the server exited' : `the server is still running (${zombiesLeft === 0 ? 'its child reaped' : `${zombiesLeft} zombies`})`}${crash ? ` with ${crash.code}` : ''}` +
+            (handler ? `; the handler printed "${handler[0]}"` : '; no handler printed "Child N terminated"'),
     );
     say.note(
       'Node runs JavaScript signal handlers from its event loop, and installs them with SA_RESTART, which would restart accept() quietly; ' +
@@ -73,6 +82,8 @@ export const eintr: Experiment<EintrOutcome> = {
       crashAfterAnswer: exited && c.firstByteAt !== null ? crashAt - c.firstByteAt : null,
       serverExited: exited,
       output: printed,
+      zombiesLeft,
+      serverExe,
     };
   },
 };

@@ -6,7 +6,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import type { Writable } from 'node:stream';
-import { startStage, freePort, type Launched, type StartOptions } from '../lib/stage.js';
+import { startServerCommand, startStage, freePort, type Launched, type StartOptions } from '../lib/stage.js';
+import { stat } from '../lib/procfs.js';
 import {
   eventually,
   settlesWithin,
@@ -32,7 +33,21 @@ export interface Experiment<Outcome, Options = Record<string, never>> {
   summary: string;
   /** The section of the article it reproduces. */
   article: string;
+  /** Its options (`pnpm experiment <name> --help`), each with its default. */
+  params?: { [K in keyof Options]: Param };
   run(ctx: Context, options?: Partial<Options>): Promise<Outcome>;
+}
+
+/** An option of an experiment: a whole number with a default. */
+export interface Param {
+  description: string;
+  default: number;
+}
+
+/** The options given, and the experiment's defaults for the others. */
+export function optionsOf<O, P>(experiment: Experiment<O, P>, given: Partial<P> = {}): P {
+  const defaults = Object.fromEntries(Object.entries<Param>(experiment.params ?? {}).map(([k, p]) => [k, p.default]));
+  return { ...defaults, ...given } as P;
 }
 
 /** An experiment of any outcome, for the registry. */
@@ -145,32 +160,104 @@ export interface ContextOptions {
   port?: number;
   /** Called with the snapshot of every `pnpm observe` view the narration shows, in order. */
   onView?: (snap: Snapshot) => void;
+  /** Run this server instead of the stage the experiment names (`pnpm check`). */
+  target?: Target;
+}
+
+/**
+ * The server an experiment runs, when not the stage it names: another stage of the project
+ * (stage 1 for 3a's experiment), or a learner's command (any language), found by its port.
+ */
+export type Target =
+  | { kind: 'stage'; name: string; args?: string[] }
+  | { kind: 'command'; command: string; cwd?: string; timeout?: number };
+
+/** The server died while the experiment still needed it: says when, how, and what it printed last. */
+export class ServerGone extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ServerGone';
+  }
 }
 
 /** What an experiment runs with: narration, a port, and everything it started, to stop at the end. */
 export class Context {
   readonly say: Narrator;
   readonly port: number;
+  readonly target: Target | undefined;
   private readonly cleanups: Array<() => void | Promise<void>> = [];
   private stopped = false;
 
-  private constructor(out: Writable & { isTTY?: boolean }, port: number, onView?: (snap: Snapshot) => void) {
+  private constructor(
+    out: Writable & { isTTY?: boolean },
+    port: number,
+    target: Target | undefined,
+    onView?: (snap: Snapshot) => void,
+  ) {
     this.say = new Narrator(out, onView);
     this.port = port;
+    this.target = target;
   }
 
   static async create(options: ContextOptions = {}): Promise<Context> {
     const port = options.port ?? ((await isFree(ARTICLE_PORT)) ? ARTICLE_PORT : await freePort());
-    return new Context(options.out ?? nullStream(), port, options.onView);
+    return new Context(options.out ?? nullStream(), port, options.target, options.onView);
   }
 
-  /** Starts a stage on this context's port; it is stopped by cleanup(). */
+  /**
+   * Starts a stage on this context's port (or the target in its place, with the same limits,
+   * environment and user); it is stopped by cleanup().
+   */
   async start(name: string, options: StartOptions = {}): Promise<Launched> {
     this.check();
-    const stage = await startStage(name, { ...options, env: { ...options.env, PORT: String(this.port) } });
-    this.defer(() => stage.stop());
+    const env = { ...options.env, PORT: String(this.port) };
+    const target = this.target;
+    // stopped by cleanup() even when Ctrl-C comes while it starts
+    const onLaunch = (launched: Launched): void => this.defer(() => launched.stop());
+    const stage =
+      target?.kind === 'command'
+        ? await startServerCommand(target.command, {
+            port: this.port,
+            env,
+            limits: options.limits,
+            user: options.user,
+            cwd: target.cwd,
+            timeout: target.timeout,
+            onLaunch,
+          })
+        : await startStage(target?.name ?? name, {
+            ...options,
+            args: target?.args ?? options.args,
+            env,
+            onLaunch,
+          });
     this.check();
     return stage;
+  }
+
+  /** The command that starts the stage, as the learner types it (the target's, when there is one). */
+  command(name: string, args: string[] = []): string {
+    if (this.target?.kind === 'command') return this.target.command.replaceAll('{port}', String(this.port));
+    const stage = this.target?.name ?? name;
+    const rest = (this.target?.args ?? args).join(' ');
+    return `${this.portEnv}pnpm --filter ${stage} start${rest ? ` -- ${rest}` : ''}`;
+  }
+
+  /** Throws ServerGone when the server of stage (the process server) is no longer running; when: 'after the first request'. */
+  async alive(stage: Launched, server: number | null, when: string): Promise<void> {
+    const gone = (): boolean => server === null || stat(server) === null || stat(server)?.state === 'Z';
+    if (!gone()) return;
+    // the launcher ends with the server: wait a little for its status and last words
+    await settlesWithin(stage.exited, 2_000);
+    const { exitCode, signalCode } = stage.launcher;
+    const how =
+      exitCode !== null
+        ? `exited with status ${exitCode}`
+        : signalCode !== null
+          ? `was killed by ${signalCode}`
+          : 'is gone';
+    const last = tidy(stage.output, 1_000).trim().split('\n').slice(-2).join(' | ');
+    throw new ServerGone(`the server ${how} ${when}${last ? ` (its last output: ${last})` : ''}`);
   }
 
   /** curl http://127.0.0.1:PORT/hello (or path, with extra curl arguments such as --data-binary) in the background, stopped by cleanup(). */
@@ -265,7 +352,7 @@ export async function runExperiment<O, P>(
 ): Promise<O> {
   const ctx = await Context.create(options);
   try {
-    return await experiment.run(ctx, options.params);
+    return await experiment.run(ctx, optionsOf(experiment, options.params));
   } finally {
     await ctx.cleanup();
   }
@@ -289,22 +376,32 @@ export function outputSince(stage: Launched, mark: number): string {
   return stage.output.slice(mark);
 }
 
-/** The errno name of the OSError a stage died with, from its output ('EMFILE', 'EAGAIN', 'EINTR'), or null. */
+/**
+ * The error a server died with, from its output, or null: the stages' and Python's
+ * `OSError: [Errno 24] Too many open files (accept)` (Python 3 names the subclass,
+ * `InterruptedError: [Errno 4] ...`, and no call), or C's perror, `accept: Too many open files`.
+ */
 export function crashOf(output: string): { code: string; errno: number; message: string; line: string } | null {
-  const m = /(?:OSError|IOError): \[Errno (\d+)\] ([^\n]*?) \((\w+)\)/.exec(output);
-  if (!m) return null;
-  const errno = Number(m[1]);
-  const code = /code: '(E[A-Z]+)'/.exec(output.slice(m.index))?.[1] ?? ERRNO_NAMES[errno] ?? `E${errno}`;
-  return { code, errno, message: `${m[2]} (${m[3]})`, line: m[0] };
+  const m = /\b\w*Error: \[Errno (\d+)\] ([^\n]*)/.exec(output);
+  if (m) {
+    const errno = Number(m[1]);
+    const code = /code: '(E[A-Z]+)'/.exec(output.slice(m.index))?.[1] ?? ERRNO_NAMES[errno]?.[0] ?? `E${errno}`;
+    return { code, errno, message: m[2] ?? '', line: m[0] };
+  }
+  for (const [errno, [code, text]] of Object.entries(ERRNO_NAMES)) {
+    const perror = new RegExp(`^[\\w ]*: ${text}$`, 'm').exec(output);
+    if (perror) return { code, errno: Number(errno), message: text, line: perror[0] };
+  }
+  return null;
 }
 
-const ERRNO_NAMES: Record<number, string> = {
-  4: 'EINTR',
-  11: 'EAGAIN',
-  12: 'ENOMEM',
-  23: 'ENFILE',
-  24: 'EMFILE',
-  98: 'EADDRINUSE',
+const ERRNO_NAMES: Record<number, [string, string]> = {
+  4: ['EINTR', 'Interrupted system call'],
+  11: ['EAGAIN', 'Resource temporarily unavailable'],
+  12: ['ENOMEM', 'Cannot allocate memory'],
+  23: ['ENFILE', 'Too many open files in system'],
+  24: ['EMFILE', 'Too many open files'],
+  98: ['EADDRINUSE', 'Address already in use'],
 };
 
 /** The stage's output with the long paths of a stack trace shortened, no line numbers, and at most max lines. */
@@ -359,4 +456,86 @@ export function errorsOf(output: string): Map<string, number> {
   for (const m of output.matchAll(/^(?:OSError|IOError): \[Errno \d+\] [^\n]*$/gm))
     counts.set(m[0], (counts.get(m[0]) ?? 0) + 1);
   return counts;
+}
+
+/** What client3 --max-clients=N did to a server meant to crash under it (out-of-descriptors, out-of-processes). */
+export interface CrashRun {
+  /** The server exited (within a minute). */
+  ended: boolean;
+  /** The last number the server printed (3d prints how many connections it keeps). */
+  last: number;
+  /** The numbers it printed, in order. */
+  numbers: number[];
+  crash: ReturnType<typeof crashOf>;
+  /** client3's clients that connected and sent the request ("0"). */
+  connected: number;
+  /** Each distinct error line of the clients, with how many printed it, and their total. */
+  errors: Map<string, number>;
+  failed: number;
+}
+
+/**
+ * Terminal 2 of the 3d crashes: client3 --max-clients=N against stage until the server dies
+ * (at most a minute), then until every client has finished; sample runs every 20 ms meanwhile.
+ */
+export async function client3UntilCrash(
+  ctx: Context,
+  stage: Launched,
+  clients: number,
+  until: string,
+  sample?: () => void,
+): Promise<CrashRun> {
+  const { say } = ctx;
+  say.step(`Terminal 2: ${clients} clients at once`);
+  say.cmd(`${ctx.portEnv}pnpm --filter client3 start -- --max-clients=${clients}`);
+  const client = ctx.client3([`--max-clients=${clients}`]);
+  const watch = sample ? setInterval(sample, 20) : undefined;
+  ctx.defer(() => clearInterval(watch));
+  const ended = await say.wait(until, ctx.within(stage.exited, 60_000));
+  clearInterval(watch);
+  const clientDone = await say.wait('until every client has finished', ctx.within(client.done, 60_000));
+  if (!clientDone) client.stop();
+  const numbers = stage.output
+    .split('\n')
+    .filter((l) => /^\d+$/.test(l.trim()))
+    .map(Number);
+  const errors = errorsOf(client.output);
+  return {
+    ended,
+    numbers,
+    last: numbers.at(-1) ?? 0,
+    crash: crashOf(stage.output),
+    connected: countLines(client.output, /^0$/),
+    errors,
+    failed: [...errors.values()].reduce((a, b) => a + b, 0),
+  };
+}
+
+/** client3's output as the article shows it: its "0" lines, then each error line with its count. */
+export function client3Lines(run: CrashRun): string {
+  const errors = [...run.errors].map(([line, count]) => `${line}  (x${count})`).join('\n');
+  return `0\n0\n...  (${run.connected} lines "0")\n${errors}`;
+}
+
+/**
+ * What `pnpm experiment` and `pnpm check` do on Ctrl-C, SIGTERM or SIGHUP: say so, stop
+ * everything the running context started, and exit 130. Returns whether that has begun.
+ * Their package scripts run `node --import tsx`, not the `tsx` command: that one relays a
+ * signal to its node child and SIGKILLs it when the child has not acknowledged within 30 ms
+ * twice, which a busy machine's event loop (reading /proc) misses: nothing was then stopped.
+ */
+export function stopOnSignals(current: () => Context | null, what: string): () => boolean {
+  let interrupted = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (interrupted) return;
+    interrupted = true;
+    process.stdout.write(`\n${signal}: stopping everything the ${what} started...\n`);
+    await current()?.cleanup();
+    process.stdout.write('stopped.\n');
+    process.exit(130);
+  };
+  process.on('SIGINT', () => void stop('Ctrl-C'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGHUP', () => void stop('SIGHUP'));
+  return () => interrupted;
 }

@@ -1,5 +1,6 @@
 /** 3a: the iterative server answers one request, then waits for the next. */
 import { children } from '../lib/procfs.js';
+import { HELLO_REQUEST, openConnection } from '../lib/clients.js';
 import { type Experiment, outputSince, seconds, tidy } from './framework.js';
 
 export interface IterativeOutcome {
@@ -11,6 +12,8 @@ export interface IterativeOutcome {
   serverPrinted: string | null;
   /** How many server processes there were while it served: 1. */
   processes: number;
+  /** While another client held the server (connected, request not sent), curl waited; once it sent, both were answered. */
+  oneAtATime: { waited: boolean; servedNext: boolean };
 }
 
 export const iterative: Experiment<IterativeOutcome> = {
@@ -22,7 +25,7 @@ export const iterative: Experiment<IterativeOutcome> = {
     const { say } = ctx;
     say.title('iterative: the iterative server, webserver3a');
     say.step('Terminal 1: start the server');
-    say.cmd(`${ctx.portEnv}pnpm --filter webserver3a start`);
+    say.cmd(ctx.command('webserver3a'));
     const stage = await say.wait('compiling and starting', ctx.start('webserver3a'));
     say.show(tidy(stage.output));
     const server = stage.serverPid();
@@ -34,7 +37,11 @@ export const iterative: Experiment<IterativeOutcome> = {
     const result = await c.done;
     say.show(c.stdout);
     say.note(
-      `curl got its answer after ${seconds(c.firstByteAt)} and ended: the server closed the connection after sending it.`,
+      result.code === 0
+        ? `curl got its answer after ${seconds(c.firstByteAt)} and ended after ${seconds(c.endedAt)}: the server closed the connection after sending it.`
+        : result.timedOut
+          ? `unexpected: ${c.firstByteAt === null ? 'no answer' : `an answer after ${seconds(c.firstByteAt)}`}, but curl did not end within its 10 s: the server did not close the connection.`
+          : `unexpected: curl failed (exit ${result.code}): ${c.stderr.trim()}`,
     );
 
     await ctx
@@ -47,12 +54,39 @@ export const iterative: Experiment<IterativeOutcome> = {
 
     const processes = server === null ? 0 : 1 + children(server).length;
     say.note(`One process does everything: the server (PID ${server}) has ${processes - 1} children.`);
+    await ctx.alive(stage, server, 'after its first request');
+
+    say.step(`Terminal 2: nc localhost ${ctx.port}, and type nothing yet; Terminal 3: curl ${ctx.url}`);
+    const held = await openConnection(ctx.port);
+    ctx.defer(() => held.close());
+    const second = ctx.curl(30);
+    await ctx.pause(2_000);
+    const waited = second.firstByteAt === null;
+    say.note(
+      waited
+        ? 'curl gets nothing: the server accepted the connection of nc and waits in recv() for its request; curl waits in the listen queue.'
+        : `unexpected: curl was answered (${JSON.stringify(second.stdout)}) while the server was busy with another client.`,
+    );
+    say.note('Now the request in Terminal 2:');
+    held.send(HELLO_REQUEST(ctx.port));
+    await ctx
+      .until('the answer to nc', () => held.received.includes('Hello') || undefined, 10_000)
+      .catch(() => undefined);
+    await ctx.until('the answer to curl', () => second.firstByteAt !== null, 20_000).catch(() => undefined);
+    say.show(second.stdout);
+    const servedNext = held.received.includes('Hello') && second.stdout.includes('Hello');
+    say.note(
+      servedNext
+        ? 'nc got its answer, and only then curl: one client at a time.'
+        : `unexpected: ${held.received.includes('Hello') ? 'curl was never answered' : 'nc was never answered'}.`,
+    );
     say.result('The iterative server accepts a connection, answers, closes it, and only then accepts the next one.');
     return {
       response: c.stdout,
       curlEnded: result.code === 0,
       serverPrinted: /GET \/hello[^\n]*/.exec(printed)?.[0]?.trim() ?? null,
       processes,
+      oneAtATime: { waited, servedNext },
     };
   },
 };

@@ -28,15 +28,15 @@ export const noClose: Experiment<NoCloseOutcome> = {
     const { say } = ctx;
     say.title('no-close: the parent keeps its copy of every connection, webserver3d');
     say.step('Terminal 1: start the server');
-    say.cmd(`${ctx.portEnv}pnpm --filter webserver3d start`);
+    say.cmd(ctx.command('webserver3d'));
     const stage = await say.wait('compiling and starting', ctx.start('webserver3d'));
     say.show(tidy(stage.output));
-    const server = stage.serverPid()!;
+    const server = stage.serverPid() ?? 0;
     const mark = stage.output.length;
 
     say.step('First, slowly: connect, but do not send the request yet');
     say.note(
-      '(like typing the request by hand in `nc localhost 8888`: the server accepts and forks, and the child waits in recv() for the request)',
+      `(like typing the request by hand in \`nc localhost ${ctx.port}\`: the server accepts and forks, and the child waits in recv() for the request)`,
     );
     const conn = await openConnection(ctx.port);
     ctx.defer(() => conn.close());
@@ -61,9 +61,12 @@ export const noClose: Experiment<NoCloseOutcome> = {
     say.view(view);
     const before = view.snap.connections.find(isMine);
     const waitingChild = view.snap.processes.find((p) => p.role === 'child' && p.state !== 'Z');
+    const holders = new Set(before?.heldBy.map((h) => h.pid) ?? []).size;
     say.note(
-      `The connection (client port ${conn.localPort}) is open in two processes: the parent's copy, which 3d no longer closes, ` +
-        `and the child's, inherited at fork(). Reference count ${before?.heldBy.length ?? '?'}.`,
+      holders === 2
+        ? `The connection (client port ${conn.localPort}) is open in two processes: the parent's copy, which 3d no longer closes, ` +
+            `and the child's, inherited at fork(). Reference count ${before?.heldBy.length ?? '?'}.`
+        : `unexpected: the connection (client port ${conn.localPort}) is open in ${holders} process${holders === 1 ? '' : 'es'}.`,
     );
 
     say.step('Now send the request on that connection');

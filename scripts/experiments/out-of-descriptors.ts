@@ -1,5 +1,5 @@
 /** 3d, part 3: with `ulimit -n 256`, the descriptors 3d never closes run out: accept() fails with EMFILE. */
-import { type Experiment, countLines, crashOf, errorsOf, tidy } from './framework.js';
+import { type Experiment, client3Lines, client3UntilCrash, optionsOf, tidy } from './framework.js';
 
 export interface OutOfDescriptorsOptions {
   /** The open-files limit (the article: 256). */
@@ -29,54 +29,40 @@ export const outOfDescriptors: Experiment<OutOfDescriptorsOutcome, OutOfDescript
   stage: 'webserver3d',
   summary: 'ulimit -n 256, client3 --max-clients=300: accept() fails with EMFILE',
   article: 'ulimit -n 256 ... python client3.py --max-clients=300 ... Soon enough your server will explode',
+  params: {
+    limit: { description: 'ulimit -n: the open-descriptors limit (the article: 256)', default: 256 },
+    clients: { description: 'client3 --max-clients (the article: 300)', default: 300 },
+  },
   async run(ctx, options = {}) {
     const { say } = ctx;
-    const limit = options.limit ?? 256;
-    const clients = options.clients ?? 300;
+    const { limit, clients } = optionsOf(outOfDescriptors, options);
     say.title('out-of-descriptors: too many open files, webserver3d');
     say.step(`Terminal 1: limit the server to ${limit} open descriptors, then start it`);
     say.cmd(`ulimit -n ${limit}`);
-    say.cmd(`${ctx.portEnv}pnpm --filter webserver3d start`);
+    say.cmd(ctx.command('webserver3d'));
     const stage = await say.wait('compiling and starting', ctx.start('webserver3d', { limits: `ulimit -n ${limit}` }));
     say.show(tidy(stage.output));
 
-    say.step(`Terminal 2: ${clients} clients at once`);
-    say.cmd(`${ctx.portEnv}pnpm --filter client3 start -- --max-clients=${clients}`);
-    const client = ctx.client3([`--max-clients=${clients}`]);
-    const ended = await say.wait('until the server dies', ctx.within(stage.exited, 60_000));
-    const clientDone = await say.wait('until every client has finished', ctx.within(client.done, 60_000));
-    if (!clientDone) client.stop();
-
+    const run = await client3UntilCrash(ctx, stage, clients, 'until the server dies');
+    const { numbers, last, crash, ended } = run;
     say.step('Terminal 1: the server counted the connections it keeps, then exploded');
-    const numbers = stage.output
-      .split('\n')
-      .filter((l) => /^\d+$/.test(l.trim()))
-      .map(Number);
-    const last = numbers.length ? numbers[numbers.length - 1]! : 0;
     const afterCount = stage.output.slice(stage.output.lastIndexOf(`\n${last}\n`) + 1);
-    say.show(
-      tidy(
-        `${numbers.length > 3 ? '...\n' : ''}${numbers.length >= 3 ? numbers[numbers.length - 3] + '\n' + numbers[numbers.length - 2] + '\n' : ''}${afterCount}`,
-        16,
-      ),
-    );
-    const crash = crashOf(stage.output);
+    const before =
+      numbers.length >= 3 ? `${numbers.length > 3 ? '...\n' : ''}${numbers.slice(-3, -1).join('\n')}\n` : '';
+    say.show(tidy(`${before}${afterCount}`, 16));
     say.note(
-      crash
+      crash?.code === 'EMFILE'
         ? `${crash.code}: the server held ${last} connections, and ${limit - last} descriptors were open before the first one ` +
-            `(stdin, stdout, stderr, Node's event loop, the listening socket): ${limit} in all, the limit. The next accept() had no descriptor left to give.`
-        : `the server ${ended ? 'exited without the expected error' : 'did not crash'}`,
+            `(stdin, stdout, stderr, the runtime's own, the listening socket): ${limit} in all, the limit. The next accept() had no descriptor left to give.`
+        : `unexpected: the server ${ended ? `exited${crash ? ` with ${crash.code}` : ' without the expected error'}` : 'did not crash'}`,
     );
     say.step('Terminal 2: client3');
-    const connected = countLines(client.output, /^0$/);
-    const errors = errorsOf(client.output);
-    const failed = [...errors.values()].reduce((a, b) => a + b, 0);
-    say.show(
-      `0\n0\n...  (${connected} lines "0")\n${[...errors].map(([line, count]) => `${line}  (x${count})`).join('\n')}`,
-    );
+    say.show(client3Lines(run));
     say.note(
-      `${connected} clients connected and sent their request ("0"); ${failed} failed once the server was gone ` +
-        "(refused, or reset when their connection was still waiting in the dead server's listen queue).",
+      `${run.connected} clients connected and sent their request ("0"); ${run.failed} failed` +
+        (ended
+          ? " once the server was gone (refused, or reset when their connection was still waiting in the dead server's listen queue)."
+          : '.'),
     );
     say.result(
       'A server that does not close duplicate descriptors runs out of them: accept() fails with EMFILE (Too many open files).',
@@ -87,9 +73,9 @@ export const outOfDescriptors: Experiment<OutOfDescriptorsOutcome, OutOfDescript
       error: crash?.line ?? null,
       connectionsHeld: last,
       serverExited: ended,
-      clientsConnected: connected,
-      clientsFailed: failed,
-      clientErrors: Object.fromEntries(errors),
+      clientsConnected: run.connected,
+      clientsFailed: run.failed,
+      clientErrors: Object.fromEntries(run.errors),
     };
   },
 };

@@ -4,7 +4,10 @@
  * unprivileged user (setpriv), directly with node (pnpm's own threads would count too).
  */
 import { status, tasksOfUser, zombies as zombiesOf } from '../lib/procfs.js';
-import { type Experiment, crashOf, countLines, errorsOf, tidy } from './framework.js';
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ROOT } from '../lib/stage.js';
+import { type Experiment, client3Lines, client3UntilCrash, optionsOf, tidy } from './framework.js';
 
 export interface OutOfProcessesOptions {
   /** How many children the limit leaves room for, beyond Node's own threads (default 9). */
@@ -39,75 +42,91 @@ export const outOfProcesses: Experiment<OutOfProcessesOutcome, OutOfProcessesOpt
   stage: 'webserver3d',
   summary: 'ulimit -u, client3 --max-clients=500: zombies pile up, fork() fails with EAGAIN',
   article: 'ulimit -u 400 ... python client3.py --max-clients=500 ... OSError: Resource temporarily unavailable',
+  params: {
+    children: { description: "the room the process limit leaves beyond Node's threads", default: 9 },
+    clients: { description: 'client3 --max-clients (the article: 500)', default: 500 },
+    uid: { description: 'as root: the unprivileged user the server runs as (otherwise: you)', default: 65534 },
+  },
   async run(ctx, options = {}) {
     const { say } = ctx;
-    const uid = options.uid ?? 65534;
-    const room = options.children ?? 9;
-    const clients = options.clients ?? 500;
+    const { children: room, clients, ...given } = optionsOf(outOfProcesses, options);
+    const me = process.getuid?.() ?? 0;
+    // root: the limit is not enforced for root, so the server runs as another user; anyone else: as themselves
+    const user = me === 0 ? given.uid : undefined;
+    const uid = user ?? me;
     const NODE_THREADS = 11; // measured: node --single-threaded runs 11 threads from the start
+    // as yourself, client3 counts against your limit too: pnpm, its node and its forked clients (measured: 30 to 40 at once)
+    const CLIENT3_TASKS = user === undefined ? 40 : 0;
     const before = tasksOfUser(uid);
-    const limit = before + NODE_THREADS + room;
+    const limit = before + NODE_THREADS + room + CLIENT3_TASKS;
 
     say.title('out-of-processes: zombies use up the process limit, webserver3d');
     say.note(
-      'The article runs `ulimit -u 400`. Two things differ here. Linux does not enforce that limit for root, so the server runs as ' +
-        `an unprivileged user (uid ${uid}) with setpriv. And the limit counts every task of that user, threads included: ` +
+      'The article runs `ulimit -u 400`. Two things differ here. ' +
+        (user === undefined
+          ? `You are not root, so your own limit applies to your server (uid ${uid}), and it counts client3's ` +
+            `processes too (they are yours): the limit leaves them ${CLIENT3_TASKS} tasks; `
+          : `Linux does not enforce that limit for root, so the server runs as an unprivileged user (uid ${uid}) with setpriv, ` +
+            'keeping one capability, CAP_DAC_READ_SEARCH, so that it can read the checkout wherever it is (it does not lift the limit); ') +
+        `and the limit counts every task of that user, threads included: ` +
         `node starts with ${NODE_THREADS} threads, and a pnpm parent would add its own, so the server runs directly with node ` +
         `(as the 3d README does), under a small limit: ${NODE_THREADS} threads + ${room} children` +
+        (CLIENT3_TASKS > 0 ? ` + ${CLIENT3_TASKS} for client3` : '') +
         (before > 0 ? ` + the ${before} tasks uid ${uid} already has on this machine` : '') +
         ` = ${limit}. The article's 400 would work the same way, only later.`,
     );
-    say.step(
-      `Terminal 1: build as yourself (user ${uid} cannot write dist/), then start the server as user ${uid} with the limits`,
-    );
-    say.cmd('pnpm build');
-    say.cmd('cd packages/webserver3d');
-    say.cmd(
-      `${ctx.portEnv}setpriv --reuid=${uid} --regid=${uid} --clear-groups bash -c \\\n      'ulimit -u ${limit}; ulimit -n 500; exec node --single-threaded --enable-source-maps dist/webserver3d.js'`,
-    );
+    const limits = `ulimit -u ${limit} && ulimit -n 500`;
+    if (user === undefined) {
+      say.step('Terminal 1: build, then start the server directly with node, under the limits');
+      say.cmd('pnpm build');
+      say.cmd('cd packages/webserver3d');
+      say.cmd(
+        `(ulimit -u ${limit}; ulimit -n 500; ${ctx.portEnv}exec node --single-threaded --enable-source-maps dist/webserver3d.js)`,
+      );
+    } else {
+      say.step(
+        `Terminal 1: build as yourself (user ${uid} cannot write dist/), then start the server as user ${uid} with the limits`,
+      );
+      say.cmd('pnpm build');
+      say.cmd('cd packages/webserver3d');
+      say.cmd(
+        `${ctx.portEnv}setpriv --reuid=${uid} --regid=${uid} --clear-groups --inh-caps=-all,+dac_read_search --ambient-caps=+dac_read_search \\\n` +
+          `      bash -c 'ulimit -u ${limit}; ulimit -n 500; exec node --single-threaded --enable-source-maps dist/webserver3d.js'`,
+      );
+    }
     const stage = await say.wait(
       'compiling and starting',
-      ctx.start('webserver3d', { user: uid, direct: true, limits: `ulimit -u ${limit} && ulimit -n 500` }),
+      ctx.start('webserver3d', { user, direct: true, limits }).catch((e: unknown) => {
+        throw new Error(cannotEnter(e, uid) ?? (e instanceof Error ? e.message : String(e)));
+      }),
     );
     say.show(tidy(stage.output));
-    const server = stage.serverPid()!;
-    const threads = status(server)?.threads ?? 0;
+    const server = stage.serverPid();
+    const threads = server === null ? 0 : (status(server)?.threads ?? 0);
     say.note(
       `The server runs ${threads} threads (ps -o nlwp -p ${server}); uid ${uid} now has ${tasksOfUser(uid)} tasks of the ${limit} allowed.`,
     );
 
-    say.step(`Terminal 2: ${clients} clients at once`);
-    say.cmd(`${ctx.portEnv}pnpm --filter client3 start -- --max-clients=${clients}`);
-    const client = ctx.client3([`--max-clients=${clients}`]);
     let maxZombies = 0;
-    const watch = setInterval(() => (maxZombies = Math.max(maxZombies, zombiesOf(server).length)), 20);
-    ctx.defer(() => clearInterval(watch));
-    const ended = await say.wait('until fork() fails', ctx.within(stage.exited, 60_000));
-    clearInterval(watch);
-    const clientDone = await say.wait('until every client has finished', ctx.within(client.done, 60_000));
-    if (!clientDone) client.stop();
-
+    const sample = (): void => {
+      if (server !== null) maxZombies = Math.max(maxZombies, zombiesOf(server).length);
+    };
+    const run = await client3UntilCrash(ctx, stage, clients, 'until fork() fails', sample);
+    const { last, crash, ended } = run;
     say.step('Terminal 1');
-    const numbers = stage.output
-      .split('\n')
-      .filter((l) => /^\d+$/.test(l.trim()))
-      .map(Number);
-    const last = numbers.length ? numbers[numbers.length - 1]! : 0;
     say.show(tidy(stage.output.slice(stage.output.indexOf('\n') + 1), 22));
-    const crash = crashOf(stage.output);
+    // every task of the user counts: the server's threads, its zombies, and whatever else the user ran meanwhile
+    const others = limit - threads - last;
     say.note(
-      crash
+      crash?.code === 'EAGAIN'
         ? `${crash.code} from fork(): ${last} children were forked and exited, but nobody waited for them, so each stayed a zombie ` +
-            `(up to ${maxZombies} seen at once) and still counted against the limit: ${threads} threads + ${last} zombies = ${threads + last}` +
-            `${before ? ` + ${before} other tasks` : ''}, and the next fork() would have made one more than the ${limit} allowed.`
-        : `the server ${ended ? 'exited without the expected error' : 'did not crash'}`,
+            `(up to ${maxZombies} seen at once) and still counted against the limit: ${threads} threads + ${last} zombies` +
+            (others > 0 ? ` + ${others} other tasks of uid ${uid}` : '') +
+            ` = ${limit}, the limit: the next fork() would have made one more.`
+        : `unexpected: the server ${ended ? `exited${crash ? ` with ${crash.code}` : ' without the expected error'}` : 'did not crash'}`,
     );
     say.step('Terminal 2: client3');
-    const connected = countLines(client.output, /^0$/);
-    const errors = errorsOf(client.output);
-    say.show(
-      `0\n0\n...  (${connected} lines "0")\n${[...errors].map(([line, count]) => `${line}  (x${count})`).join('\n')}`,
-    );
+    say.show(client3Lines(run));
     say.result(
       'Zombies take up process slots: a long-running server that does not wait for its children eventually cannot fork() any more (EAGAIN, Resource temporarily unavailable).',
     );
@@ -120,8 +139,33 @@ export const outOfProcesses: Experiment<OutOfProcessesOutcome, OutOfProcessesOpt
       childrenForked: last,
       maxZombiesSeen: maxZombies,
       serverExited: ended,
-      clientsConnected: connected,
-      clientErrors: Object.fromEntries(errors),
+      clientsConnected: run.connected,
+      clientErrors: Object.fromEntries(run.errors),
     };
   },
 };
+
+/**
+ * When the server could not start because user uid cannot enter the checkout (setpriv without
+ * ambient capabilities, or a folder it cannot read even so): which folder, which user, and how
+ * to fix it, in one line; null for any other failure.
+ */
+function cannotEnter(e: unknown, uid: number): string | null {
+  const output = e instanceof Error ? `${e.message}\n${(e as { output?: string }).output ?? ''}` : '';
+  if (!/Permission denied|unrecognized option|--ambient-caps|Operation not permitted/.test(output)) return null;
+  let folder = ROOT;
+  for (let dir = ROOT; dir !== dirname(dir); dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) folder = dir; // others may not traverse it
+  }
+  let mode = '';
+  try {
+    accessSync(folder, constants.X_OK);
+    mode = ` (mode ${(statSync(folder).mode & 0o777).toString(8).padStart(4, '0')})`;
+  } catch {
+    // not even we can
+  }
+  return (
+    `user ${uid} cannot enter ${folder}${mode}, where the checkout is, and setpriv could not keep CAP_DAC_READ_SEARCH for it: ` +
+    `run chmod o+x on the folders above the checkout, clone it under a folder others can enter (such as /tmp), or run the experiment as a user other than root (your own ulimit -u applies then)`
+  );
+}

@@ -10,7 +10,7 @@
  * merged signal reaps one child and leaves N-1 zombies; 3g's waitpid loop reaps all N.
  */
 import { readFileSync } from 'node:fs';
-import { children, stat, zombies } from '../lib/procfs.js';
+import { children, fds, stat, zombies } from '../lib/procfs.js';
 import { HELLO_REQUEST, openConnection, type OpenConnection } from '../lib/clients.js';
 import { blockedIn } from '../lib/observe-model.js';
 import { type Context, countLines, observe, psChildren, tidy } from './framework.js';
@@ -30,6 +30,9 @@ export interface SigchldOutcome {
     connected: number;
     /** Zombies once every child had exited and the server was back in accept() (what ps shows). */
     zombies: number;
+    /** The parent's open descriptors before the clients and once they were done: the same when it closes its copies. */
+    fdsBefore: number;
+    fdsAfter: number;
   };
   /** N children exited while the parent was stopped. */
   merged: {
@@ -62,6 +65,7 @@ export async function settle(ctx: Context, server: number, quiet = 1000, timeout
   let since = Date.now();
   const deadline = Date.now() + timeout;
   while (Date.now() < deadline) {
+    if (stat(server) === null || stat(server)?.state === 'Z') break; // the server is gone: nothing will change
     const kids = children(server);
     const z = kids.filter((k) => stat(k)?.state === 'Z').length;
     const alive = kids.length - z;
@@ -74,6 +78,12 @@ export async function settle(ctx: Context, server: number, quiet = 1000, timeout
   return zombies(server).length;
 }
 
+/** The options of zombies-again and no-zombies. */
+export const SIGCHLD_PARAMS = {
+  clients: { description: 'client3 --max-clients (the article: 128)', default: 128 },
+  connections: { description: 'children exiting while the parent is stopped', default: 10 },
+};
+
 const defunct = (server: number): string => `ps -o pid,ppid,stat,cmd --ppid ${server} | grep -c defunct`;
 
 export async function sigchldScenario(
@@ -82,13 +92,13 @@ export async function sigchldScenario(
   options: Partial<SigchldOptions> = {},
 ): Promise<SigchldOutcome> {
   const { say } = ctx;
-  const clients = options.clients ?? 128;
-  const n = options.connections ?? 10;
+  const clients = options.clients ?? SIGCHLD_PARAMS.clients.default;
+  const n = options.connections ?? SIGCHLD_PARAMS.connections.default;
   say.step('Terminal 1: start the server');
-  say.cmd(`${ctx.portEnv}pnpm --filter ${stageName} start`);
+  say.cmd(ctx.command(stageName));
   let stage = await say.wait('compiling and starting', ctx.start(stageName));
   say.show(tidy(stage.output));
-  let server = stage.serverPid()!;
+  let server = stage.serverPid() ?? 0;
   const alive = (): boolean => stage.launcher.exitCode === null && stat(server) !== null && stat(server)?.state !== 'Z';
 
   // 1. one curl: no EINTR crash any more, no zombie
@@ -107,10 +117,12 @@ export async function sigchldScenario(
         : `unexpected: ${afterCurl} zombie${afterCurl === 1 ? '' : 's'}.`),
   );
   const curl = { response: c.stdout, ended: r.code === 0, serverAlive: alive(), zombies: afterCurl };
+  await ctx.alive(stage, server, 'after its first request');
 
   // 2. the article's 128 clients
   say.step(`Terminal 2: ${clients} clients at once`);
   say.cmd(`${ctx.portEnv}pnpm --filter client3 start -- --max-clients ${clients}`);
+  const fdsBefore = fds(server).size;
   const client = ctx.client3(['--max-clients', String(clients)]);
   const done = await say.wait(`${clients} clients`, ctx.within(client.done, 90_000));
   if (!done) client.stop();
@@ -119,6 +131,8 @@ export async function sigchldScenario(
     settle(ctx, server),
   );
   const connected = countLines(client.output, /^0$/);
+  await ctx.alive(stage, server, `during client3 --max-clients ${clients}`);
+  const fdsAfter = fds(server).size;
   say.cmd(`ps -o pid,ppid,stat,cmd --ppid ${server}`);
   const listing = psChildren(server).replace(/\s+$/, '').split('\n');
   say.show(
@@ -132,15 +146,23 @@ export async function sigchldScenario(
       : `${articleZombies} zombie${articleZombies === 1 ? '' : 's'} after ${connected} connections. The children exited at almost the same time, ` +
           'their SIGCHLDs merged, and each handler run reaped one child only. How many merged depends on timing: the number changes from run to run.',
   );
-  const article = { clients, connected, zombies: articleZombies };
+  say.cmd(`ls /proc/${server}/fd | wc -l`);
+  say.show(String(fdsAfter));
+  say.note(
+    fdsAfter === fdsBefore
+      ? `The parent has ${fdsAfter} descriptors open, as many as before the clients: it closed its copy of each connection.`
+      : `The parent had ${fdsBefore} descriptors open before the clients and has ${fdsAfter} now: ` +
+          `${fdsAfter > fdsBefore ? 'it keeps copies of connections it should have closed' : 'unexpected'}.`,
+  );
+  const article = { clients, connected, zombies: articleZombies, fdsBefore, fdsAfter };
 
   // 3. the same on purpose: N children exit while the parent is stopped
   say.step(`Now on purpose: ${n} children exit while the parent cannot take signals`);
   say.note("First a fresh server, so that the counts below are only this part's. Terminal 1: Ctrl-C, then again:");
   await stage.stop();
-  say.cmd(`${ctx.portEnv}pnpm --filter ${stageName} start`);
+  say.cmd(ctx.command(stageName));
   stage = await say.wait('starting', ctx.start(stageName));
-  server = stage.serverPid()!;
+  server = stage.serverPid() ?? 0;
   say.note(
     `${n} clients connect but do not send their request yet: the server forks ${n} children that wait in recv().`,
   );
@@ -192,6 +214,7 @@ export async function sigchldScenario(
   say.cmd(`kill -CONT ${server}`);
   process.kill(server, 'SIGCONT');
   const left = await say.wait('until the server is back in accept() and the count stays the same', settle(ctx, server));
+  await ctx.alive(stage, server, `when ${n} children exited together`);
   say.cmd(defunct(server));
   say.show(String(left));
   say.cmd(`pnpm observe ${ctx.port}`);

@@ -1,6 +1,6 @@
 /** 3b: the sleeping iterative server: a second client waits until the first one is done. */
 import { children } from '../lib/procfs.js';
-import { type Experiment, observe, outputSince, seconds, tidy } from './framework.js';
+import { type Experiment, observe, optionsOf, outputSince, seconds, tidy } from './framework.js';
 
 export interface SleepingOptions {
   /** Seconds the server sleeps after each answer (LSBAWS_SLEEP); the article's 60 by default in the stage, 10 here. */
@@ -21,21 +21,22 @@ export const sleeping: Experiment<SleepingOutcome, SleepingOptions> = {
   stage: 'webserver3b',
   summary: 'a second curl hangs until the server has finished with the first',
   article: 'To observe your server handling only one client request at a time ... webserver3b.py',
+  params: { sleep: { description: 'seconds the server sleeps after each answer (the article: 60)', default: 10 } },
   async run(ctx, options = {}) {
     const { say } = ctx;
-    const sleep = options.sleep ?? 10;
+    const { sleep } = optionsOf(sleeping, options);
     say.title('sleeping: one client at a time, webserver3b');
     say.step('Terminal 1: start the server that sleeps after each answer');
     say.note(
       `The article sleeps 60 s; LSBAWS_SLEEP=${sleep} makes it ${sleep} s (pnpm experiment sleeping --sleep 60 for the real thing).`,
     );
-    say.cmd(`${ctx.portEnv}LSBAWS_SLEEP=${sleep} pnpm --filter webserver3b start`);
+    say.cmd(`LSBAWS_SLEEP=${sleep} ${ctx.command('webserver3b')}`);
     const stage = await say.wait(
       'compiling and starting',
       ctx.start('webserver3b', { env: { LSBAWS_SLEEP: String(sleep) } }),
     );
     say.show(tidy(stage.output));
-    const server = stage.serverPid()!;
+    const server = stage.serverPid() ?? 0;
 
     say.step('Terminal 2: the first curl');
     say.cmd(`curl ${ctx.url}`);
@@ -45,7 +46,9 @@ export const sleeping: Experiment<SleepingOutcome, SleepingOptions> = {
     await ctx.until('the first answer', () => first.firstByteAt !== null, 10_000);
     say.show(first.stdout);
     say.note(
-      `"Hello, World!" came after ${seconds(first.firstByteAt)}, but curl does not end: the server sleeps before it closes the connection.`,
+      first.endedAt === null
+        ? `"Hello, World!" came after ${seconds(first.firstByteAt)}, but curl does not end: the server sleeps before it closes the connection.`
+        : `"Hello, World!" came after ${seconds(first.firstByteAt)}, and curl ended at once: this server does not sleep after answering.`,
     );
 
     say.step('Terminal 3, without delay: the second curl');
@@ -72,13 +75,16 @@ export const sleeping: Experiment<SleepingOutcome, SleepingOptions> = {
 
     await say.wait(`waiting for the server to wake up (${sleep} s after the first answer)`, first.done);
     await ctx.until('the second answer', () => second.firstByteAt !== null, (sleep + 10) * 1000);
-    say.note(
-      `After ${seconds(Date.now() - t0 - (first.firstByteAt ?? 0))}: the first curl ended, and the second printed:`,
-    );
+    const firstEnded = first.endedAt === null ? null : first.endedAt - (first.firstByteAt ?? 0);
+    say.note(`The first curl ended ${seconds(firstEnded)} after its answer, and then the second printed:`);
     say.show(second.stdout);
     mark = stage.output.length;
     await say.wait(`and the second curl hangs in turn for ${sleep} s`, second.done);
-    say.note(`The second curl ended ${seconds(second.endedAt! - (second.firstByteAt ?? 0))} after its answer.`);
+    say.note(
+      second.endedAt === null || second.firstByteAt === null
+        ? 'unexpected: the second curl did not end.'
+        : `The second curl ended ${seconds(second.endedAt - second.firstByteAt)} after its answer.`,
+    );
 
     say.result(
       'An iterative server serves one client at a time: the second client is connected at once (the listen queue), ' +

@@ -5,9 +5,18 @@
  * accepting; a burst of clients leaves no zombies.
  */
 import { children, cmdline, stat } from '../lib/procfs.js';
-import { rawRequest } from '../lib/clients.js';
+import { openConnection, rawRequest } from '../lib/clients.js';
 import type { Launched } from '../lib/stage.js';
-import { type Context, type Experiment, countLines, observe, outputSince, psChildren, tidy } from './framework.js';
+import {
+  type Context,
+  type Experiment,
+  countLines,
+  observe,
+  optionsOf,
+  outputSince,
+  psChildren,
+  tidy,
+} from './framework.js';
 import { settle } from './sigchld.js';
 
 export interface WsgiOptions {
@@ -19,7 +28,7 @@ export interface WsgiOptions {
 export interface WsgiAppRun {
   /** module:callable, as given on the command line: 'honoapp:app' */
   app: string;
-  /** 'a plain WSGI application', 'Hono', 'Express' */
+  /** 'a plain WSGI application', 'Hono', 'Express' ('its application' for a learner's server) */
   framework: string;
   /** The server's PID, and the script its node runs (the same for every application). */
   serverPid: number;
@@ -33,7 +42,9 @@ export interface WsgiAppRun {
   printedResponse: boolean;
   /** The `Child N terminated with status S` line of the child that served GET /hello. */
   reapedLine: string | null;
-  /** The expected hello (and echo) came back. */
+  /** GET /hello got the application's text (any text, for a learner's server). */
+  answered: boolean;
+  /** The expected hello (and echo) came back, and the server printed and reaped as 3h does. */
   ok: boolean;
 }
 
@@ -53,6 +64,8 @@ export interface WsgiOutcome {
   serverAliveAfterBadRequest: boolean;
   /** ...and the next request was answered. */
   servedAfterBadRequest: boolean;
+  /** A client that connected and sent nothing did not keep curl from being answered. */
+  concurrently: boolean;
   /** client3 --max-clients N against the same server. */
   burst: {
     clients: number;
@@ -83,7 +96,27 @@ const APPS = [
 /** `Child N terminated with status S` for a real child (not the `Child 0` line of a waitpid that found none exited). */
 const REAPED = /^Child [1-9]\d* terminated with status \d+$/m;
 
-const START = (ctx: Context, app: string): string => `${ctx.portEnv}pnpm --filter webserver3h start -- ${app}`;
+/** What a learner's server (`pnpm check 3h --server ...`) runs: its command names its application. */
+const THEIRS = { app: 'the server as given', framework: 'its application', hello: null, echo: false } as const;
+
+/**
+ * The `Child N terminated` line the parent printed since mark for the child that served a
+ * request, or null: none came within 10 s, or the server has had no child for 1.5 s (an
+ * iterative server, or one that reaps without a word).
+ */
+async function reapedSince(ctx: Context, stage: Launched, server: number, mark: number): Promise<string | null> {
+  const started = Date.now();
+  const line = await ctx
+    .until(
+      'the child to be reaped',
+      () =>
+        REAPED.exec(outputSince(stage, mark))?.[0] ??
+        (children(server).length === 0 && Date.now() - started > 1_500 ? '' : undefined),
+      10_000,
+    )
+    .catch(() => '');
+  return line === '' ? null : line;
+}
 
 export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
   name: 'wsgi',
@@ -91,29 +124,34 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
   summary:
     "Part 2's WSGI server made concurrent: a plain app, Hono and Express unchanged; 400 for bad input; no zombies",
   article: 'the concurrent server from Part 2 with the zombie fix',
+  params: { clients: { description: 'client3 --max-clients for the burst', default: 64 } },
   async run(ctx, options = {}) {
     const { say } = ctx;
-    const clients = options.clients ?? 64;
+    const { clients } = optionsOf(wsgi, options);
+    // pnpm check runs one application: the one its stage is given, or the learner's server as it is
+    const target = ctx.target;
+    const runs =
+      target === undefined ? APPS : [APPS.find((a) => target.kind === 'stage' && a.app === target.args?.[0]) ?? THEIRS];
     say.title('wsgi: a concurrent WSGI server, webserver3h');
     const apps: WsgiAppRun[] = [];
     let stage: Launched | null = null;
     let server = 0;
 
-    for (const [i, app] of APPS.entries()) {
+    for (const [i, app] of runs.entries()) {
       if (stage === null) {
         say.step(`Terminal 1: start the server with ${app.framework}`);
       } else {
         say.step(`Terminal 1: Ctrl-C, and the same server with ${app.framework}`);
         await stage.stop();
       }
-      say.cmd(START(ctx, app.app));
+      say.cmd(ctx.command('webserver3h', [app.app]));
       stage = await say.wait(
         i === 0 ? 'compiling and starting' : 'starting',
         ctx.start('webserver3h', { args: [app.app] }),
       );
       say.show(tidy(stage.output));
-      server = stage.serverPid()!;
-      const script = cmdline(server).find((a) => a.endsWith('webserver3h.js')) ?? null;
+      server = stage.serverPid() ?? 0;
+      const script = cmdline(server).find((a) => /webserver\w+\.js$/.test(a)) ?? null;
 
       say.step(`Terminal 2: ${app.echo ? 'the same request, and a body POSTed to its /echo route' : 'a request'}`);
       let mark = stage.output.length;
@@ -121,9 +159,7 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
       const hello = ctx.curl(10);
       await hello.done;
       say.show(hello.stdout);
-      const reapedLine = await ctx
-        .until('the child to be reaped', () => REAPED.exec(outputSince(stage!, mark))?.[0], 10_000)
-        .catch(() => null);
+      const reapedLine = await reapedSince(ctx, stage, server, mark);
       const helloPrint = outputSince(stage, mark);
       const printedRequest = /^< GET \/hello HTTP\/1\.1$/m.test(helloPrint);
       const printedResponse = /^> HTTP\/1\.1 200 OK$/m.test(helloPrint);
@@ -141,9 +177,7 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
         } catch {
           echo = null;
         }
-        await ctx
-          .until('the child to be reaped', () => REAPED.test(outputSince(stage!, mark)), 10_000)
-          .catch(() => undefined);
+        await reapedSince(ctx, stage, server, mark);
         echoPrint = outputSince(stage, mark);
       }
 
@@ -151,9 +185,12 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
         say.step('Terminal 1: the child printed the request and the response a la curl -v; the parent reaped it');
         say.show(tidy(helloPrint, 30));
         say.note(
-          `The parent (PID ${server}) accepted the connection and forked; the child read the whole request, ` +
-            'built the environ, called the application with it and start_response, sent the response, printed both and exited. ' +
-            "The last line is the parent's SIGCHLD handler, 3g's waitpid(-1, WNOHANG) loop, reaping it.",
+          reapedLine !== null && printedRequest && printedResponse
+            ? `The parent (PID ${server}) accepted the connection and forked; the child read the whole request, ` +
+                'built the environ, called the application with it and start_response, sent the response, printed both and exited. ' +
+                "The last line is the parent's SIGCHLD handler, 3g's waitpid(-1, WNOHANG) loop, reaping it."
+            : `The server answered ${JSON.stringify(hello.stdout)}; it printed ${printedRequest ? 'the request' : 'no request'} ` +
+                `and ${printedResponse ? 'the response' : 'no response'} a la curl -v, and ${reapedLine ? `"${reapedLine}"` : 'no "Child N terminated" line'}.`,
         );
       } else {
         say.step('Terminal 1: the POST, as the server printed it');
@@ -164,6 +201,7 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
             `(${script ?? 'dist/src/webserver3h.js'}); only the module:callable changed.`,
         );
       }
+      const answered = app.hello === null ? hello.stdout !== '' : hello.stdout === app.hello;
       const okEcho =
         !app.echo || (typeof echo === 'object' && echo !== null && (echo as { body?: unknown }).body === ECHO_TEXT);
       apps.push({
@@ -176,7 +214,8 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
         printedRequest,
         printedResponse,
         reapedLine,
-        ok: hello.stdout === app.hello && okEcho && printedRequest && printedResponse && reapedLine !== null,
+        answered,
+        ok: answered && okEcho && printedRequest && printedResponse && reapedLine !== null,
       });
     }
     const live = stage!;
@@ -191,28 +230,44 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
     ctx.check();
     const badAnswer = await rawRequest(ctx.port, bad, 10_000, { end: true });
     say.show(badAnswer.data.replace(/\r/g, ''));
-    await ctx
-      .until('the child to be reaped', () => REAPED.test(outputSince(live, mark)), 10_000)
-      .catch(() => undefined);
+    await reapedSince(ctx, live, server, mark);
     const badPrint = outputSince(live, mark);
     say.step('Terminal 1: what the server printed');
     say.show(tidy(badPrint, 20));
     const badRequestStatus = Number(/^HTTP\/1\.[01] (\d{3}) /.exec(badAnswer.data)?.[1] ?? NaN);
     const serverAliveAfterBadRequest = alive() && live.serverPid() === server;
     say.note(
-      `The child found no request line it could parse and answered ${badRequestStatus} itself: Express never saw it. ` +
-        `Then it exited like any other child; the parent (PID ${server}) ${serverAliveAfterBadRequest ? 'only accepted, forked and reaped, and is still serving' : 'is gone (unexpected)'}.`,
+      (badRequestStatus >= 400 && badRequestStatus < 500
+        ? `The child found no request line it could parse and answered ${badRequestStatus} itself: the application never saw it. `
+        : `unexpected: the answer was ${badAnswer.data === '' ? 'nothing' : JSON.stringify(badAnswer.data.slice(0, 40))}, not a 4xx. `) +
+        `The parent (PID ${server}) ${serverAliveAfterBadRequest ? 'only accepted, forked and reaped, and is still serving' : 'is gone (unexpected)'}.`,
     );
     say.cmd(`curl ${ctx.url}`);
     mark = live.output.length;
     const after = ctx.curl(10);
     await after.done;
     say.show(after.stdout);
-    const servedAfterBadRequest = serverAliveAfterBadRequest && after.stdout === APPS[2].hello;
+    const servedAfterBadRequest =
+      serverAliveAfterBadRequest && after.stdout !== '' && after.stdout === apps.at(-1)?.hello;
     // its child's Child N line belongs here, not to the burst's count below
-    await ctx
-      .until('the child to be reaped', () => REAPED.test(outputSince(live, mark)), 10_000)
-      .catch(() => undefined);
+    await reapedSince(ctx, live, server, mark);
+
+    // concurrency: a client that connects and sends nothing holds one child, not the server
+    say.step(`Terminal 2: nc localhost ${ctx.port}, typing nothing; Terminal 3: curl ${ctx.url}`);
+    const held = await openConnection(ctx.port);
+    ctx.defer(() => held.close());
+    const meanwhile = ctx.curl(10);
+    await ctx.until('the answer', () => meanwhile.firstByteAt !== null, 10_000).catch(() => undefined);
+    const concurrently = meanwhile.firstByteAt !== null && meanwhile.stdout === apps.at(-1)?.hello;
+    say.show(meanwhile.stdout);
+    say.note(
+      concurrently
+        ? "curl was answered while nc's connection waits for its request: that one holds a child, not the server."
+        : 'unexpected: curl got no answer while another client was connected: the server serves one client at a time.',
+    );
+    held.close();
+    mark = live.output.length;
+    await reapedSince(ctx, live, server, mark);
 
     // the article's test: a burst of clients, then no zombies
     say.step(`Terminal 2: ${clients} clients at once`);
@@ -239,7 +294,7 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
         : listing.join('\n'),
     );
     say.note(
-      `${connected} connections, ${connected} children, ${reaped} "Child N terminated" lines from the parent` +
+      `${connected} connections, ${reaped} "Child N terminated" lines from the parent` +
         (zombies === 0 ? ': no zombies.' : `; unexpected: ${zombies} zombie${zombies === 1 ? '' : 's'}.`),
     );
     const childrenAtEnd = children(server).length;
@@ -262,6 +317,7 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
       badRequestStatus: Number.isNaN(badRequestStatus) ? null : badRequestStatus,
       serverAliveAfterBadRequest,
       servedAfterBadRequest,
+      concurrently,
       burst: { clients, connected, reaped, zombies },
       childrenAtEnd,
     };

@@ -1,7 +1,7 @@
 /** 3d, part 2: nobody waits for the children, so each one that exits stays a zombie; kill -9 cannot remove it. */
 import { execFileSync } from 'node:child_process';
 import { stat, zombies as zombiesOf } from '../lib/procfs.js';
-import { type Experiment, observe, psChildren, tidy } from './framework.js';
+import { type Experiment, optionsOf, observe, psChildren, tidy } from './framework.js';
 
 export interface ZombiesOptions {
   /** How many curls (the article: one). */
@@ -23,15 +23,16 @@ export const zombies: Experiment<ZombiesOutcome, ZombiesOptions> = {
   stage: 'webserver3d',
   summary: 'the exited child stays Z <defunct>, and kill -9 cannot remove it',
   article: 'Yes, your server code actually creates zombies',
+  params: { requests: { description: 'how many curls, hence zombies (the article: one)', default: 1 } },
   async run(ctx, options = {}) {
     const { say } = ctx;
-    const n = options.requests ?? 1;
+    const { requests: n } = optionsOf(zombies, options);
     say.title('zombies: children nobody waits for, webserver3d');
     say.step('Terminal 1: start the server');
-    say.cmd(`${ctx.portEnv}pnpm --filter webserver3d start`);
+    say.cmd(ctx.command('webserver3d'));
     const stage = await say.wait('compiling and starting', ctx.start('webserver3d'));
     say.show(tidy(stage.output));
-    const server = stage.serverPid()!;
+    const server = stage.serverPid() ?? 0;
 
     say.step(
       `Terminal 2: ${n === 1 ? 'one request' : `${n} requests`} (curl hangs, as in no-close: stop it with Ctrl-C)`,
@@ -50,7 +51,9 @@ export const zombies: Experiment<ZombiesOutcome, ZombiesOptions> = {
     say.show(listing);
     const found = zombiesOf(server);
     say.note(
-      `STAT Z: ${found.length === 1 ? 'a zombie' : `${found.length} zombies`}. The child has exited; the kernel keeps its PID and exit status until its parent waits for it, and 3d never does.`,
+      found.length === 0
+        ? 'unexpected: no zombie: something waited for the child.'
+        : `STAT Z: ${found.length === 1 ? 'a zombie' : `${found.length} zombies`}. The child has exited; the kernel keeps its PID and exit status until its parent waits for it, and 3d never does.`,
     );
 
     say.step('Try to kill it');

@@ -66,6 +66,15 @@ export function cmdline(pid: number): string[] {
   }
 }
 
+/** The program a process runs (/proc/PID/exe), or null (gone, or not ours to read). */
+export function exeOf(pid: number): string | null {
+  try {
+    return readlinkSync(`/proc/${pid}/exe`);
+  } catch {
+    return null;
+  }
+}
+
 /** The open descriptors of a process and what each points to ('socket:[1234]', 'pipe:[5]', a path). */
 export function fds(pid: number): Map<number, string> {
   const result = new Map<number, string>();
@@ -123,15 +132,32 @@ export function tcpSockets(): Map<number, TcpSocket> {
   );
 }
 
-/** The PID of the process that listens on 127.0.0.1/0.0.0.0 TCP port (the first holder), or null. */
-export function listenerOf(port: number): number | null {
+/** The PIDs of the processes that hold a socket listening on TCP port (IPv4), lowest first. */
+export function listenersOf(port: number): number[] {
   const listening = new Set(
     tcpTable()
       .filter((s) => s.inode !== 0 && s.state === 'LISTEN' && s.local[1] === port)
       .map((s) => `socket:[${s.inode}]`),
   );
-  const held = [...holders(listening).values()].flat();
-  return held.length === 0 ? null : Math.min(...held.map((h) => h.pid));
+  return [...new Set([...holders(listening).values()].flat().map((h) => h.pid))].sort((a, b) => a - b);
+}
+
+/**
+ * The PID of the process that listens on TCP port, or null: of the processes holding the
+ * listening socket (a forking server's children may hold it too), the one whose parent does not.
+ */
+export function listenerOf(port: number): number | null {
+  const held = listenersOf(port);
+  return held.find((pid) => !held.includes(stat(pid)?.ppid ?? -1)) ?? held[0] ?? null;
+}
+
+/** The TCP ports (IPv4) that the processes pids listen on. */
+export function listeningPorts(pids: number[]): number[] {
+  const targets = new Set(pids.flatMap((pid) => [...fds(pid).values()]));
+  const ports = tcpTable()
+    .filter((s) => s.inode !== 0 && s.state === 'LISTEN' && targets.has(`socket:[${s.inode}]`))
+    .map((s) => s.local[1]);
+  return [...new Set(ports)].sort((a, b) => a - b);
 }
 
 export interface ProcStatus {

@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { cmdline, descendants, stat } from './procfs.js';
+import { cmdline, descendants, listenerOf, listenersOf, listeningPorts, stat } from './procfs.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -58,6 +58,8 @@ export interface StartOptions {
   user?: number;
   /** Wait for this in the output before returning (default: the stage's "Serving HTTP" line). */
   ready?: RegExp | null;
+  /** Called as soon as it is spawned, before it is ready: to stop it even when Ctrl-C comes while it starts. */
+  onLaunch?: (launched: Launched) => void;
   /** ms to wait for ready (default 60 s: the first start compiles). */
   timeout?: number;
   /**
@@ -152,11 +154,61 @@ export class Launched {
   }
 }
 
+/** A server that could not be started, with why in one line (`message`) and its output. */
+export class StartError extends Error {
+  constructor(
+    message: string,
+    readonly output: string,
+  ) {
+    super(message);
+    this.name = 'StartError';
+  }
+}
+
+/** A program that holds the listening socket on port, as 'PID 1234 (python3 my3g.py)', or null. */
+export function holderOf(port: number): string | null {
+  const pid = listenerOf(port);
+  return pid === null ? null : `PID ${pid} (${cmdline(pid).join(' ') || stat(pid)?.comm || '?'})`;
+}
+
+/** What to say when port is taken: which program holds it, and the option that picks another. */
+function portTaken(port: number): string {
+  const holder = holderOf(port);
+  return `port ${port} is in use${holder ? ` by ${holder}` : ''}: stop that program, or choose another port with --port N`;
+}
+
+/**
+ * argv running script in bash as the unprivileged uid user (setpriv), or as ourselves. The
+ * user keeps CAP_DAC_READ_SEARCH and nothing else: it can read and traverse folders its uid
+ * could not (a checkout under a private 0700 home or mktemp -d folder), while RLIMIT_NPROC,
+ * which only CAP_SYS_RESOURCE and CAP_SYS_ADMIN lift, still applies to it.
+ */
+export function asUser(user: number | undefined, script: string): string[] {
+  if (user === undefined) return ['bash', '-c', script];
+  const keep = ['--inh-caps=-all,+dac_read_search', '--ambient-caps=+dac_read_search'];
+  return ['setpriv', `--reuid=${user}`, `--regid=${user}`, '--clear-groups', ...keep, 'bash', '-c', script];
+}
+
+/** Spawns argv in a process group of its own, without NODE_OPTIONS, its output piped. */
+function launch<T extends Launched>(
+  Kind: new (name: string, port: number, launcher: ChildProcess) => T,
+  name: string,
+  port: number,
+  argv: string[],
+  options: { cwd: string; env: Record<string, string | undefined>; onLaunch?: (launched: Launched) => void },
+): T {
+  const [command, ...args] = withoutNodeOptions(argv);
+  const { cwd, env } = options;
+  const launcher = spawn(command ?? 'env', args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const launched = new Kind(name, port, launcher);
+  options.onLaunch?.(launched);
+  return launched;
+}
+
 /** `pnpm --filter <name> start [-- args]` in a process group of its own. */
 export async function startStage(name: string, options: StartOptions = {}): Promise<Launched> {
   const port = Number(options.env?.PORT ?? (await freePort()));
   const args = options.args?.length ? ['--', ...options.args] : [];
-  const quote = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
   const from = options.cwd === undefined ? [] : ['-C', ROOT];
   let command = ['pnpm', ...from, '--silent', '--filter', name, 'start', ...args].map(quote).join(' ');
   if (options.direct) {
@@ -167,28 +219,113 @@ export async function startStage(name: string, options: StartOptions = {}): Prom
     command = `cd ${quote(dir)} && exec ${start.replace(/^tsc -b && /, '')} ${(options.args ?? []).map(quote).join(' ')}`;
   }
   const script = `${options.limits ? options.limits + ' && ' : ''}${options.direct ? '' : 'exec '}${command}`;
-  const argv = withoutNodeOptions(
-    options.user === undefined
-      ? ['bash', '-c', script]
-      : ['setpriv', `--reuid=${options.user}`, `--regid=${options.user}`, '--clear-groups', 'bash', '-c', script],
-  );
   const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), ...options.env };
   if (options.user !== undefined) env.HOME = '/tmp'; // pnpm wants a writable home
-  const launcher = spawn(argv[0]!, argv.slice(1), {
+  const stage = launch(Launched, name, port, asUser(options.user, script), {
     cwd: options.cwd ?? ROOT,
     env,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    onLaunch: options.onLaunch,
   });
-  const stage = new Launched(name, port, launcher);
   const ready = options.ready === undefined ? /Serving HTTP on port \d+/ : options.ready;
   if (ready !== null) {
     try {
       await stage.waitFor(ready, options.timeout ?? 60_000);
     } catch (e) {
       await stage.stop();
+      if (/EADDRINUSE|Address already in use/.test(stage.output))
+        throw new StartError(`${name}: ${portTaken(port)}`, stage.output);
       throw e;
     }
   }
   return stage;
+}
+
+export interface CommandOptions {
+  /** The port it must listen on: PORT in its environment, and {port} in the command. */
+  port: number;
+  /** Where the command runs (default: the directory pnpm was run from, INIT_CWD). */
+  cwd?: string;
+  env?: Record<string, string>;
+  /** Shell commands run first, e.g. 'ulimit -n 256'. */
+  limits?: string;
+  /** Run as this unprivileged uid (setpriv), as for a stage. */
+  user?: number;
+  /** ms to wait for it to listen (default 30 s). */
+  timeout?: number;
+  /** Called as soon as it is spawned, before it listens. */
+  onLaunch?: (launched: Launched) => void;
+}
+
+/** The server a learner wrote, in any language: a command, found by the port it listens on. */
+export class Command extends Launched {
+  /** The PID that listens on the port (the server's parent process), or null once it is gone. */
+  override serverPid(): number | null {
+    const mine = new Set(this.processes());
+    const held = listenersOf(this.port).filter((pid) => mine.has(pid));
+    return held.find((pid) => !held.includes(stat(pid)?.ppid ?? -1)) ?? null;
+  }
+
+  /** The exit as one line: 'exited with status 1', 'was killed by SIGSEGV', or null while it runs. */
+  exitLine(): string | null {
+    const { exitCode, signalCode } = this.launcher;
+    if (exitCode !== null) return `exited with status ${exitCode}`;
+    return signalCode === null ? null : `was killed by ${signalCode}`;
+  }
+}
+
+/**
+ * Starts a learner's server: `command` through bash, in cwd, with PORT in its environment and
+ * {port} replaced, in a process group of its own, its output line-buffered (stdbuf for C's
+ * stdio, PYTHONUNBUFFERED for Python) so that what it prints arrives as it prints it. Resolves
+ * once one of its processes listens on the port; otherwise fails with a StartError that says
+ * which: the port was taken, the server exited first, it listens on another port, or on none.
+ */
+export async function startServerCommand(command: string, options: CommandOptions): Promise<Command> {
+  const { port } = options;
+  if (listenerOf(port) !== null) throw new StartError(portTaken(port), '');
+  const script = `${options.limits ? options.limits + ' && ' : ''}${command.replaceAll('{port}', String(port))}`;
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    PORT: String(port),
+    PYTHONUNBUFFERED: '1',
+    ...options.env,
+  };
+  const cwd = options.cwd ?? process.env.INIT_CWD ?? process.cwd();
+  const argv = asUser(options.user, `exec stdbuf -oL -eL bash -c ${quote(script)}`);
+  const server = launch(Command, command, port, argv, { cwd, env, onLaunch: options.onLaunch });
+  const timeout = options.timeout ?? 30_000;
+  const started = Date.now();
+  const last = (): string => server.output.trim().split('\n').slice(-3).join(' | ');
+  for (;;) {
+    if (server.serverPid() !== null) return server;
+    const exit = server.exitLine();
+    if (exit !== null) {
+      throw new StartError(
+        `the server ${exit} before listening on port ${port}${last() ? `: ${last()}` : ''}`,
+        server.output,
+      );
+    }
+    const elsewhere = listeningPorts(server.processes()).filter((p) => p !== port);
+    if (elsewhere.length > 0 && Date.now() - started > 2_000) {
+      await server.stop();
+      throw new StartError(
+        `the server listens on port ${elsewhere.join(', ')}, not ${port}: ` +
+          `make it listen on PORT (given in its environment, or {port} in the command), or check it with --port ${elsewhere[0]}`,
+        server.output,
+      );
+    }
+    if (Date.now() - started > timeout) {
+      await server.stop();
+      throw new StartError(
+        `the server did not listen on port ${port} within ${timeout / 1000} s (it ran, but never called listen() on that port)`,
+        server.output,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** 'a' for the shell, quoted. */
+export function quote(a: string): string {
+  return `'${a.replace(/'/g, `'\\''`)}'`;
 }

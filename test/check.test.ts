@@ -1,0 +1,341 @@
+// `pnpm check <stage>`: the project's own stages pass, and servers written here (in C and
+// Python, each with one mistake the article warns about) fail with the line that names it.
+import t from 'tap';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { eventually } from '../scripts/lib/clients.js';
+import { listenerOf, stat } from '../scripts/lib/procfs.js';
+import { freePort, ROOT, withoutNodeOptions } from '../scripts/lib/stage.js';
+import { CHECKS, type CheckLine, type CheckResult, findCheck, runCheck } from '../scripts/experiments/checks.js';
+
+/** How package.json runs `pnpm check`: node with tsx's loader (from any directory). */
+const TSX = ['--import', pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href];
+
+/** The fork-per-connection C server of the benchmarks: a right 3g in another language. */
+const BENCH_SERVER_C = join(ROOT, 'bench', 'c', 'server.c');
+
+const dir = mkdtempSync(join(tmpdir(), 'lsbaws-check-'));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Checks stage against the project's own stage, or against server (a command run in dir). */
+async function check(stage: string, server?: string, timeout?: number): Promise<CheckResult> {
+  const c = findCheck(stage);
+  if (c === undefined) throw new Error(`no check for ${stage}`);
+  const out = process.env.LSBAWS_NARRATE ? process.stderr : undefined;
+  return runCheck(c, {
+    server,
+    cwd: dir,
+    port: await freePort(),
+    sleep: server ? 3 : undefined,
+    timeout,
+    narrate: out,
+  });
+}
+
+/** The line whose expectation matches re. */
+function line(result: CheckResult, re: RegExp): CheckLine | undefined {
+  return result.lines.find((l) => re.test(l.text));
+}
+
+const failing = (r: CheckResult): string =>
+  r.lines
+    .filter((l) => !l.ok)
+    .map((l) => `${l.text}: ${l.measured}`)
+    .join('; ');
+
+/** Writes a Python server into dir; it listens on PORT. */
+function python(name: string, body: string): string {
+  writeFileSync(join(dir, name), body);
+  return `python3 ${name}`;
+}
+
+/** Writes a C server into dir and compiles it. */
+function c(name: string, body: string): string {
+  writeFileSync(join(dir, `${name}.c`), body);
+  execFileSync('gcc', ['-O2', '-o', join(dir, name), join(dir, `${name}.c`)], { stdio: 'pipe' });
+  return `./${name}`;
+}
+
+// A fork-per-connection server in Python whose handler reaps one child per SIGCHLD: what 3f does, wrongly offered as 3g.
+const PY_WAIT_ONCE = `import os, signal, socket
+
+def on_child(signum, frame):
+    pid, status = os.wait()
+
+listener = socket.socket()
+listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+listener.bind(('', int(os.environ['PORT'])))
+listener.listen(1024)
+signal.signal(signal.SIGCHLD, on_child)
+while True:
+    conn, _ = listener.accept()
+    if os.fork() == 0:
+        listener.close()
+        print(conn.recv(1024).decode())
+        conn.sendall(b'HTTP/1.1 200 OK\\n\\nHello, World!\\n')
+        conn.close()
+        os._exit(0)
+    conn.close()
+`;
+
+// A C 3c whose parent forgets to close its copy of each connection.
+const C_KEEPS_COPY = `#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+int main(void) {
+  int s = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+  setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(atoi(getenv("PORT")))};
+  if (bind(s, (struct sockaddr *)&a, sizeof a) < 0 || listen(s, 5) < 0) return 1;
+  const char *nap = getenv("LSBAWS_SLEEP");
+  for (;;) {
+    int conn = accept(s, NULL, NULL);
+    if (conn < 0) continue;
+    if (fork() == 0) {
+      close(s);
+      char buf[1024];
+      ssize_t n = recv(conn, buf, sizeof buf, 0);
+      if (n > 0) fwrite(buf, 1, (size_t)n, stdout);
+      fflush(stdout);
+      const char answer[] = "HTTP/1.1 200 OK\\n\\nHello, World!\\n";
+      send(conn, answer, sizeof answer - 1, 0);
+      sleep(nap ? atoi(nap) : 60);
+      close(conn);
+      _exit(0);
+    }
+    /* the mistake: no close(conn) here */
+  }
+}
+`;
+
+// A server that binds its port but never listens on it.
+const PY_NEVER_LISTENS = `import os, socket, time
+s = socket.socket()
+s.bind(('', int(os.environ['PORT'])))
+print('ready, I think')
+time.sleep(600)
+`;
+
+// A server that answers its first request and exits.
+const PY_ONE_REQUEST = `import os, socket
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('', int(os.environ['PORT'])))
+s.listen(5)
+conn, _ = s.accept()
+conn.recv(1024)
+conn.sendall(b'HTTP/1.1 200 OK\\n\\nHello, World!\\n')
+conn.close()
+print('done')
+`;
+
+// A server that ignores PORT.
+const PY_OTHER_PORT = `import os, socket, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('127.0.0.1', int(os.environ['PORT']) + 1))
+s.listen(5)
+time.sleep(600)
+`;
+
+// A 3c whose children sleep long: a check of it is still running when Ctrl-C comes.
+const PY_SLOW_3C = `import os, socket, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('', int(os.environ['PORT'])))
+s.listen(5)
+while True:
+    conn, _ = s.accept()
+    if os.fork() == 0:
+        s.close()
+        conn.recv(1024)
+        conn.sendall(b'HTTP/1.1 200 OK\\n\\nHello, World!\\n')
+        time.sleep(60)
+        os._exit(0)
+    conn.close()
+`;
+
+// A 3e in Python 3: the handler reaps the child; Python retries the interrupted accept() itself.
+const PY_3E = `import os, signal, socket, time
+
+def on_child(signum, frame):
+    pid, status = os.wait()
+    print('Child {} terminated with status {}'.format(pid, status))
+
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('', int(os.environ['PORT'])))
+s.listen(5)
+signal.signal(signal.SIGCHLD, on_child)
+while True:
+    conn, _ = s.accept()
+    if os.fork() == 0:
+        s.close()
+        conn.recv(1024)
+        conn.sendall(b'HTTP/1.1 200 OK\\n\\nHello, World!\\n')
+        time.sleep(3)
+        conn.close()
+        os._exit(0)
+    conn.close()
+`;
+
+t.test(
+  'pnpm check: every stage of pnpm diff has a check; the command refuses an unknown stage in yargs words',
+  async (t) => {
+    t.same(
+      CHECKS.map((c) => c.stage),
+      ['1', '2', '3a', '3b', '3c', '3d', '3e', '3f', '3g', '3h'],
+    );
+    t.equal(findCheck('webserver3g')?.stage, '3g');
+    t.equal(findCheck('g')?.stage, '3g');
+    t.equal(findCheck('1')?.package, 'webserver1');
+    const bad = spawnSync(process.execPath, [...TSX, 'scripts/check.ts', '3z'], { cwd: ROOT, encoding: 'utf8' });
+    t.equal(bad.status, 1);
+    t.match(bad.stderr, /unknown stage: 3z/);
+    const help = spawnSync(process.execPath, [...TSX, 'scripts/check.ts', '--help'], { cwd: ROOT, encoding: 'utf8' });
+    t.equal(help.status, 0);
+    t.match(help.stdout, /--server/);
+    t.match(help.stdout, /--port/);
+  },
+);
+
+for (const c of CHECKS) {
+  const present = existsSync(join(ROOT, 'packages', c.package, 'package.json'));
+  t.test(
+    `pnpm check ${c.stage}: the project's ${c.package} passes`,
+    { skip: present ? false : `no ${c.package} yet` },
+    async (t) => {
+      const r = await check(c.stage);
+      t.ok(r.lines.length >= 1);
+      t.ok(r.passed, failing(r) || 'every expectation holds');
+    },
+  );
+}
+
+t.test('a Python 3g whose handler calls wait() once fails on the merged SIGCHLDs', async (t) => {
+  const r = await check('3g', python('wait_once.py', PY_WAIT_ONCE));
+  t.notOk(r.passed);
+  t.ok(line(r, /^survives the SIGCHLD/)?.ok, 'it survives its first child');
+  const merged = line(r, /^no zombies when 10 children exit together$/);
+  t.equal(merged?.ok, false);
+  t.equal(merged?.measured, '9 left', 'one handler run for ten exits: nine zombies');
+  t.match(merged?.hint ?? '', /signals are not queued: reap with waitpid\(-1, WNOHANG\) in a loop/);
+});
+
+t.test('bench/c/server.c passes 3g', async (t) => {
+  const server = join(dir, 'server');
+  execFileSync('gcc', ['-O2', '-o', server, BENCH_SERVER_C], { stdio: 'pipe' });
+  const r = await check('3g', server);
+  t.ok(r.passed, failing(r) || 'every expectation holds');
+});
+
+t.test("a C 3c that keeps the parent's copy of each connection fails, and curl never ends", async (t) => {
+  const r = await check('3c', c('keeps_copy', C_KEEPS_COPY));
+  t.ok(line(r, /^clients are served at once/)?.ok, 'it does serve clients at once');
+  const parent = line(r, /^the parent closes its copy of each connection$/);
+  t.equal(parent?.ok, false);
+  t.equal(parent?.measured, 'the parent holds 2 of the 2 connections');
+  t.equal(line(r, /^curl ends once its child/)?.ok, false, 'so curl does not end');
+  t.ok(line(r, /listening socket/)?.ok, 'the children close the listening socket');
+});
+
+t.test('a server that never listens gets a line that says so', async (t) => {
+  const r = await check('3a', python('never_listens.py', PY_NEVER_LISTENS), 5_000);
+  t.notOk(r.passed);
+  const first = r.lines[0];
+  t.match(first?.text ?? '', /^the server starts and listens on port \d+$/);
+  t.match(first?.measured ?? '', /^the server did not listen on port \d+ within 5 s/);
+  t.ok(
+    r.lines.slice(1).every((l) => !l.ok && l.measured === 'not measured'),
+    'nothing else was measured',
+  );
+});
+
+t.test('a server that listens on another port gets a line naming that port', async (t) => {
+  const r = await check('3a', python('other_port.py', PY_OTHER_PORT), 20_000);
+  t.match(r.lines[0]?.measured ?? '', /^the server listens on port (\d+), not (\d+)/);
+  const [, theirs, ours] = /port (\d+), not (\d+)/.exec(r.lines[0]?.measured ?? '') ?? [];
+  t.equal(Number(theirs), Number(ours) + 1);
+});
+
+t.test('a server that exits on its first request fails with the line that says when', async (t) => {
+  const r = await check('3g', python('one_request.py', PY_ONE_REQUEST));
+  t.notOk(r.passed);
+  const gone = line(r, /^the server keeps running$/);
+  t.ok(gone, 'a line of its own');
+  t.match(gone?.measured ?? '', /^the server exited with status 0 after its first request \(its last output: done\)$/);
+});
+
+t.test('a Python 3 3e survives the EINTR, and the check says why by name (PEP 475)', async (t) => {
+  const r = await check('3e', python('eintr.py', PY_3E));
+  t.ok(line(r, /^the SIGCHLD handler runs/)?.ok, 'the handler ran');
+  const dies = line(r, /^then accept\(\) fails with EINTR/);
+  t.equal(dies?.ok, false);
+  t.equal(dies?.measured, 'the server is still running after the SIGCHLD');
+  t.match(dies?.hint ?? '', /Python 3, retries accept\(\) .*PEP 475/);
+});
+
+t.test('the command: exit status 1 and the outcomes as JSON for a failing server', async (t) => {
+  python('one_request_cli.py', PY_ONE_REQUEST);
+  const port = await freePort();
+  const run = spawnSync(
+    process.execPath,
+    [
+      ...TSX,
+      join(ROOT, 'scripts/check.ts'),
+      '3a',
+      '--server',
+      'python3 one_request_cli.py',
+      '--port',
+      String(port),
+      '--json',
+    ],
+    { cwd: dir, encoding: 'utf8', env: { ...process.env, INIT_CWD: dir }, timeout: 120_000 },
+  );
+  t.equal(run.status, 1, 'exit 1: not every expectation holds');
+  t.match(run.stdout, /^ {2}✗ the server keeps running: the server exited with status 0 after its first request/m);
+  const result = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as CheckResult;
+  t.equal(result.stage, '3a');
+  t.equal(result.port, port);
+  t.equal(result.passed, false);
+  t.ok(result.lines.some((l) => l.text === 'the server keeps running' && !l.ok));
+});
+
+t.test('Ctrl-C stops the check and everything it started, the server included', async (t) => {
+  python('slow3c.py', PY_SLOW_3C);
+  const port = await freePort();
+  const argv = withoutNodeOptions([
+    process.execPath,
+    ...TSX,
+    join(ROOT, 'scripts/check.ts'),
+    '3c',
+    '--server',
+    'python3 slow3c.py',
+    '--port',
+    String(port),
+  ]);
+  // as package.json runs it, and without the loader tap puts in NODE_OPTIONS, which handles SIGINT its own way
+  const child = spawn(argv[0] ?? 'env', argv.slice(1), {
+    cwd: dir,
+    env: { ...process.env, INIT_CWD: dir },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const server = await eventually('the server to listen', () => listenerOf(port) ?? undefined, 60_000);
+  // a terminal's Ctrl-C: SIGINT to the foreground process group
+  process.kill(-(child.pid ?? 0), 'SIGINT');
+  t.equal(await exited, 130);
+  t.match(out, /Ctrl-C: stopping everything the check started\.\.\.\nstopped\./);
+  t.notMatch(out, /expectations hold/, 'no checklist of what was interrupted');
+  await eventually('the server to be gone', () => stat(server) === null || stat(server)?.state === 'Z', 10_000);
+  t.equal(listenerOf(port), null, 'nothing listens on the port any more');
+});
