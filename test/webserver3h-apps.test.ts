@@ -152,7 +152,7 @@ export const settings = { port: 8888 };
   for (const [app, body] of [
     ['fetchers:handler', 'object with fetch\n'],
     ['fetchers:fetch', 'function called fetch: /hello\n'],
-  ]) {
+  ] as const) {
     const stage = await serve(t, [app], { cwd: dir });
     t.equal((await curl([`http://127.0.0.1:${stage.port}/hello`])).stdout, body, `${app}: through fromFetch`);
     await stage.stop();

@@ -52,7 +52,9 @@ export function searchPath(): string[] {
 }
 
 /** 'wsgiapp:app' -> ['wsgiapp', 'app']; anything else ends the program, as Python's ValueError would. */
-export function splitAppPath(appPath: string): [module: string, callable: string] {
+export function splitAppPath(appPath: string | undefined): [module: string, callable: string] {
+  // sys.argv[1], which the main block has checked is there
+  if (appPath === undefined) exit('Provide a WSGI application object as module:callable');
   const colon = appPath.lastIndexOf(':');
   const module = appPath.slice(0, colon);
   const callable = appPath.slice(colon + 1);
