@@ -16,8 +16,19 @@ export interface Fixture {
 }
 
 export function startFixture(name: string, args: string[] = [], nodeArgs = ['--single-threaded']): Fixture {
-  const [command, ...argv] = withoutNodeOptions([process.execPath, ...nodeArgs, `${DIST}${name}.js`, ...args]);
-  const child = spawn(command!, argv, { stdio: 'pipe', detached: true });
+  return startNodeProgram(`${DIST}${name}.js`, args, nodeArgs);
+}
+
+/** Runs a compiled program (a path) with node --single-threaded and these node args, env added. */
+export function startNodeProgram(
+  file: string,
+  args: string[] = [],
+  nodeArgs = ['--single-threaded'],
+  env: Record<string, string> = {},
+): Fixture {
+  const name = file.replace(/^.*\//, '');
+  const [command = 'env', ...argv] = withoutNodeOptions([process.execPath, ...nodeArgs, file, ...args]);
+  const child = spawn(command, argv, { stdio: 'pipe', detached: true, env: { ...process.env, ...env } });
   let out = '';
   let err = '';
   const waiters: Array<() => void> = [];

@@ -24,8 +24,13 @@ export interface BenchOptions {
   python2: string | null;
   /** Only these server ids (e.g. ts-3g,c-3g), or all. */
   only: string[] | null;
-  /** Extra rows: webserver3g and 3h run with these node flags added to the start script's. */
-  variantFlags: string[] | null;
+  /**
+   * Extra rows: webserver3g run by node with only the flags fork() needs plus each of these
+   * ("UV_USE_IO_URING=0 --no-lazy": environment and flags; "" for none), beside it as started.
+   */
+  variants: string[];
+  /** Starts of each program for the start-up times (0 skips them). */
+  startups: number;
   /** Run ab on this CPU (taskset -c), or null to let the scheduler place it. */
   abCpu: number | null;
   /** Measure nothing: write the report again from this benchmarks.json. */
@@ -39,7 +44,7 @@ application) under ab, the Python originals and a C fork-per-connection server; 
 fork + _exit + waitpid latency in Node (@lsbaws/posix), Python and C. Writes benchmarks.md,
 benchmarks.svg and benchmarks.json.
 
-  --requests N          requests per load run (default 10000)
+  --requests N          requests per load run (default 4000)
   --concurrency N       concurrent connections (default 20)
   --rounds N            rounds; the table shows the median (default 3)
   --socket-timeout S    ab -s, seconds (default 10)
@@ -52,14 +57,33 @@ benchmarks.svg and benchmarks.json.
   --python2 PATH        Python 2 for webserver3h.py, which is Python 2 code (default: $PYTHON2,
                         else python2 on the PATH; without one that column is skipped)
   --only IDS            comma-separated server ids: ts-3g, ts-3h, py-3g, py-3h, c-3g, ts-floor
-  --variant-flags FLAGS extra rows: the TypeScript stages with these node flags added
-                        (e.g. "--use-largepages=on --no-lazy")
+  --variants LIST       extra rows: webserver3g run by node with only --single-threaded
+                        --enable-source-maps plus each comma-separated item, environment
+                        and flags ("UV_USE_IO_URING=0 --no-lazy"; an empty item: nothing
+                        more; "none": no such rows). Default: every candidate alone, and
+                        the start's combination plus --jitless
+  --startups N          starts of each program for the start-up times, 0 to skip (default 5)
   --ab-cpu N            pin ab to CPU N (taskset -c N)
   --render FILE         measure nothing: write benchmarks.md and .svg again from a benchmarks.json
 `;
 
+/**
+ * The candidates for the start's flags, each alone, and their combination with --jitless (the
+ * combination without it is the start itself): docs/node-differences.md says which were kept.
+ */
+export const DEFAULT_VARIANTS = [
+  '',
+  '--jitless',
+  '--use-largepages=silent',
+  '--max-semi-space-size=1',
+  '--no-lazy',
+  'UV_USE_IO_URING=0',
+  'MALLOC_ARENA_MAX=1',
+  'UV_USE_IO_URING=0 --use-largepages=silent --max-semi-space-size=1 --no-lazy --jitless',
+];
+
 const DEFAULTS: BenchOptions = {
-  requests: 10_000,
+  requests: 4000,
   concurrency: 20,
   rounds: 3,
   socketTimeout: 10,
@@ -70,7 +94,8 @@ const DEFAULTS: BenchOptions = {
   lsbawsPy: null,
   python2: null,
   only: null,
-  variantFlags: null,
+  variants: DEFAULT_VARIANTS,
+  startups: 5,
   abCpu: null,
   render: null,
 };
@@ -99,7 +124,8 @@ const SETTERS: Record<string, Setter> = {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean)),
-  '--variant-flags': (o, v) => (o.variantFlags = v.split(/\s+/).filter(Boolean)),
+  '--variants': (o, v) => (o.variants = v === 'none' ? [] : v.split(',').map((s) => s.trim())),
+  '--startups': (o, v) => (o.startups = integer('--startups', v, 0)),
   '--ab-cpu': (o, v) => (o.abCpu = integer('--ab-cpu', v, 0)),
   '--render': (o, v) => (o.render = resolve(v)),
 };
