@@ -25,5 +25,4 @@ if [ ! -f dist/.compiled ] || [ -n "$(find "$root/packages" "$root/tsconfig.base
   fi
 fi
 if [ "$1" = --compile-only ]; then exit 0; fi
-export UV_USE_IO_URING=0
 exec node --single-threaded --enable-source-maps --use-largepages=silent --max-semi-space-size=1 --no-lazy "$@"

@@ -61,15 +61,15 @@ benchmarks.svg and benchmarks.json.
                         --enable-source-maps plus each comma-separated item, environment
                         and flags ("UV_USE_IO_URING=0 --no-lazy"; an empty item: nothing
                         more; "none": no such rows). Default: every candidate alone, and
-                        the start's combination plus --jitless
+                        the start's flags with those it leaves out
   --startups N          starts of each program for the start-up times, 0 to skip (default 5)
   --ab-cpu N            pin ab to CPU N (taskset -c N)
   --render FILE         measure nothing: write benchmarks.md and .svg again from a benchmarks.json
 `;
 
 /**
- * The candidates for the start's flags, each alone, and their combination with --jitless (the
- * combination without it is the start itself): docs/node-differences.md says which were kept.
+ * The candidates for the start's flags, each alone (the first: none), then the start's flags with
+ * the candidates it leaves out: docs/node-differences.md says which were kept, and why.
  */
 export const DEFAULT_VARIANTS = [
   '',
@@ -79,7 +79,8 @@ export const DEFAULT_VARIANTS = [
   '--no-lazy',
   'UV_USE_IO_URING=0',
   'MALLOC_ARENA_MAX=1',
-  'UV_USE_IO_URING=0 --use-largepages=silent --max-semi-space-size=1 --no-lazy --jitless',
+  '--v8-pool-size=1',
+  'UV_USE_IO_URING=0 MALLOC_ARENA_MAX=1 --use-largepages=silent --max-semi-space-size=1 --no-lazy --v8-pool-size=1',
 ];
 
 const DEFAULTS: BenchOptions = {
