@@ -102,12 +102,19 @@ export function parseVariant(text: string): NodeVariant {
   return { env, flags: words.filter((w) => !/^\w+=/.test(w)) };
 }
 
-/** The variant as written on a command line: "UV_USE_IO_URING=0 --no-lazy", or "no speed flags". */
+/**
+ * The variant as written on a command line: "UV_USE_IO_URING=0 --no-lazy", "no speed flags", or
+ * "the start's flags + UV_USE_IO_URING=0" when it has every flag scripts/start.sh has.
+ */
 export function describeVariant(v: NodeVariant): string {
+  const start = nodeRun().flags.filter((f) => !REQUIRED_FLAGS.includes(f));
+  const flags = v.flags.filter((f) => !REQUIRED_FLAGS.includes(f));
+  const all = start.length > 0 && start.every((f) => flags.includes(f));
   const words = [
     ...Object.entries(v.env).map(([k, x]) => `${k}=${x}`),
-    ...v.flags.filter((f) => !REQUIRED_FLAGS.includes(f)),
+    ...flags.filter((f) => !all || !start.includes(f)),
   ];
+  if (all) return words.length === 0 ? "the start's flags" : `the start's flags + ${words.join(' ')}`;
   return words.length === 0 ? 'no speed flags' : words.join(' ');
 }
 
