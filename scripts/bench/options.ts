@@ -46,7 +46,7 @@ benchmarks.svg and benchmarks.json.
 
   --requests N          requests per load run (default 4000)
   --concurrency N       concurrent connections (default 20)
-  --rounds N            rounds; the table shows the median (default 3)
+  --rounds N            rounds; the table shows the median (default 2)
   --socket-timeout S    ab -s, seconds (default 10)
   --fork-iterations N   iterations of each fork loop (default 2000)
   --stability N         requests of the memory run against webserver3g, 0 to skip (default 20000)
@@ -86,7 +86,7 @@ export const DEFAULT_VARIANTS = [
 const DEFAULTS: BenchOptions = {
   requests: 4000,
   concurrency: 20,
-  rounds: 3,
+  rounds: 2,
   socketTimeout: 10,
   forkIterations: 2000,
   stabilityRequests: 20_000,
