@@ -75,7 +75,9 @@ function rpsBars(servers: ServerSummary[]): Bar[] {
       stage = s.stage;
       return {
         group,
-        label: s.id.startsWith('ts-3g+') ? s.label.replace(/^webserver3g\.ts, /, '3g, ') : s.label,
+        label: s.id.startsWith('ts-3g+')
+          ? s.label.replace(/^webserver3g\.ts, /, '3g, ').replace("the start's flags", 'start')
+          : s.label,
         value: s.medianRps,
         low: min(rps),
         high: max(rps),
