@@ -232,7 +232,7 @@ export async function runBenchmark(o: BenchOptions): Promise<BenchResult> {
   log('fork + _exit + waitpid latency...');
   const forks = measureForks(o.forkIterations, cSkip);
   log('start-up...');
-  const part3 = pythonSkip(o, 'webserver3g.py') === null ? join(o.lsbawsPy!, 'part3') : null;
+  const part3 = o.lsbawsPy !== null && pythonSkip(o, 'webserver3g.py') === null ? join(o.lsbawsPy, 'part3') : null;
   const startups = o.startups > 0 ? await measureStartups(o.startups, part3) : [];
   for (const s of startups)
     log(`start-up, ${s.label}: median ${s.medianSeconds.toFixed(3)} s${s.error ? ` (${s.error})` : ''}`);
