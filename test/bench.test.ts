@@ -40,7 +40,13 @@ t.test(
 
 t.test('options: defaults, LSBAWS_PY, and a refusal of what it does not know', async (t) => {
   const o = parseOptions([], { LSBAWS_PY: '/somewhere/lsbaws' });
-  t.equal(o.requests, 10_000);
+  t.equal(o.requests, 4000);
+  t.ok(o.variants.includes('') && o.variants.includes('--jitless'), 'the candidates alone, and none');
+  t.same(parseOptions(['--variants', 'none'], {}).variants, []);
+  t.same(parseOptions(['--variants', ',UV_USE_IO_URING=0 --no-lazy'], {}).variants, [
+    '',
+    'UV_USE_IO_URING=0 --no-lazy',
+  ]);
   t.equal(o.lsbawsPy, '/somewhere/lsbaws');
   t.equal(parseOptions(['--requests=500', '--only', 'ts-3g,c-3g'], {}).requests, 500);
   t.same(parseOptions(['--only', 'ts-3g,c-3g'], {}).only, ['ts-3g', 'c-3g']);
@@ -65,6 +71,10 @@ t.test('a tiny run writes benchmarks.md, .svg and .json with every row and no fa
     '400',
     '--stability-chunks',
     '2',
+    '--variants',
+    ',UV_USE_IO_URING=0 --no-lazy',
+    '--startups',
+    '2',
     '--out',
     out,
   ];
@@ -74,7 +84,9 @@ t.test('a tiny run writes benchmarks.md, .svg and .json with every row and no fa
   const result = JSON.parse(readFileSync(join(out, 'benchmarks.json'), 'utf8')) as BenchResult;
   const server = (id: string) => result.servers.find((s) => s.id === id)!;
   const c = spawnSync('cc', ['--version']).status === 0;
-  const measured = ['ts-3g', 'ts-3h', 'ts-floor', ...(c ? ['c-3g'] : [])];
+  const measured = ['ts-3g', 'ts-3g+v1', 'ts-3g+v2', 'ts-3h', 'ts-floor', 'ts-floor+plain', ...(c ? ['c-3g'] : [])];
+  t.equal(server('ts-3g+v1').label, 'webserver3g.ts, no speed flags');
+  t.equal(server('ts-3g+v2').label, 'webserver3g.ts, UV_USE_IO_URING=0 --no-lazy');
   for (const id of measured) {
     t.equal(server(id).runs.length, 2, `${id}: two rounds`);
     t.equal(server(id).failed, 0, `${id}: no failed request`);
@@ -89,6 +101,11 @@ t.test('a tiny run writes benchmarks.md, .svg and .json with every row and no fa
     else t.equal(s.failed, 0, `${id}: no failed request`);
   }
   t.ok(result.forks.find((f) => f.id === 'node')?.medianUs, 'fork latency through @lsbaws/posix measured');
+  t.ok(result.forks.find((f) => f.id === 'node-plain')?.medianUs, '... and with no speed flags');
+  for (const id of ['pnpm', 'pnpm-touched', 'node']) {
+    const s = result.startups.find((x) => x.id === id);
+    t.equal(s?.seconds.length, 2, `start-up, ${id}: two starts, each answered`);
+  }
   t.equal(result.stability[0]?.chunks.length, 2, 'the memory run, in two parts');
   t.ok(
     result.stability[0]?.chunks.every((ch) => ch.failed === 0),
@@ -99,11 +116,13 @@ t.test('a tiny run writes benchmarks.md, .svg and .json with every row and no fa
   for (const heading of [
     '## Requests per second',
     '## fork + _exit + waitpid',
+    '## Start-up',
     '## webserver3g over 400 requests',
     '## Machine',
   ])
     t.match(md, heading);
-  t.match(md, /^\| webserver3g\.ts \| \*\*[\d,]+\*\* \|/m, 'the webserver3g row has a figure');
+  t.match(md, /^\| webserver3g\.ts, as started \| \*\*[\d,]+\*\* \|/m, 'the webserver3g row has a figure');
+  t.match(md, /^\| `pnpm --filter webserver3g start`, nothing changed \| \*\*[\d.]+\*\* \|/m, 'so has its start-up');
   t.match(md, /!\[[^\]]*\]\(benchmarks\.svg\)/, 'the report shows the chart');
   const svg = readFileSync(join(out, 'benchmarks.svg'), 'utf8');
   t.match(svg, /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);

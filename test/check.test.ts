@@ -10,12 +10,13 @@ import { eventually } from '../scripts/lib/clients.js';
 import { listenerOf, stat } from '../scripts/lib/procfs.js';
 import { freePort, ROOT, withoutNodeOptions } from '../scripts/lib/stage.js';
 import { CHECKS, type CheckLine, type CheckResult, findCheck, runCheck } from '../scripts/experiments/checks.js';
+import { PROGRAMS } from '../scripts/bench/servers.js';
 
 /** How package.json runs `pnpm check`: node with tsx's loader (from any directory). */
 const TSX = ['--import', pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href];
 
 /** The fork-per-connection C server of the benchmarks: a right 3g in another language. */
-const BENCH_SERVER_C = join(ROOT, 'bench', 'c', 'server.c');
+const BENCH_SERVER_C = join(PROGRAMS, 'c', 'server.c');
 
 const dir = mkdtempSync(join(tmpdir(), 'lsbaws-check-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -228,7 +229,7 @@ t.test('a Python 3g whose handler calls wait() once fails on the merged SIGCHLDs
   t.match(merged?.hint ?? '', /signals are not queued: reap with waitpid\(-1, WNOHANG\) in a loop/);
 });
 
-t.test('bench/c/server.c passes 3g', async (t) => {
+t.test('scripts/bench/programs/c/server.c passes 3g', async (t) => {
   const server = join(dir, 'server');
   execFileSync('gcc', ['-O2', '-o', server, BENCH_SERVER_C], { stdio: 'pipe' });
   const r = await check('3g', server);

@@ -20,8 +20,19 @@ export interface Fixture {
 /** Starts test/fixtures/dist/NAME.js, or with NAME `checks/X`, the re-check program X. */
 export function startFixture(name: string, args: string[] = [], nodeArgs = ['--single-threaded']): Fixture {
   const program = name.startsWith('checks/') ? `${CHECKS}${name.slice('checks/'.length)}.js` : `${DIST}${name}.js`;
-  const [command, ...argv] = withoutNodeOptions([process.execPath, ...nodeArgs, program, ...args]);
-  const child = spawn(command!, argv, { stdio: 'pipe', detached: true });
+  return startNodeProgram(program, args, nodeArgs);
+}
+
+/** Runs a compiled program (a path) with node --single-threaded and these node args, env added. */
+export function startNodeProgram(
+  file: string,
+  args: string[] = [],
+  nodeArgs = ['--single-threaded'],
+  env: Record<string, string> = {},
+): Fixture {
+  const name = file.replace(/^.*\//, '');
+  const [command = 'env', ...argv] = withoutNodeOptions([process.execPath, ...nodeArgs, file, ...args]);
+  const child = spawn(command, argv, { stdio: 'pipe', detached: true, env: { ...process.env, ...env } });
   let out = '';
   let err = '';
   const waiters: Array<() => void> = [];

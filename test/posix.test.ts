@@ -1,7 +1,10 @@
 // @lsbaws/posix with real processes and real sockets: fork, zombies, EINTR, errors.
 import t from 'tap';
 import { connect } from 'node:net';
-import { startFixture } from './fixture.js';
+import { join } from 'node:path';
+import { startFixture, startNodeProgram } from './fixture.js';
+import { BUILD_DIR } from '../scripts/bench/servers.js';
+import { freePort } from '../scripts/lib/stage.js';
 import { children, fds, stat, zombies } from '../scripts/lib/procfs.js';
 import { eventually } from '../scripts/lib/clients.js';
 
@@ -95,7 +98,7 @@ t.test('standard signals are not queued: children exiting together give one hand
   process.kill(f.child.pid!, 'SIGSTOP'); // the parent cannot take signals while stopped...
   await eventually('all five children to exit', () => kids.every((pid) => stat(pid)?.state === 'Z'), 10_000);
   process.kill(f.child.pid!, 'SIGCONT'); // ...so their five SIGCHLDs are one pending signal
-  for (let i = 0; i < 3; i++) await echo(port, ''); // let the server loop over accept() a few times
+  for (let i = 0; i < 3; i++) await ask(port, ''); // let the server loop over accept() a few times
   await f.line((v) => v.calls === 1);
   const calls = f
     .stdout()
@@ -177,7 +180,8 @@ t.test("printed uncaught, an OSError reads like Python's", async (t) => {
   t.match(f.stderr(), /code: 'ECONNREFUSED'/);
 });
 
-function echo(port: number, message: string): Promise<string> {
+/** Sends message on a new connection and returns everything the server sent back before closing it. */
+function ask(port: number, message: string): Promise<string> {
   return new Promise((resolve, reject) => {
     let answer = '';
     const sock = connect(port, '127.0.0.1', () => sock.write(message));
@@ -188,31 +192,34 @@ function echo(port: number, message: string): Promise<string> {
   });
 }
 
-t.test('a fork-per-connection echo server: 2,000 requests, 0 failures, 0 zombies, no descriptor leak', async (t) => {
-  const f = startFixture('echo-server');
-  t.teardown(f.kill);
-  await new Promise<void>((resolve) => {
-    const check = (): void => (/listening on \d+/.test(f.stdout()) ? resolve() : void setTimeout(check, 20));
-    check();
-  });
-  const port = Number(/listening on (\d+)/.exec(f.stdout())![1]);
-  const server = f.child.pid!;
-  // warm up once so that lazily opened descriptors (epoll, signal pipe) are counted in "before"
-  await echo(port, 'warm-up');
-  await eventually('no children', () => children(server).length === 0);
-  const before = fds(server).size;
-  let failures = 0;
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < 2000) {
-      const message = `request ${next++}`;
-      const answer = await echo(port, message).catch(() => '');
-      if (answer !== message) failures++;
-    }
-  };
-  await Promise.all(Array.from({ length: 20 }, worker));
-  t.equal(failures, 0, 'every request got its echo');
-  await eventually('every child to be reaped', () => children(server).length === 0, 15_000);
-  t.same(zombies(server), [], 'no zombies');
-  t.equal(fds(server).size, before, 'the parent holds as many descriptors as before');
-});
+const HELLO = 'HTTP/1.1 200 OK\n\nHello, World!\n';
+
+t.test(
+  "a fork-per-connection server (the benchmark's server.ts): 2,000 requests, each answered by a child that printed it, 0 zombies, no descriptor leak",
+  async (t) => {
+    const port = await freePort();
+    const f = startNodeProgram(join(BUILD_DIR, 'server.js'), [], ['--single-threaded'], { PORT: String(port) });
+    t.teardown(f.kill);
+    await eventually('Serving HTTP', () => /Serving HTTP on port \d+/.test(f.stdout()), 30_000);
+    const server = f.child.pid ?? -1;
+    // warm up once so that lazily opened descriptors (epoll, signal pipe) are counted in "before"
+    t.equal(await ask(port, 'warm-up'), HELLO);
+    await eventually('no children', () => children(server).length === 0);
+    const before = fds(server).size;
+    let failures = 0;
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < 2000) {
+        const answer = await ask(port, `request ${next++}`).catch(() => '');
+        if (answer !== HELLO) failures++;
+      }
+    };
+    await Promise.all(Array.from({ length: 20 }, worker));
+    t.equal(failures, 0, 'every request got its answer');
+    const printed = new Set(f.stdout().match(/^request \d+$/gm));
+    t.equal(printed.size, 2000, 'and each child printed the request it read');
+    await eventually('every child to be reaped', () => children(server).length === 0, 15_000);
+    t.same(zombies(server), [], 'no zombies');
+    t.equal(fds(server).size, before, 'the parent holds as many descriptors as before');
+  },
+);

@@ -11,8 +11,8 @@ const GROUPS = {
   '3g': 'webserver3g: "Hello, World!" from a forked child',
   '3h': 'webserver3h: the WSGI example application',
 } as const;
-const WIDTH = 820;
-const LABEL = 250; // left column for the names
+const WIDTH = 1040;
+const LABEL = 470; // left column for the names
 const BAR_AREA = WIDTH - LABEL - 190; // room on the right for the figures
 const ROW = 30;
 
@@ -75,7 +75,9 @@ function rpsBars(servers: ServerSummary[]): Bar[] {
       stage = s.stage;
       return {
         group,
-        label: s.label,
+        label: s.id.startsWith('ts-3g+')
+          ? s.label.replace(/^webserver3g\.ts, /, '3g, ').replace("the start's flags", 'start')
+          : s.label,
         value: s.medianRps,
         low: min(rps),
         high: max(rps),
@@ -118,7 +120,7 @@ export function chart(result: BenchResult): string {
   const height = a.height + b.height + 30;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif">`,
-    '<style>.title{font-size:16px;font-weight:600;fill:#1f2328}.sub{font-size:12px;fill:#59636e}.label{font-size:13px;fill:#1f2328}.value{font-size:12px;fill:#1f2328}.range{stroke:#1f2328;stroke-width:1.2;fill:none;opacity:.7}.foot{font-size:11px;fill:#59636e}.group{font-size:12px;font-weight:600;fill:#59636e}</style>',
+    '<style>.title{font-size:16px;font-weight:600;fill:#1f2328}.sub{font-size:12px;fill:#59636e}.label{font-size:12px;fill:#1f2328}.value{font-size:12px;fill:#1f2328}.range{stroke:#1f2328;stroke-width:1.2;fill:none;opacity:.7}.foot{font-size:11px;fill:#59636e}.group{font-size:12px;font-weight:600;fill:#59636e}</style>',
     `<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
     a.svg,
     b.svg,

@@ -1,14 +1,14 @@
 /**
  * fork + _exit + waitpid latency: the same loop in Node through @lsbaws/posix (with the node
- * flags of webserver3g's start script), in Python (os.fork) and in C.
+ * flags every start runs with, and with only those fork() needs), in Python (os.fork) and in C.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT, withoutNodeOptions } from '../lib/stage.js';
-import { BUILD_DIR, flagsWith, startCommand } from './servers.js';
+import { nodeRun, ROOT, withoutNodeOptions } from '../lib/stage.js';
+import { BUILD_DIR, describeVariant, nodeCommand, PROGRAMS, type NodeVariant } from './servers.js';
 
 export interface ForkResult {
-  id: 'node' | 'python' | 'c' | 'node+flags';
+  id: 'node' | 'python' | 'c' | 'node-plain';
   label: string;
   /** Microseconds per fork + _exit + waitpid; null when skipped. */
   medianUs: number | null;
@@ -38,9 +38,19 @@ at = lambda q: round(us[int(len(us) * q)], 1)
 print(json.dumps({'iterations': n, 'medianUs': at(0.5), 'p10Us': at(0.1), 'p90Us': at(0.9)}))
 `;
 
-function run(program: string[], timeout: number): Pick<ForkResult, 'medianUs' | 'p10Us' | 'p90Us'> {
+function run(
+  program: string[],
+  timeout: number,
+  env: Record<string, string> = {},
+): Pick<ForkResult, 'medianUs' | 'p10Us' | 'p90Us'> {
   const [command, ...argv] = withoutNodeOptions(program);
-  const out = execFileSync(command!, argv, { cwd: ROOT, encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = execFileSync(command!, argv, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const line = out.trim().split('\n').pop()!;
   const r = JSON.parse(line) as { medianUs: number; p10Us: number; p90Us: number };
   return { medianUs: r.medianUs, p10Us: r.p10Us, p90Us: r.p90Us };
@@ -55,47 +65,25 @@ const skipped = (id: ForkResult['id'], label: string, skip: string): ForkResult 
   skip,
 });
 
-/** Compiles bench/*.ts (tsc -b bench): the fork loop here, and server.ts for the servers.ts rows. */
+/** Compiles scripts/bench/programs/*.ts: the fork loop here, and server.ts for the servers.ts rows. */
 export function buildNodePrograms(): void {
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-b', join(ROOT, 'bench')], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-b', PROGRAMS], { cwd: ROOT, stdio: 'pipe' });
 }
 
-export function measureForks(iterations: number, cSkip: string | null, variantFlags: string[] | null): ForkResult[] {
+export function measureForks(iterations: number, cSkip: string | null): ForkResult[] {
   const timeout = 60_000 + iterations * 100;
   const n = String(iterations);
-  const { flags } = startCommand('webserver3g');
-  const nodeLoop = (extra: string[]): string[] => [
-    process.execPath,
-    ...flagsWith('webserver3g', extra),
-    join(ROOT, 'bench', 'dist', 'fork-latency.js'),
-    n,
-  ];
-  const results: ForkResult[] = [
-    {
-      id: 'node',
-      label: `Node ${process.version} (@lsbaws/posix, ${flags.join(' ')})`,
-      skip: null,
-      ...run(nodeLoop([]), timeout),
-    },
-  ];
-  if (variantFlags !== null) {
-    results.push({
-      id: 'node+flags',
-      label: `Node, plus ${variantFlags.join(' ')}`,
-      skip: null,
-      ...run(nodeLoop(variantFlags), timeout),
-    });
-  }
-  results.push({
-    id: 'python',
-    label: 'Python 3 (os.fork)',
-    skip: null,
-    ...run(['python3', '-c', PYTHON_LOOP, n], timeout),
-  });
-  results.push(
+  const nodeLoop = (id: 'node' | 'node-plain', v: NodeVariant): ForkResult => {
+    const { argv, env } = nodeCommand(v, join(BUILD_DIR, 'fork-latency.js'), [n]);
+    const label = `Node ${process.version} (@lsbaws/posix), ${id === 'node' ? 'as started' : describeVariant(v)}`;
+    return { id, label, skip: null, ...run(argv, timeout, env) };
+  };
+  return [
+    nodeLoop('node', nodeRun()),
+    nodeLoop('node-plain', { env: {}, flags: [] }),
+    { id: 'python', label: 'Python 3 (os.fork)', skip: null, ...run(['python3', '-c', PYTHON_LOOP, n], timeout) },
     cSkip === null
-      ? { id: 'c', label: 'C (bench/c/forkbench.c)', skip: null, ...run([join(BUILD_DIR, 'forkbench'), n], timeout) }
+      ? { id: 'c', label: 'C (programs/c/forkbench.c)', skip: null, ...run([join(BUILD_DIR, 'forkbench'), n], timeout) }
       : skipped('c', 'C', cSkip),
-  );
-  return results;
+  ];
 }

@@ -24,8 +24,13 @@ export interface BenchOptions {
   python2: string | null;
   /** Only these server ids (e.g. ts-3g,c-3g), or all. */
   only: string[] | null;
-  /** Extra rows: webserver3g and 3h run with these node flags added to the start script's. */
-  variantFlags: string[] | null;
+  /**
+   * Extra rows: webserver3g run by node with only the flags fork() needs plus each of these
+   * ("UV_USE_IO_URING=0 --no-lazy": environment and flags; "" for none), beside it as started.
+   */
+  variants: string[];
+  /** Starts of each program for the start-up times (0 skips them). */
+  startups: number;
   /** Run ab on this CPU (taskset -c), or null to let the scheduler place it. */
   abCpu: number | null;
   /** Measure nothing: write the report again from this benchmarks.json. */
@@ -39,9 +44,9 @@ application) under ab, the Python originals and a C fork-per-connection server; 
 fork + _exit + waitpid latency in Node (@lsbaws/posix), Python and C. Writes benchmarks.md,
 benchmarks.svg and benchmarks.json.
 
-  --requests N          requests per load run (default 10000)
+  --requests N          requests per load run (default 4000)
   --concurrency N       concurrent connections (default 20)
-  --rounds N            rounds; the table shows the median (default 3)
+  --rounds N            rounds; the table shows the median (default 2)
   --socket-timeout S    ab -s, seconds (default 10)
   --fork-iterations N   iterations of each fork loop (default 2000)
   --stability N         requests of the memory run against webserver3g, 0 to skip (default 20000)
@@ -52,16 +57,36 @@ benchmarks.svg and benchmarks.json.
   --python2 PATH        Python 2 for webserver3h.py, which is Python 2 code (default: $PYTHON2,
                         else python2 on the PATH; without one that column is skipped)
   --only IDS            comma-separated server ids: ts-3g, ts-3h, py-3g, py-3h, c-3g, ts-floor
-  --variant-flags FLAGS extra rows: the TypeScript stages with these node flags added
-                        (e.g. "--use-largepages=on --no-lazy")
+  --variants LIST       extra rows: webserver3g run by node with only --single-threaded
+                        --enable-source-maps plus each comma-separated item, environment
+                        and flags ("UV_USE_IO_URING=0 --no-lazy"; an empty item: nothing
+                        more; "none": no such rows). Default: every candidate alone, and
+                        the start's flags with those it leaves out
+  --startups N          starts of each program for the start-up times, 0 to skip (default 5)
   --ab-cpu N            pin ab to CPU N (taskset -c N)
   --render FILE         measure nothing: write benchmarks.md and .svg again from a benchmarks.json
 `;
 
+/**
+ * The candidates for the start's flags, each alone (the first: none), then the start's flags with
+ * the candidates it leaves out: docs/node-differences.md says which were kept, and why.
+ */
+export const DEFAULT_VARIANTS = [
+  '',
+  '--jitless',
+  '--use-largepages=silent',
+  '--max-semi-space-size=1',
+  '--no-lazy',
+  'UV_USE_IO_URING=0',
+  'MALLOC_ARENA_MAX=1',
+  '--v8-pool-size=1',
+  'UV_USE_IO_URING=0 MALLOC_ARENA_MAX=1 --use-largepages=silent --max-semi-space-size=1 --no-lazy --v8-pool-size=1',
+];
+
 const DEFAULTS: BenchOptions = {
-  requests: 10_000,
+  requests: 4000,
   concurrency: 20,
-  rounds: 3,
+  rounds: 2,
   socketTimeout: 10,
   forkIterations: 2000,
   stabilityRequests: 20_000,
@@ -70,7 +95,8 @@ const DEFAULTS: BenchOptions = {
   lsbawsPy: null,
   python2: null,
   only: null,
-  variantFlags: null,
+  variants: DEFAULT_VARIANTS,
+  startups: 5,
   abCpu: null,
   render: null,
 };
@@ -99,7 +125,8 @@ const SETTERS: Record<string, Setter> = {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean)),
-  '--variant-flags': (o, v) => (o.variantFlags = v.split(/\s+/).filter(Boolean)),
+  '--variants': (o, v) => (o.variants = v === 'none' ? [] : v.split(',').map((s) => s.trim())),
+  '--startups': (o, v) => (o.startups = integer('--startups', v, 0)),
   '--ab-cpu': (o, v) => (o.abCpu = integer('--ab-cpu', v, 0)),
   '--render': (o, v) => (o.render = resolve(v)),
 };

@@ -1,9 +1,14 @@
 /** benchmarks.md: the tables, the chart, the machine, and how to read them. */
 import type { BenchResult, ServerSummary, StabilityChunk } from './run.js';
+import { DEFAULT_VARIANTS } from './options.js';
 import { fmt, ratio } from './stats.js';
 
-const TARGET_VS_PYTHON = 1.5;
+/** webserver3g as started against webserver3g.py: the bar, and the moonshot. */
+const BAR_VS_PYTHON = 0.6;
+const MOONSHOT_VS_PYTHON = 1.0;
 const TARGET_VS_C = 0.3;
+/** `pnpm --filter webserver3g start` with nothing changed, to the first answer, seconds. */
+const TARGET_STARTUP = 0.6;
 
 /** The command line that reproduces the run (paths of the Python checkout left as given). */
 export function commandLine(r: BenchResult): string {
@@ -16,7 +21,10 @@ export function commandLine(r: BenchResult): string {
     `--fork-iterations ${o.forkIterations}`,
     `--stability ${o.stabilityRequests}`,
   ];
-  if (o.variantFlags !== null) args.push(`--variant-flags '${o.variantFlags.join(' ')}'`);
+  if (o.variants.join(',') !== DEFAULT_VARIANTS.join(',')) {
+    args.push(`--variants '${o.variants.length === 0 ? 'none' : o.variants.join(',')}'`);
+  }
+  if (o.startups !== 5) args.push(`--startups ${o.startups}`);
   if (o.only !== null) args.push(`--only ${o.only.join(',')}`);
   if (o.abCpu !== null) args.push(`--ab-cpu ${o.abCpu}`);
   const env = [o.lsbawsPy ? 'LSBAWS_PY=/path/to/lsbaws' : '', o.python2 ? 'PYTHON2=/path/to/python2' : '']
@@ -91,27 +99,75 @@ function targetLines(r: BenchResult): string[] {
       `- ${name}: **${fmt(value, 2)}×** (target at least ${target}×): ${value >= target ? 'met' : 'not met'}.`,
     );
   };
+  const vsPython = ratio(ts?.medianRps, get('py-3g')?.medianRps);
+  check('webserver3g.ts as started / webserver3g.py, requests per second (the bar)', vsPython, BAR_VS_PYTHON);
+  check('webserver3g.ts as started / webserver3g.py, requests per second (the moonshot)', vsPython, MOONSHOT_VS_PYTHON);
   check(
-    'webserver3g.ts / webserver3g.py, requests per second',
-    ratio(ts?.medianRps, get('py-3g')?.medianRps),
-    TARGET_VS_PYTHON,
+    'webserver3g.ts as started / server.c, requests per second',
+    ratio(ts?.medianRps, get('c-3g')?.medianRps),
+    TARGET_VS_C,
   );
-  check('webserver3g.ts / server.c, requests per second', ratio(ts?.medianRps, get('c-3g')?.medianRps), TARGET_VS_C);
-  const flagged = get('ts-3g+flags');
-  if (flagged !== undefined)
-    check(`${flagged.label} / webserver3g.py`, ratio(flagged.medianRps, get('py-3g')?.medianRps), TARGET_VS_PYTHON);
-  for (const floor of [get('ts-floor'), get('ts-floor+flags')]) {
+  const plain = r.servers.find(
+    (s) => s.id.startsWith('ts-3g+') && s.label.endsWith('no speed flags') && s.runs.length > 0,
+  );
+  if (plain !== undefined && ts !== undefined) {
+    lines.push(
+      `- webserver3g.ts as started / with no speed flags: **${fmt(ratio(ts.medianRps, plain.medianRps), 2)}×** requests per second,` +
+        ` ${fmt(ts.median.childCpuMs, 2)} against ${fmt(plain.median.childCpuMs, 2)} ms of CPU and ${fmt(ts.median.childFaults)} against` +
+        ` ${fmt(plain.median.childFaults)} page faults per child: what the start's flags bring.`,
+    );
+  }
+  for (const floor of [get('ts-floor'), get('ts-floor+plain')]) {
     if (floor === undefined) continue;
     const vsPy = ratio(floor.medianRps, get('py-3g')?.medianRps);
     if (Number.isFinite(vsPy)) {
       lines.push(
         `- ${floor.label} / webserver3g.py: **${fmt(vsPy, 2)}×**: a Node child that does only what server.c's child does (no console.log,` +
-          ' nothing decoded), with the same node flags as the webserver3g.ts row of that name. No code in the stage can do better.',
+          ' nothing decoded). No code in the stage can do better with these flags.',
       );
     }
   }
   const failed = r.servers.reduce((n, s) => n + s.failed, 0);
   lines.push(`- failed requests, all servers and rounds: **${failed}**.`);
+  return lines;
+}
+
+function variantNote(r: BenchResult): string[] {
+  if (!r.servers.some((s) => s.id.startsWith('ts-3g+'))) return [];
+  return [
+    '"As started": `pnpm --filter webserver3g start`, which runs scripts/start.sh and its flags. The rows',
+    '"webserver3g.ts, X" run `node --single-threaded --enable-source-maps X dist/webserver3g.js` (environment variables',
+    'before the flags are set for node): each candidate alone, then combined. docs/node-differences.md says which the start keeps.',
+    '',
+  ];
+}
+
+function startupSection(r: BenchResult): string[] {
+  const startups = r.startups ?? [];
+  if (startups.length === 0) return [];
+  const python = startups.find((s) => s.id === 'python' && s.seconds.length > 0);
+  const lines = [
+    '## Start-up',
+    '',
+    `From the command to the first answer to \`GET /\`, ${r.options.startups} starts of each, taking turns.`,
+    '',
+    '| command | median s | min–max s | vs Python |',
+    '| --- | ---: | ---: | ---: |',
+    ...startups.map((s) =>
+      s.seconds.length === 0
+        ? `| ${s.label} | failed: ${s.error} | | |`
+        : `| ${s.label} | **${fmt(s.medianSeconds, 3)}** | ${fmt(Math.min(...s.seconds), 3)}–${fmt(Math.max(...s.seconds), 3)} | ${s.id === 'python' || python === undefined ? '' : `${fmt(ratio(s.medianSeconds, python.medianSeconds), 1)}×`} |`,
+    ),
+    '',
+  ];
+  const pnpm = startups.find((s) => s.id === 'pnpm' && s.seconds.length > 0);
+  if (pnpm !== undefined) {
+    const met = pnpm.medianSeconds <= TARGET_STARTUP ? 'met' : 'not met';
+    lines.push(
+      `- \`pnpm --filter webserver3g start\`, nothing changed: **${fmt(pnpm.medianSeconds, 3)} s** (target at most ${TARGET_STARTUP} s): ${met}.`,
+      '',
+    );
+  }
   return lines;
 }
 
@@ -157,65 +213,82 @@ const METHOD = (r: BenchResult): string[] => [
   `  Rounds go through every server in turn, ${r.options.rounds} times; the table shows the median round.`,
   '- Failed requests: ab\'s "Failed requests" (connect, receive, length, exceptions) plus non-2xx responses plus requests that never completed.',
   '- The TypeScript stages start as a learner starts them (`pnpm --filter webserver3g start`, `pnpm --filter webserver3h start -- wsgiapp:app`),',
-  '  with the node flags of their `start` scripts. The Python originals run from a checkout of rspivak/lsbaws, their code unchanged but for',
+  '  with the node flags of scripts/start.sh; the candidate rows run the compiled stage with node directly. The Python originals run from a checkout of rspivak/lsbaws, their code unchanged but for',
   "  the port (8888 replaced by a free one when the file is read); `PYTHONUNBUFFERED=1`, so that the child's `print` is written before",
   '  `os._exit` as it is on a terminal (buffered, it would be thrown away and the Python child would do less work than the others).',
-  '  webserver3h.py is Python 2 code and runs on Python 2. `server.c` (bench/c/server.c) is ours: the same steps as webserver3g in C.',
+  '  webserver3h.py is Python 2 code and runs on Python 2. `server.c` (scripts/bench/programs/c/server.c) is ours: the same steps as webserver3g in C.',
   "  Every server's standard output is a pipe that the benchmark reads and discards.",
   '- CPU and page faults come from `/proc/PID/stat` of the server process: its own time (accept, fork, close, reaping) and the',
   '  time of the children it has reaped (cutime, cstime, cminflt), divided by the requests.',
-  '- fork latency: `fork()` + `_exit(0)` in the child + `waitpid()`, in a loop: bench/fork-latency.ts (Node, through @lsbaws/posix,',
-  "  with webserver3g's node flags), the same loop in Python, and bench/c/forkbench.c.",
+  '- fork latency: `fork()` + `_exit(0)` in the child + `waitpid()`, in a loop: scripts/bench/programs/fork-latency.ts (Node, through @lsbaws/posix,',
+  '  as started and with no speed flags), the same loop in Python, and programs/c/forkbench.c.',
+  '- Start-up: the command is spawned, and a connection is tried every 5 ms until one is answered; the programs take turns.',
   '',
 ];
 
 const WHERE_THE_TIME_GOES = [
   '## Where the time goes',
   '',
-  'Measured on this machine while building the benchmark, with `perf record` (call graphs, and `-e minor-faults -d` for the',
-  'address of every page fault), /proc and small loops; the figures of each run are in the tables above.',
+  'Measured on this machine while building the benchmark, with `perf record -g` on webserver3g and every child it forked',
+  '(1,500 requests; each sample sorted by what the kernel or node was doing), /proc and small loops. "Before" is node with',
+  'only `--single-threaded --enable-source-maps`, "after" with the start\'s flags; the per-request figures of this run are in',
+  'the tables above (rows "no speed flags" and "as started"). Shares are of the parent\'s or of the children\'s CPU time.',
   '',
-  '**The ceiling.** bench/server.ts is server.c in Node, statement for statement, on the same @lsbaws/posix: its child',
-  'reads, writes the request with a raw write(2), sends, closes and exits, with no console.log and nothing decoded. Compare',
-  "its rows with webserver3g.ts's: what the stage does in the child costs something, but even the bare child leaves Node",
-  "well below webserver3g.py. What limits it is fork() of a Node process and the child's first page faults, which no change",
-  "to the stage, and no flag measured here, brings near Python's.",
+  '| cost | before | after | what moved it |',
+  '| --- | ---: | ---: | --- |',
+  '| parent: the fork() system call | 38% | 37% | nothing measured here: it copies the page tables of every anonymous page |',
+  "| parent: page faults after each fork (copy-on-write of the pages it writes) | 23% | 28% | nothing: V8's heap and malloc's |",
+  "| parent: JavaScript, V8 and node | 26% | 22% | (after: node's code runs from huge pages, where perf cannot name it) |",
+  '| parent: ffi-rs | 2.0% | 1.7% | nothing: ffi-rs 1.3.7 has no call interface to keep, `define()` calls `load()` each time |',
+  '| child: page faults | 33% (377 a request) | 31% (245) | `--use-largepages=silent`: the code is shared, not faulted in |',
+  '| child: parsing and compiling the functions only children run | 11.5% | none seen | `--no-lazy`: compiled once, in the parent |',
+  '| child: ffi-rs | 2.7% | 3.0% | nothing (as in the parent) |',
+  "| child: libuv's new loop (uv_loop_fork, io_uring) | under 1% | under 1% | `UV_USE_IO_URING=0` changed neither faults nor CPU |",
+  '| child: exit (unmapping) | 1.3% | 2.3% | nothing |',
+  '| child CPU, all of it, per request (`pnpm bench --requests 1500 --rounds 3`) | 2.11 ms | 1.55 ms | the three flags: −27% |',
+  '| parent CPU per request (same run) | 1.09 ms | 1.05 ms | hardly anything: this is what bounds the throughput |',
   '',
-  '**The parent: fork() itself.** The kernel copies the page-table entries of every anonymous page of the parent, and the',
-  'page tables themselves. A Node server has about 10 MB of anonymous memory against 7 MB for python3, but V8 (without pointer',
-  'compression) puts its 256 KB heap pages at random addresses, each needing page-table pages of its own: 508 KB of page',
-  "tables against 68 KB for python3. fork() alone takes about 0.45 ms in the Node parent and 0.2 ms in Python's. In a",
-  'profile of the parent under load, 55% of its time is the fork system call, 21% copy-on-write faults on the pages it writes',
-  "after each fork (about 95 per request: half in V8's heap, where baseline-compiled functions update their feedback and",
-  "budget counters on every call, half in malloc's heap) and 6% ffi-rs. The parent is one process and serves connections",
-  'one after the other, so this bounds the throughput. The accept() pre-yield costs about 4 µs a request, and accept() was',
-  'interrupted by SIGCHLD (EINTR) for 7 requests in 3,000: neither matters.',
+  '**The parent bounds the throughput.** It accepts, forks and closes one connection after the other, so requests per second',
+  "are at most 1 / (the parent's CPU per request): about 1.05 ms for webserver3g.ts against 0.39 ms for webserver3g.py in the",
+  "same run. Two thirds of it are the kernel's work for fork(): copying the page-table entries of every anonymous page (a Node",
+  'server maps about 60 MB, python3 15 MB, and V8 puts its 256 KB heap pages at random addresses, each needing page-table',
+  'pages of its own: about 500 KB of page tables against 70 KB), then a copy-on-write fault for each page the parent writes',
+  "again (about 95 a request: half in V8's heap, where functions update their feedback and budget counters, half in malloc's).",
+  'The flags work on the child; none of the candidates measured moves the parent, so they raise the throughput less than',
+  "they cut the child's CPU. The accept() pre-yield costs about 4 µs a request, and SIGCHLD interrupts accept() (EINTR) for",
+  'a few requests in a thousand: neither matters.',
   '',
-  '**The child: page faults.** A child that only returns from fork() and calls `_exit` through ffi-rs already takes about 130',
-  "page faults; the webserver3g child about 400, at several µs each on this virtual machine (58% of the child's time is in the",
-  "kernel). A third of them are reads of node's own machine code and 9% of its read-only data: fork() does not copy the page",
-  'tables of file mappings, so each child faults back in the code it runs. The others copy pages that the child writes: V8',
-  'heap pages (the interpreter writes the age of every function it enters and its counters), malloc pages, libc and thread',
-  'data, the stack.',
+  '**The ceiling.** scripts/bench/programs/server.ts is server.c in Node, statement for statement, on the same @lsbaws/posix:',
+  'its child reads, writes the request with a raw write(2), sends, closes and exits, with no console.log and nothing',
+  "decoded. Its rows, with the start's flags and without, are what any stage code could reach: what webserver3g's child does",
+  'beyond them costs little beside fork() of a Node parent.',
   '',
-  '**The child: lazy compilation, ffi-rs, console.log.** Functions that only children run (handleRequest, recv, sendall, send,',
-  '_exit, Buffer.allocUnsafe) were never compiled in the parent, so every child parses and compiles them: 23% of its time,',
-  'with a `malloc_consolidate` that writes (so copies) many malloc pages. ffi-rs is 15% (each call converts the types, prepares',
-  "a call interface and builds an errno object; a function's first call in a process also looks up its symbol), `console.log`",
-  "17% (its code runs interpreted and without feedback in the child), `uv_loop_fork` and libc's fork handlers 3.5%.",
+  '**The child.** A child that only returns from fork() and calls `_exit` through ffi-rs already takes about 130 page faults;',
+  "webserver3g's child 377 without the flags. A third were reads of node's own machine code and 9% of its read-only data:",
+  'fork() does not copy the page tables of file mappings, so each child faulted back in the code it ran, which',
+  '`--use-largepages=silent` removes. The others copy pages that the child writes: V8 heap pages (the interpreter writes the',
+  'age of every function it enters and its counters), malloc pages, libc and thread data, the stack. Functions that only',
+  'children run (handleRequest, recv, sendall, `_exit`, Buffer.allocUnsafe) were compiled in every child, with a',
+  '`malloc_consolidate` that wrote (so copied) many malloc pages: `--no-lazy` compiles them in the parent. `console.log` runs',
+  "interpreted and without feedback in the child. Looking up libuv's loop once in the parent instead of in every child",
+  '(@lsbaws/posix) saved about 12 faults.',
   '',
-  "**What helps.** `--use-largepages=silent` copies node's code into anonymous huge pages at start-up, which fork() shares with",
-  "a few page-directory entries: the child's faults fall from about 380 to 255 (in-process loop of the 3g request path, 600",
-  'requests, median of 3 runs). `--no-lazy` compiles every function of the stage and of @lsbaws/posix at start-up, so no child',
-  "compiles any more: 255 to 225; the child's CPU falls by 43% with both. Looking up libuv's loop once in the parent instead",
-  "of in every child (@lsbaws/posix): 223 to 211. `--max-semi-space-size=1` keeps V8's young generation at 2 MB: without it",
-  'the young generation doubles under load, adding 2 MB of anonymous memory and page tables to every fork. The start-up cost',
-  'of the three flags is about 20 ms.',
+  '**ffi-rs.** A trivial call (getpid) costs about 2.4 µs against 0.18 µs for `process.getuid()`, 6.6 µs with a buffer',
+  'argument: ffi-rs converts every argument, prepares a call interface and builds the errno object on each call, and',
+  'its `define()` only wraps `load()`, so there is no prepared interface to keep. A dozen calls a request make 2 to 3% of',
+  'either process: not the lever.',
   '',
-  '**What does not help measurably** (same loop, page faults of the child): `Buffer.alloc` instead of `allocUnsafe` in recv',
-  '(+10: alloc takes malloc memory, allocUnsafe a pool already mapped), calls without errno for `_exit` and `uv_loop_fork` (+6),',
-  "resolving recv's and send's symbols in the parent (−2), `mallopt(M_MXFAST, 0)` (−3), fewer threads (`--v8-pool-size=1`,",
-  '`UV_THREADPOOL_SIZE=1`: −6), `--jitless`, `--no-opt`, `--no-sparkplug` (slower), `--enable-source-maps` (no difference).',
+  '**What does not help measurably** (page faults of the child): `Buffer.alloc` instead of `allocUnsafe` in recv (+10: alloc',
+  'takes malloc memory, allocUnsafe a pool already mapped), calls without errno for `_exit` and `uv_loop_fork` (+6),',
+  "resolving recv's and send's symbols in the parent (−2), `mallopt(M_MXFAST, 0)` (−3), `UV_THREADPOOL_SIZE=1` (−6),",
+  '`--no-opt`, `--no-sparkplug` (slower), and the candidates of the table above that the start leaves out.',
+  '',
+  "**The moonshot** (webserver3g.ts as fast as webserver3g.py) needs the parent's CPU per request at Python's 0.39 ms, so a",
+  'fork() of the Node parent about three times cheaper. The flags moved the parent by about 4% and the ratio to Python by',
+  'what the child gave back; what would be needed beyond is a smaller parent to copy: V8 with pointer compression (a',
+  'custom node build: 4 GB of heap in one reservation, so half the heap and far fewer page-table pages), or V8 and malloc',
+  "placing their pages together (a PROT_NONE reservation of the heap's hint range cut the page tables only from 632 to",
+  '504 KB and did not raise throughput). Neither is a flag or a change to the stage.',
   '',
   '**Memory.** Every Socket is registered with a FinalizationRegistry (it is closed when collected, as in Python). V8 puts',
   'each registration in its old generation, where it stays after `unregister()` until a full collection: 75 bytes a request,',
@@ -238,13 +311,10 @@ export function report(r: BenchResult, chartFile: string): string {
     '',
     ...serverRows(r),
     '',
-    ...(r.options.variantFlags === null
-      ? []
-      : [
-          `"+ flags": the stage's \`start\` script with \`${r.options.variantFlags.join(' ')}\` added to its node flags.`,
-          '',
-        ]),
+    ...variantNote(r),
     ...targetLines(r),
+    '',
+    ...startupSection(r),
     '',
     '## fork + _exit + waitpid',
     '',

@@ -5,6 +5,7 @@
  * is stopped, also when something fails.
  */
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fds, usage, zombies, type Usage } from '../lib/procfs.js';
 import { freePort } from '../lib/stage.js';
@@ -12,7 +13,8 @@ import { runAb, type LoadOptions, type LoadResult } from './load.js';
 import { describeMachine, type Machine } from './machine.js';
 import { buildNodePrograms, measureForks, type ForkResult } from './forks.js';
 import type { BenchOptions } from './options.js';
-import { buildC, serverSpecs, type RunningServer, type ServerSpec } from './servers.js';
+import { buildC, pythonSkip, serverSpecs, type RunningServer, type ServerSpec } from './servers.js';
+import { measureStartups, type StartupResult } from './startup.js';
 import { median, sum } from './stats.js';
 
 /** What /proc says a load run cost the server, per request. */
@@ -71,7 +73,9 @@ export interface BenchResult {
   loadAtEnd: number;
   forks: ForkResult[];
   servers: ServerSummary[];
-  /** The memory runs: webserver3g, and its variant with extra flags when there is one. */
+  /** Seconds from the command to the first answer, webserver3g and webserver3g.py. */
+  startups: StartupResult[];
+  /** The memory run: webserver3g as started. */
   stability: Stability[];
 }
 
@@ -226,12 +230,17 @@ export async function runBenchmark(o: BenchOptions): Promise<BenchResult> {
   const cSkip = buildC();
   buildNodePrograms();
   log('fork + _exit + waitpid latency...');
-  const forks = measureForks(o.forkIterations, cSkip, o.variantFlags);
+  const forks = measureForks(o.forkIterations, cSkip);
+  log('start-up...');
+  const part3 = o.lsbawsPy !== null && pythonSkip(o, 'webserver3g.py') === null ? join(o.lsbawsPy, 'part3') : null;
+  const startups = o.startups > 0 ? await measureStartups(o.startups, part3) : [];
+  for (const s of startups)
+    log(`start-up, ${s.label}: median ${s.medianSeconds.toFixed(3)} s${s.error ? ` (${s.error})` : ''}`);
   const specs = serverSpecs(o, cSkip);
   for (const s of specs.filter((x) => x.skip !== null)) log(`${s.label}: skipped: ${s.skip}`);
   const servers = await compareServers(specs, o);
   const memory: Stability[] = [];
-  for (const spec of specs.filter((s) => o.stabilityRequests > 0 && (s.id === 'ts-3g' || s.id === 'ts-3g+flags')))
+  for (const spec of specs.filter((s) => o.stabilityRequests > 0 && s.id === 'ts-3g'))
     memory.push(await stability(spec, o));
   const { out: _out, render: _render, ...options } = o;
   return {
@@ -239,6 +248,7 @@ export async function runBenchmark(o: BenchOptions): Promise<BenchResult> {
     options,
     startedAt: startedAt.toISOString(),
     forks,
+    startups,
     servers,
     stability: memory,
     durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),

@@ -4,16 +4,16 @@
  * (their code unchanged but for the port), and our C fork-per-connection server.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, startStage, Launched, withoutNodeOptions } from '../lib/stage.js';
+import { ROOT, START_SCRIPT, Launched, nodeRun, startProgram, startStage, withoutNodeOptions } from '../lib/stage.js';
 import { versionOf } from './machine.js';
 import type { BenchOptions } from './options.js';
 
 export type Kind = 'ts' | 'python' | 'c';
 
 export interface ServerSpec {
-  /** e.g. 'ts-3g'; variants add '+flags'. */
+  /** e.g. 'ts-3g'; variants add '+v1', '+v2'..., server.ts without speed flags '+plain'. */
   id: string;
   /** e.g. 'webserver3g.ts'. */
   label: string;
@@ -30,7 +30,9 @@ export interface RunningServer {
   launched: Launched;
 }
 
-export const BUILD_DIR = join(ROOT, 'bench', 'dist');
+/** The benchmarked programs besides the stages (scripts/bench/programs), and where they are built. */
+export const PROGRAMS = join(ROOT, 'scripts', 'bench', 'programs');
+export const BUILD_DIR = join(PROGRAMS, 'dist');
 const READY = /Serving HTTP on port \d+/;
 const START_TIMEOUT = 120_000;
 
@@ -38,7 +40,7 @@ const START_TIMEOUT = 120_000;
  * Runs a Python file of the checkout with 8888 (the port the originals hard-code) replaced by
  * the benchmark's port, and nothing else changed. Works on Python 2 and 3.
  */
-const PYTHON_WITH_PORT = [
+export const PYTHON_WITH_PORT = [
   'import sys',
   'path, port = sys.argv[1], sys.argv[2]',
   "source = open(path).read().replace('8888', port)",
@@ -82,42 +84,67 @@ async function startLikeALearner(stage: string, port: number, args: string[] = [
   return { pid, launched };
 }
 
-/** The node flags of a stage's start script (`tsc -b && node <flags> dist/...js`), and the script. */
-export function startCommand(stage: string): { flags: string[]; script: string } {
-  const start = (
-    JSON.parse(readFileSync(join(ROOT, 'packages', stage, 'package.json'), 'utf8')) as { scripts: { start: string } }
-  ).scripts.start;
-  const m = /\bnode\s+((?:--\S+\s+)*)(\S+\.js)/.exec(start);
-  if (m === null) throw new Error(`${stage}: cannot read the node command in its start script: ${start}`);
-  return { flags: m[1]!.trim().split(/\s+/).filter(Boolean), script: m[2]! };
+/** The flags every start needs whatever its speed: fork() needs the first, readable traces the second. */
+export const REQUIRED_FLAGS = ['--single-threaded', '--enable-source-maps'];
+
+/** A way to run node: environment variables and flags, e.g. `UV_USE_IO_URING=0 --no-lazy`. */
+export interface NodeVariant {
+  env: Record<string, string>;
+  flags: string[];
 }
 
-/** The node flags of a stage's start script followed by the extra ones it does not have already. */
-export function flagsWith(stage: string, extra: string[]): string[] {
-  const { flags } = startCommand(stage);
-  return [...flags, ...extra.filter((f) => !flags.includes(f))];
+/** "UV_USE_IO_URING=0 --no-lazy" as a NodeVariant. */
+export function parseVariant(text: string): NodeVariant {
+  const words = text.split(/\s+/).filter(Boolean);
+  const env = Object.fromEntries(
+    words.filter((w) => /^\w+=/.test(w)).map((w) => w.split(/=(.*)/s, 2) as [string, string]),
+  );
+  return { env, flags: words.filter((w) => !/^\w+=/.test(w)) };
 }
 
-/** The stage with extra node flags: compiled first, then `node <start flags> <extra> <script>`. */
-async function startWithFlags(
+/**
+ * The variant as written on a command line: "UV_USE_IO_URING=0 --no-lazy", "no speed flags", or
+ * "the start's flags + UV_USE_IO_URING=0" when it has every flag scripts/start.sh has.
+ */
+export function describeVariant(v: NodeVariant): string {
+  const start = nodeRun().flags.filter((f) => !REQUIRED_FLAGS.includes(f));
+  const flags = v.flags.filter((f) => !REQUIRED_FLAGS.includes(f));
+  const all = start.length > 0 && start.every((f) => flags.includes(f));
+  const words = [
+    ...Object.entries(v.env).map(([k, x]) => `${k}=${x}`),
+    ...flags.filter((f) => !all || !start.includes(f)),
+  ];
+  if (all) return words.length === 0 ? "the start's flags" : `the start's flags + ${words.join(' ')}`;
+  return words.length === 0 ? 'no speed flags' : words.join(' ');
+}
+
+/** argv and environment of `node <REQUIRED_FLAGS> <variant's flags> script args`. */
+export function nodeCommand(
+  v: NodeVariant,
+  script: string,
+  args: string[] = [],
+): { argv: string[]; env: Record<string, string> } {
+  const flags = [...REQUIRED_FLAGS, ...v.flags.filter((f) => !REQUIRED_FLAGS.includes(f))];
+  return { argv: [process.execPath, ...flags, script, ...args], env: v.env };
+}
+
+/** A stage run by node with a variant's flags, compiled first the way its start script compiles it. */
+async function startWithVariant(
   stage: string,
   port: number,
-  extra: string[],
+  v: NodeVariant,
   args: string[] = [],
 ): Promise<RunningServer> {
   const dir = join(ROOT, 'packages', stage);
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-b', dir], { cwd: ROOT, stdio: 'pipe' });
-  return launch(stage, port, [process.execPath, ...flagsWith(stage, extra), startCommand(stage).script, ...args], dir);
+  execFileSync('sh', [START_SCRIPT, '--compile-only'], { cwd: dir, stdio: 'pipe' });
+  const { argv, env } = nodeCommand(v, startProgram(stage), args);
+  return launch(stage, port, argv, dir, env);
 }
 
-/** bench/server.ts (server.c in Node), with webserver3g's node flags and any extra ones. */
-function startNodeFloor(port: number, extra: string[]): Promise<RunningServer> {
-  return launch(
-    'server.ts',
-    port,
-    [process.execPath, ...flagsWith('webserver3g', extra), join(BUILD_DIR, 'server.js')],
-    ROOT,
-  );
+/** server.ts (server.c in Node) run with a variant's flags. */
+function startNodeFloor(port: number, v: NodeVariant): Promise<RunningServer> {
+  const { argv, env } = nodeCommand(v, join(BUILD_DIR, 'server.js'));
+  return launch('server.ts', port, argv, ROOT, env);
 }
 
 /** The Python 2 to run webserver3h.py with, or null. */
@@ -128,18 +155,18 @@ function findPython2(options: BenchOptions): string | null {
   return null;
 }
 
-function pythonSkip(options: BenchOptions, file: string): string | null {
+export function pythonSkip(options: BenchOptions, file: string): string | null {
   if (options.lsbawsPy === null) return 'no checkout of rspivak/lsbaws given (--lsbaws-py DIR or LSBAWS_PY=DIR)';
   if (!existsSync(join(options.lsbawsPy, 'part3', file))) return `${join(options.lsbawsPy, 'part3', file)} not found`;
   return null;
 }
 
-/** Builds bench/c/*.c with the system compiler into bench/dist; returns why not, or null. */
+/** Builds programs/c/*.c with the system compiler into programs/dist; returns why not, or null. */
 export function buildC(): string | null {
   if (versionOf('cc', ['--version']) === null) return 'no C compiler (cc) on this machine';
   mkdirSync(BUILD_DIR, { recursive: true });
   for (const name of ['server', 'forkbench']) {
-    execFileSync('cc', ['-O2', '-Wall', '-o', join(BUILD_DIR, name), join(ROOT, 'bench', 'c', `${name}.c`)], {
+    execFileSync('cc', ['-O2', '-Wall', '-o', join(BUILD_DIR, name), join(PROGRAMS, 'c', `${name}.c`)], {
       stdio: 'pipe',
     });
   }
@@ -165,7 +192,7 @@ export function serverSpecs(options: BenchOptions, cSkip: string | null): Server
   const specs: ServerSpec[] = [
     {
       id: 'ts-3g',
-      label: 'webserver3g.ts',
+      label: 'webserver3g.ts, as started',
       kind: 'ts',
       stage: '3g',
       skip: null,
@@ -189,11 +216,11 @@ export function serverSpecs(options: BenchOptions, cSkip: string | null): Server
     },
     {
       id: 'ts-floor',
-      label: 'server.ts (server.c on Node)',
+      label: 'server.ts (server.c on Node), as started',
       kind: 'ts',
       stage: '3g',
       skip: null,
-      start: (port) => startNodeFloor(port, []),
+      start: (port) => startNodeFloor(port, nodeRun()),
     },
     {
       id: 'ts-3h',
@@ -218,33 +245,31 @@ export function serverSpecs(options: BenchOptions, cSkip: string | null): Server
       }),
     },
   ];
-  if (options.variantFlags !== null) {
-    const flags = options.variantFlags;
-    specs.splice(1, 0, {
-      id: 'ts-3g+flags',
-      label: 'webserver3g.ts + flags',
-      kind: 'ts',
-      stage: '3g',
-      skip: null,
-      start: (port) => startWithFlags('webserver3g', port, flags),
-    });
-    specs.splice(specs.findIndex((s) => s.id === 'ts-floor') + 1, 0, {
-      id: 'ts-floor+flags',
-      label: 'server.ts + flags',
-      kind: 'ts',
-      stage: '3g',
-      skip: null,
-      start: (port) => startNodeFloor(port, flags),
-    });
-    specs.splice(specs.findIndex((s) => s.id === 'ts-3h') + 1, 0, {
-      id: 'ts-3h+flags',
-      label: 'webserver3h.ts + wsgiapp + flags',
-      kind: 'ts',
-      stage: '3h',
-      skip: null,
-      start: (port) => startWithFlags('webserver3h', port, flags, ['wsgiapp:app']),
-    });
-  }
+  // webserver3g run by node with each variant's flags, beside it as started; server.ts without speed flags
+  const plain = { env: {}, flags: [] };
+  specs.splice(
+    1,
+    0,
+    ...options.variants.map((text, i) => {
+      const v = parseVariant(text);
+      return {
+        id: `ts-3g+v${i + 1}`,
+        label: `webserver3g.ts, ${describeVariant(v)}`,
+        kind: 'ts' as const,
+        stage: '3g' as const,
+        skip: null,
+        start: (port: number) => startWithVariant('webserver3g', port, v),
+      };
+    }),
+  );
+  specs.splice(specs.findIndex((s) => s.id === 'ts-floor') + 1, 0, {
+    id: 'ts-floor+plain',
+    label: `server.ts, ${describeVariant(plain)}`,
+    kind: 'ts',
+    stage: '3g',
+    skip: null,
+    start: (port) => startNodeFloor(port, plain),
+  });
   const only = options.only;
-  return only === null ? specs : specs.filter((s) => only.includes(s.id) || only.includes(s.id.replace('+flags', '')));
+  return only === null ? specs : specs.filter((s) => only.includes(s.id) || only.includes(s.id.replace(/\+.*/, '')));
 }

@@ -35,6 +35,28 @@ export function killGroup(pid: number | undefined): void {
   }
 }
 
+/** How every package's `pnpm start` runs its program: compiled if needed, then node with the flags. */
+export const START_SCRIPT = join(ROOT, 'scripts', 'start.sh');
+
+/** The program a package's start script runs (`sh ../../scripts/start.sh dist/webserver3g.js`). */
+export function startProgram(name: string): string {
+  const file = join(ROOT, 'packages', name, 'package.json');
+  const start = (JSON.parse(readFileSync(file, 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const program = /^sh \.\.\/\.\.\/scripts\/start\.sh (\S+\.js)$/.exec(start)?.[1];
+  if (program === undefined)
+    throw new Error(`${file}: the start script is not \`sh ../../scripts/start.sh dist/PROGRAM.js\`: ${start}`);
+  return program;
+}
+
+/** How scripts/start.sh runs node: the environment it exports and node's flags. */
+export function nodeRun(): { env: Record<string, string>; flags: string[] } {
+  const text = readFileSync(START_SCRIPT, 'utf8');
+  const env = Object.fromEntries([...text.matchAll(/^export (\w+)=(\S*)$/gm)].map(([, name, value]) => [name, value]));
+  const flags = /^exec node ((?:--\S+ )*)"\$@"$/m.exec(text)?.[1];
+  if (flags === undefined) throw new Error(`${START_SCRIPT}: no line \`exec node --flags... "$@"\``);
+  return { env, flags: flags.trim().split(' ') };
+}
+
 /** A TCP port on 127.0.0.1 that nothing listens on right now. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -63,7 +85,7 @@ export interface StartOptions {
   /** ms to wait for ready (default 60 s: the first start compiles). */
   timeout?: number;
   /**
-   * Compile first (as the current user), then run the start script's `node ...` command directly
+   * Compile first (as the current user), then run scripts/start.sh, which execs node, directly
    * in the package directory, without pnpm and its shell: no parent processes or threads
    * that would count against `ulimit -u` (the 3d README's out-of-processes recipe).
    */
@@ -125,7 +147,7 @@ export class Launched {
     // dist/webserver3g.js, or dist/src/webserver3h.js for a stage that compiles examples beside its source
     const scripts = [`dist/${this.name}.js`, `dist/src/${this.name}.js`];
     const pid = this.launcher.pid!;
-    // only node processes: pnpm's `sh -c 'tsc -b && node ... dist/webserver3g.js'` ends with the script name too
+    // only node processes: pnpm's `sh -c 'sh ../../scripts/start.sh dist/webserver3g.js'` ends with it too
     const runs = [pid, ...descendants(pid)].filter((p) => {
       const argv = cmdline(p);
       return /(^|\/)node$/.test(argv[0] ?? '') && argv.some((a) => scripts.some((script) => a.endsWith(script)));
@@ -213,10 +235,9 @@ export async function startStage(name: string, options: StartOptions = {}): Prom
   let command = ['pnpm', ...from, '--silent', '--filter', name, 'start', ...args].map(quote).join(' ');
   if (options.direct) {
     const dir = join(ROOT, 'packages', name);
-    const start = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: { start: string } })
-      .scripts.start;
-    await promisify(execFile)('pnpm', ['--silent', '--filter', name, 'exec', 'tsc', '-b'], { cwd: ROOT });
-    command = `cd ${quote(dir)} && exec ${start.replace(/^tsc -b && /, '')} ${(options.args ?? []).map(quote).join(' ')}`;
+    await promisify(execFile)('sh', [START_SCRIPT, '--compile-only'], { cwd: dir });
+    // start.sh finds nothing to compile any more, and execs node: no shell stays behind
+    command = `cd ${quote(dir)} && exec ${['sh', START_SCRIPT, startProgram(name), ...(options.args ?? [])].map(quote).join(' ')}`;
   }
   const script = `${options.limits ? options.limits + ' && ' : ''}${options.direct ? '' : 'exec '}${command}`;
   const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), ...options.env };

@@ -1,5 +1,5 @@
 /**
- * bench/c/server.c, statement for statement, in Node through @lsbaws/posix: SO_REUSEADDR,
+ * programs/c/server.c, statement for statement, in Node through @lsbaws/posix: SO_REUSEADDR,
  * listen(1024), a SIGCHLD handler that reaps with waitpid(-1, WNOHANG) in a loop, accept()
  * restarted after EINTR, fork(); the child closes the listening socket, reads the request
  * (one recv of 1024 bytes), writes it to stdout with a raw write(2), sends the response,
@@ -7,7 +7,7 @@
  * the least a Node child can do per connection, so its throughput is what fork per
  * connection costs in Node itself. Port: PORT (default 8888).
  *
- *   node --single-threaded bench/dist/server.js
+ *   node --single-threaded scripts/bench/programs/dist/server.js
  */
 import { socket, os, signal, errno, OSError } from '@lsbaws/posix';
 

@@ -2,7 +2,7 @@
  * fork() + _exit(0) + waitpid() through @lsbaws/posix, in a loop: the benchmark's fork latency
  * for Node (the C and Python loops beside it do the same). Prints one JSON line.
  *
- *   node --single-threaded bench/dist/fork-latency.js 2000
+ *   node --single-threaded scripts/bench/programs/dist/fork-latency.js 2000
  */
 import { os } from '@lsbaws/posix';
 

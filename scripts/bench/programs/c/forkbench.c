@@ -2,7 +2,7 @@
  * fork() + _exit(0) + waitpid() in a loop, the C reference for the benchmark's fork latency:
  * prints one JSON line with the median, the 10th and 90th percentiles in microseconds.
  *
- *   cc -O2 -o forkbench bench/c/forkbench.c && ./forkbench 2000
+ *   cc -O2 -o forkbench scripts/bench/programs/c/forkbench.c && ./forkbench 2000
  */
 #include <stdio.h>
 #include <stdlib.h>

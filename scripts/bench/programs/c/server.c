@@ -6,7 +6,7 @@
  * the parent closes its copy. The benchmark's floor: what fork per connection costs without a
  * language runtime. Port: PORT in the environment (default 8888).
  *
- *   cc -O2 -o server bench/c/server.c && PORT=8888 ./server
+ *   cc -O2 -o server scripts/bench/programs/c/server.c && PORT=8888 ./server
  */
 #include <errno.h>
 #include <netinet/in.h>
