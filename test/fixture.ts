@@ -2,6 +2,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { killGroup, withoutNodeOptions } from '../scripts/lib/stage.js';
+import { must } from '../scripts/lib/must.js';
 
 const DIST = fileURLToPath(new URL('./fixtures/dist/', import.meta.url));
 /** The re-check programs of docs/fork-in-node.md, compiled with @lsbaws/posix. */
@@ -9,6 +10,8 @@ const CHECKS = fileURLToPath(new URL('../packages/posix/dist/checks/', import.me
 
 export interface Fixture {
   child: ChildProcessWithoutNullStreams;
+  /** The fixture's PID. */
+  pid: number;
   stdout: () => string;
   stderr: () => string;
   /** Resolves with the first stdout line that parses as JSON and satisfies match. */
@@ -21,7 +24,7 @@ export interface Fixture {
 export function startFixture(name: string, args: string[] = [], nodeArgs = ['--single-threaded']): Fixture {
   const program = name.startsWith('checks/') ? `${CHECKS}${name.slice('checks/'.length)}.js` : `${DIST}${name}.js`;
   const [command, ...argv] = withoutNodeOptions([process.execPath, ...nodeArgs, program, ...args]);
-  const child = spawn(command!, argv, { stdio: 'pipe', detached: true });
+  const child = spawn(command, argv, { stdio: 'pipe', detached: true });
   let out = '';
   let err = '';
   const waiters: Array<() => void> = [];
@@ -64,5 +67,5 @@ export function startFixture(name: string, args: string[] = [], nodeArgs = ['--s
       check();
     });
   const kill = (): void => killGroup(child.pid);
-  return { child, stdout: () => out, stderr: () => err, line, exited, kill };
+  return { child, pid: must(child.pid, `a PID for ${name}`), stdout: () => out, stderr: () => err, line, exited, kill };
 }

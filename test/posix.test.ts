@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { startFixture } from './fixture.js';
 import { children, fds, stat, zombies } from '../scripts/lib/procfs.js';
 import { eventually } from '../scripts/lib/clients.js';
+import { must } from '../scripts/lib/must.js';
 
 t.test('1,000 forks whose children allocate and force full garbage collections all exit 0', async (t) => {
   const f = startFixture(
@@ -70,7 +71,7 @@ t.test('a child that is not waited for is a zombie until waitpid(-1, WNOHANG) re
   t.teardown(f.kill);
   const { child } = await f.line<{ child: number }>((v) => 'child' in v);
   await eventually('the child to be a zombie', () => stat(child)?.state === 'Z');
-  t.same(zombies(f.child.pid!), [child], 'ps would show it as Z <defunct>');
+  t.same(zombies(f.pid), [child], 'ps would show it as Z <defunct>');
   f.child.stdin.write('reap\n');
   const reaped = await f.line<{ reaped: number; exitCode: number }>((v) => 'reaped' in v);
   t.equal(reaped.reaped, child, 'waitpid returned the zombie');
@@ -92,9 +93,9 @@ t.test('standard signals are not queued: children exiting together give one hand
   const f = startFixture('not-queued', ['5', '1']);
   t.teardown(f.kill);
   const { children: kids, port } = await f.line<{ children: number[]; port: number }>((v) => 'children' in v);
-  process.kill(f.child.pid!, 'SIGSTOP'); // the parent cannot take signals while stopped...
+  process.kill(f.pid, 'SIGSTOP'); // the parent cannot take signals while stopped...
   await eventually('all five children to exit', () => kids.every((pid) => stat(pid)?.state === 'Z'), 10_000);
-  process.kill(f.child.pid!, 'SIGCONT'); // ...so their five SIGCHLDs are one pending signal
+  process.kill(f.pid, 'SIGCONT'); // ...so their five SIGCHLDs are one pending signal
   for (let i = 0; i < 3; i++) await echo(port, ''); // let the server loop over accept() a few times
   await f.line((v) => v.calls === 1);
   const calls = f
@@ -102,7 +103,7 @@ t.test('standard signals are not queued: children exiting together give one hand
     .split('\n')
     .filter((l) => l.includes('"calls"'));
   t.equal(calls.length, 1, 'the handler ran once for five exits');
-  t.equal(zombies(f.child.pid!).length, 4, 'so four children are left as zombies');
+  t.equal(zombies(f.pid).length, 4, 'so four children are left as zombies');
 });
 
 t.test(
@@ -195,8 +196,8 @@ t.test('a fork-per-connection echo server: 2,000 requests, 0 failures, 0 zombies
     const check = (): void => (/listening on \d+/.test(f.stdout()) ? resolve() : void setTimeout(check, 20));
     check();
   });
-  const port = Number(/listening on (\d+)/.exec(f.stdout())![1]);
-  const server = f.child.pid!;
+  const port = Number(must(/listening on (\d+)/.exec(f.stdout()), 'listening on PORT in its output')[1]);
+  const server = f.pid;
   // warm up once so that lazily opened descriptors (epoll, signal pipe) are counted in "before"
   await echo(port, 'warm-up');
   await eventually('no children', () => children(server).length === 0);
