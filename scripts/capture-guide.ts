@@ -14,6 +14,7 @@
 import { closeSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { must } from './lib/must.js';
 import { ROOT } from './lib/stage.js';
 import { runExperiment } from './experiments/framework.js';
 import { findExperiment } from './experiments/index.js';
@@ -57,7 +58,7 @@ async function main(): Promise<number> {
   const only = args.filter((a) => !a.startsWith('--'));
   let guide = readFileSync(GUIDE, 'utf8');
   const blocks = [...guide.matchAll(BLOCK)].map((m) => ({
-    name: m[2]!,
+    name: m[2] ?? '',
     params: m[3] ? (JSON.parse(m[3]) as Record<string, number>) : undefined,
   }));
   const unknown = blocks.filter((b) => !findExperiment(b.name));
@@ -87,7 +88,7 @@ async function main(): Promise<number> {
     process.stdout.write(`[${i + 1}/${blocks.length}] pnpm experiment ${block.name} ... `);
     const started = Date.now();
     const out = new Capture();
-    const experiment = findExperiment(block.name)!;
+    const experiment = must(findExperiment(block.name), `an experiment called ${block.name}`);
     const shown: Snapshot[] = [];
     const outcome = await runExperiment(experiment, { out, params: block.params, onView: (snap) => shown.push(snap) });
     if (!views.has(block.name)) views.set(block.name, shown);

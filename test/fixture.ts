@@ -2,6 +2,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { killGroup, withoutNodeOptions } from '../scripts/lib/stage.js';
+import { must } from '../scripts/lib/must.js';
 
 const DIST = fileURLToPath(new URL('./fixtures/dist/', import.meta.url));
 /** The re-check programs of docs/fork-in-node.md, compiled with @lsbaws/posix. */
@@ -9,6 +10,8 @@ const CHECKS = fileURLToPath(new URL('../packages/posix/dist/checks/', import.me
 
 export interface Fixture {
   child: ChildProcessWithoutNullStreams;
+  /** The fixture's PID. */
+  pid: number;
   stdout: () => string;
   stderr: () => string;
   /** Resolves with the first stdout line that parses as JSON and satisfies match. */
@@ -31,7 +34,7 @@ export function startNodeProgram(
   env: Record<string, string> = {},
 ): Fixture {
   const name = file.replace(/^.*\//, '');
-  const [command = 'env', ...argv] = withoutNodeOptions([process.execPath, ...nodeArgs, file, ...args]);
+  const [command, ...argv] = withoutNodeOptions([process.execPath, ...nodeArgs, file, ...args]);
   const child = spawn(command, argv, { stdio: 'pipe', detached: true, env: { ...process.env, ...env } });
   let out = '';
   let err = '';
@@ -75,5 +78,5 @@ export function startNodeProgram(
       check();
     });
   const kill = (): void => killGroup(child.pid);
-  return { child, stdout: () => out, stderr: () => err, line, exited, kill };
+  return { child, pid: must(child.pid, `a PID for ${name}`), stdout: () => out, stderr: () => err, line, exited, kill };
 }

@@ -33,7 +33,7 @@ const CHROMIUM_ARGS = [
 /** A program in a process group of its own, with its output collected. */
 function launch(argv: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const [command, ...args] = withoutNodeOptions(argv);
-  const child = spawn(command ?? 'env', args, { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (output += c.toString()));

@@ -9,6 +9,7 @@ import { curl, eventually, openConnection, startClient3, HELLO_REQUEST } from '.
 import { children, stat, zombies } from '../scripts/lib/procfs.js';
 import { resolveTarget, snapshot, stageOf } from '../scripts/lib/observe-model.js';
 import { ranges, render } from '../scripts/lib/observe-render.js';
+import { must } from '../scripts/lib/must.js';
 
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
 
@@ -21,7 +22,7 @@ function observeCli(args: string[]): { status: number | null; stdout: string; st
 t.test('3d: a connection held by parent and child, then a zombie', async (t) => {
   const stage = await startStage('webserver3d');
   t.teardown(() => stage.stop());
-  const server = stage.serverPid()!;
+  const server = stage.requireServerPid();
   t.equal(stageOf(server), 'webserver3d');
 
   // a client that has not sent its request: the child waits in recv, parent and child hold the connection
@@ -40,25 +41,33 @@ t.test('3d: a connection held by parent and child, then a zombie', async (t) => 
   t.same(snap.ports, [stage.port], 'the port it listens on');
   t.equal(snap.children, 2, 'two children');
   t.equal(snap.zombies, 1, 'one of them a zombie');
-  const parent = snap.processes[0]!;
+  const parent = must(snap.processes[0], 'the server in the snapshot');
   t.equal(parent.role, 'parent');
   t.equal(parent.blockedIn, 'accept', 'the parent waits in accept()');
   t.ok(
     parent.fds.some((f) => f.kind === 'listening' && f.description === `listening socket 0.0.0.0:${stage.port}`),
     'the listening socket',
   );
-  const zombie = snap.processes.find((p) => p.state === 'Z')!;
+  const zombie = must(
+    snap.processes.find((p) => p.state === 'Z'),
+    'a zombie in the snapshot',
+  );
   t.equal(zombie.stateWord, 'zombie');
   t.same(zombie.fds, [], 'a zombie has no descriptors left');
-  const child = snap.processes.find((p) => p.role === 'child' && p.state !== 'Z')!;
+  const child = must(
+    snap.processes.find((p) => p.role === 'child' && p.state !== 'Z'),
+    'a live child in the snapshot',
+  );
   t.equal(child.blockedIn, 'recv', 'the live child waits in recv()');
   t.notOk(
     child.fds.some((f) => f.kind === 'listening'),
     'the child closed its copy of the listening socket',
   );
 
-  const shared = snap.connections.find((c) => c.remote[1] === waiting.localPort)!;
-  t.ok(shared, 'the waiting connection is listed');
+  const shared = must(
+    snap.connections.find((c) => c.remote[1] === waiting.localPort),
+    'the waiting connection listed',
+  );
   t.same(shared.heldBy.map((h) => h.pid).sort(), [server, child.pid].sort(), 'held by parent and child');
   t.equal(shared.heldBy.length, 2, 'reference count 2');
   t.equal(shared.state, 'ESTABLISHED');
@@ -68,13 +77,19 @@ t.test('3d: a connection held by parent and child, then a zombie', async (t) => 
     'the client end is this test',
   );
   t.equal(snap.sharedConnections, 1, 'one connection held by two processes');
-  const parentFd = parent.fds.find((f) => f.kind === 'connection' && f.tcp?.remote[1] === waiting.localPort)!;
+  const parentFd = must(
+    parent.fds.find((f) => f.kind === 'connection' && f.tcp?.remote[1] === waiting.localPort),
+    "the waiting connection among the parent's descriptors",
+  );
   t.same(
     parentFd.sharedWith.map((h) => h.pid),
     [child.pid],
     "the parent's descriptor is shared with the child",
   );
-  const curlConn = snap.connections.find((c) => c.remote[1] !== waiting.localPort)!;
+  const curlConn = must(
+    snap.connections.find((c) => c.remote[1] !== waiting.localPort),
+    "curl's connection listed",
+  );
   t.same(
     curlConn.heldBy.map((h) => h.pid),
     [server],
@@ -124,7 +139,7 @@ t.test('3d: a connection held by parent and child, then a zombie', async (t) => 
 t.test('3g: no zombies, no shared connection', async (t) => {
   const stage = await startStage('webserver3g');
   t.teardown(() => stage.stop());
-  const server = stage.serverPid()!;
+  const server = stage.requireServerPid();
   const first = await curl([`http://127.0.0.1:${stage.port}/hello`], 5);
   t.equal(first.code, 0, 'curl ends: the connection is closed');
   const clients = startClient3(stage.port, ['--max-clients', '20']);
@@ -143,7 +158,11 @@ t.test('3g: no zombies, no shared connection', async (t) => {
   t.equal(snap.zombies, 0, 'no zombie');
   t.equal(snap.sharedConnections, 0, 'the parent closed its copy: nothing is shared');
   t.equal(snap.connections.length, 1, 'the one open connection...');
-  t.equal(new Set(snap.connections[0]!.heldBy.map((h) => h.pid)).size, 1, '...is held by its child only');
+  t.equal(
+    new Set(must(snap.connections[0], 'the open connection').heldBy.map((h) => h.pid)).size,
+    1,
+    '...is held by its child only',
+  );
   waiting.send(HELLO_REQUEST(stage.port));
   await eventually('the child reaped', () => children(server).length === 0, 10_000);
   snap = snapshot(server);
@@ -170,7 +189,9 @@ t.test('targets that are not stages get a clear message and exit 1', async (t) =
   );
   t.teardown(() => other.kill());
   const port = Number(
-    await new Promise<string>((resolve) => other.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()))),
+    await new Promise<string>((resolve) =>
+      must(other.stdout, "the server's stdout").once('data', (d: Buffer) => resolve(d.toString().trim())),
+    ),
   );
   const notStage = observeCli([String(port)]);
   t.equal(notStage.status, 1);

@@ -73,7 +73,7 @@ t.test('a child that is not waited for is a zombie until waitpid(-1, WNOHANG) re
   t.teardown(f.kill);
   const { child } = await f.line<{ child: number }>((v) => 'child' in v);
   await eventually('the child to be a zombie', () => stat(child)?.state === 'Z');
-  t.same(zombies(f.child.pid!), [child], 'ps would show it as Z <defunct>');
+  t.same(zombies(f.pid), [child], 'ps would show it as Z <defunct>');
   f.child.stdin.write('reap\n');
   const reaped = await f.line<{ reaped: number; exitCode: number }>((v) => 'reaped' in v);
   t.equal(reaped.reaped, child, 'waitpid returned the zombie');
@@ -95,9 +95,9 @@ t.test('standard signals are not queued: children exiting together give one hand
   const f = startFixture('not-queued', ['5', '1']);
   t.teardown(f.kill);
   const { children: kids, port } = await f.line<{ children: number[]; port: number }>((v) => 'children' in v);
-  process.kill(f.child.pid!, 'SIGSTOP'); // the parent cannot take signals while stopped...
+  process.kill(f.pid, 'SIGSTOP'); // the parent cannot take signals while stopped...
   await eventually('all five children to exit', () => kids.every((pid) => stat(pid)?.state === 'Z'), 10_000);
-  process.kill(f.child.pid!, 'SIGCONT'); // ...so their five SIGCHLDs are one pending signal
+  process.kill(f.pid, 'SIGCONT'); // ...so their five SIGCHLDs are one pending signal
   for (let i = 0; i < 3; i++) await ask(port, ''); // let the server loop over accept() a few times
   await f.line((v) => v.calls === 1);
   const calls = f
@@ -105,7 +105,7 @@ t.test('standard signals are not queued: children exiting together give one hand
     .split('\n')
     .filter((l) => l.includes('"calls"'));
   t.equal(calls.length, 1, 'the handler ran once for five exits');
-  t.equal(zombies(f.child.pid!).length, 4, 'so four children are left as zombies');
+  t.equal(zombies(f.pid).length, 4, 'so four children are left as zombies');
 });
 
 t.test(
@@ -201,7 +201,7 @@ t.test(
     const f = startNodeProgram(join(BUILD_DIR, 'server.js'), [], ['--single-threaded'], { PORT: String(port) });
     t.teardown(f.kill);
     await eventually('Serving HTTP', () => /Serving HTTP on port \d+/.test(f.stdout()), 30_000);
-    const server = f.child.pid ?? -1;
+    const server = f.pid;
     // warm up once so that lazily opened descriptors (epoll, signal pipe) are counted in "before"
     t.equal(await ask(port, 'warm-up'), HELLO);
     await eventually('no children', () => children(server).length === 0);

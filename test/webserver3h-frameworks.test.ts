@@ -78,14 +78,13 @@ for (const fw of frameworks) {
     t.equal(parse(bad.data).status, 'HTTP/1.1 400 Bad Request', 'bad input never reaches the framework');
 
     // a burst of simultaneous requests: every one answered, no zombies, no descriptors kept
-    const pid = stage.serverPid();
-    t.ok(pid !== null, 'the server process is there');
-    await eventually('earlier children to exit and be reaped', () => children(pid!).length === 0);
-    const before = fds(pid!).size;
+    const pid = stage.requireServerPid();
+    await eventually('earlier children to exit and be reaped', () => children(pid).length === 0);
+    const before = fds(pid).size;
     const answers = await Promise.all(Array.from({ length: 32 }, () => curl([`${url}/hello`], 30)));
     t.equal(answers.filter((a) => a.stdout === fw.hello).length, 32, '32 simultaneous requests, 32 answers');
-    t.same(await childrenLeft(pid!, 15_000), [], 'no zombies: every child exited and was reaped');
-    await eventually('descriptors to settle', () => fds(pid!).size === before, 15_000).catch(() => undefined);
-    t.equal(fds(pid!).size, before, 'no descriptor leak in the parent');
+    t.same(await childrenLeft(pid, 15_000), [], 'no zombies: every child exited and was reaped');
+    await eventually('descriptors to settle', () => fds(pid).size === before, 15_000).catch(() => undefined);
+    t.equal(fds(pid).size, before, 'no descriptor leak in the parent');
   });
 }

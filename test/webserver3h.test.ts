@@ -33,13 +33,6 @@ async function serve(t: T, app: string, env: Record<string, string> = {}): Promi
   return stage;
 }
 
-/** The server's PID, once it is there. */
-function serverPid(stage: Launched): number {
-  const pid = stage.serverPid();
-  if (pid === null) throw new Error(`no server process for ${stage.name}; output:\n${stage.output}`);
-  return pid;
-}
-
 /** No zombies under the server, and as many descriptors in it as `before` (children exit on their own time). */
 async function assertClean(t: T, pid: number, before: number): Promise<void> {
   t.same(await childrenLeft(pid, 15_000), [], 'no zombies: every child exited and was reaped');
@@ -201,7 +194,7 @@ t.test('what reaches the application: environ and wsgi.input', async (t) => {
 t.test('bad input gets a 4xx, costs the server nothing, and leaves no zombie or descriptor behind', async (t) => {
   const stage = await serve(t, 'wsgiapp:app', { LSBAWS_REQUEST_TIMEOUT: '2' });
   const { port } = stage;
-  const pid = serverPid(stage);
+  const pid = stage.requireServerPid();
   await rawRequest(port, HELLO_REQUEST(port)); // the server has opened all it opens once
   await eventually('the first child to exit and be reaped', () => children(pid).length === 0);
   const before = fds(pid).size;
@@ -311,7 +304,7 @@ t.test('applications that fail get a 500 with the error in wsgi.errors; the serv
     t.match(stage.output, error, `${app}: with the error`);
     const again = await curl([`http://127.0.0.1:${stage.port}/x`]);
     t.match(again.stdout, /^500 Internal Server Error/, `${app}: the server still answers`);
-    const pid = serverPid(stage);
+    const pid = stage.requireServerPid();
     t.same(await childrenLeft(pid, 10_000), [], `${app}: no zombies, every child exited and was reaped`);
     await stage.stop();
   }
@@ -358,7 +351,7 @@ t.test(
 t.test('128 simultaneous clients: all answered, no zombies, no descriptor leak in the parent', async (t) => {
   const stage = await serve(t, 'wsgiapp:app');
   const { port } = stage;
-  const pid = serverPid(stage);
+  const pid = stage.requireServerPid();
   await rawRequest(port, HELLO_REQUEST(port));
   await eventually('the first child to exit and be reaped', () => children(pid).length === 0);
   const before = fds(pid).size;

@@ -285,8 +285,7 @@ export class Context {
   /** Stops everything started, newest first. Safe to call twice. */
   async cleanup(): Promise<void> {
     this.stopped = true;
-    while (this.cleanups.length > 0) {
-      const fn = this.cleanups.pop()!;
+    for (let fn = this.cleanups.pop(); fn !== undefined; fn = this.cleanups.pop()) {
       try {
         await fn();
       } catch {
@@ -410,7 +409,7 @@ export function tidy(output: string, max = 14): string {
     .replace(/\r/g, '')
     .split('\n')
     .map((l) => l.replaceAll(`file://${process.cwd()}/`, '').replaceAll(`${process.cwd()}/`, ''));
-  while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
+  while (lines.at(-1)?.trim() === '') lines.pop();
   if (lines.length <= max) return lines.join('\n');
   return [...lines.slice(0, max - 1), `[... ${lines.length - max + 1} more lines]`].join('\n');
 }

@@ -7,6 +7,7 @@
 import { children, cmdline, stat } from '../lib/procfs.js';
 import { openConnection, rawRequest } from '../lib/clients.js';
 import type { Launched } from '../lib/stage.js';
+import { must } from '../lib/must.js';
 import {
   type Context,
   type Experiment,
@@ -218,7 +219,7 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
         ok: answered && okEcho && printedRequest && printedResponse && reapedLine !== null,
       });
     }
-    const live = stage!;
+    const live = must(stage, 'a server started for the applications');
     const alive = (): boolean =>
       live.launcher.exitCode === null && stat(server) !== null && stat(server)?.state !== 'Z';
 

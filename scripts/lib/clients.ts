@@ -242,7 +242,7 @@ export interface RunningClient3 {
  */
 export function startClient3(port: number, args: string[], onOutput?: (chunk: string) => void): RunningClient3 {
   const [command, ...argv] = withoutNodeOptions(['pnpm', '--silent', '--filter', 'client3', 'start', '--', ...args]);
-  const child = spawn(command!, argv, {
+  const child = spawn(command, argv, {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],

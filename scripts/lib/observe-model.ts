@@ -134,8 +134,8 @@ export function stageOf(pid: number): string | null {
   const argv = cmdline(pid);
   if (!/(^|\/)node$/.test(argv[0] ?? '')) return null;
   for (const arg of argv.slice(1)) {
-    const m = /(?:^|\/)dist\/(?:src\/)?(webserver3[a-z])\.js$/.exec(arg);
-    if (m) return m[1]!;
+    const stage = /(?:^|\/)dist\/(?:src\/)?(webserver3[a-z])\.js$/.exec(arg)?.[1];
+    if (stage) return stage;
   }
   return null;
 }
@@ -171,7 +171,8 @@ export type Target = { ok: true; pid: number; stage: string; via: string } | { o
 export function resolveTarget(arg?: string, kind: 'auto' | 'port' | 'pid' = 'auto'): Target {
   if (arg === undefined) {
     const running = runningStages();
-    if (running.length === 1) return { ok: true, ...running[0]!, via: 'the only stage running' };
+    const [only] = running;
+    if (running.length === 1 && only) return { ok: true, ...only, via: 'the only stage running' };
     if (running.length === 0) {
       return {
         ok: false,
@@ -244,7 +245,7 @@ export function runningStages(): Array<{ pid: number; stage: string; ports: numb
 function listeningPorts(pid: number, sockets: Map<number, TcpSocket>): number[] {
   const ports: number[] = [];
   for (const target of fds(pid).values()) {
-    const tcp = sockets.get(inodeOf(target) ?? -1);
+    const tcp = tcpOf(target, sockets);
     if (tcp?.state === 'LISTEN') ports.push(tcp.local[1]);
   }
   return ports;
@@ -259,6 +260,12 @@ function describe(pid: number): string {
 function inodeOf(target: string): number | null {
   const m = /^(?:socket|pipe):\[(\d+)\]$/.exec(target);
   return m ? Number(m[1]) : null;
+}
+
+/** The TCP socket a descriptor's target (`socket:[INODE]`) is, or undefined for anything else. */
+function tcpOf(target: string, sockets: Map<number, TcpSocket>): TcpSocket | undefined {
+  const inode = inodeOf(target);
+  return inode === null ? undefined : sockets.get(inode);
 }
 
 const addr = ([ip, port]: [string, number]): string => `${ip}:${port}`;
@@ -381,10 +388,10 @@ export function snapshot(pid: number): Snapshot {
   }
 
   // the client's end of each loopback connection: the socket whose addresses are ours swapped
-  const connectionTargets = new Set<string>();
-  for (const target of inTree.keys()) {
-    const tcp = sockets.get(inodeOf(target)!);
-    if (tcp && tcp.state !== 'LISTEN') connectionTargets.add(target);
+  const connectionSockets = new Map<string, { tcp: TcpSocket; heldBy: Holder[] }>();
+  for (const [target, heldBy] of inTree) {
+    const tcp = tcpOf(target, sockets);
+    if (tcp && tcp.state !== 'LISTEN') connectionSockets.set(target, { tcp, heldBy });
   }
   const peerSocket = (local: [string, number], remote: [string, number]): string | undefined => {
     for (const other of sockets.values()) {
@@ -393,8 +400,7 @@ export function snapshot(pid: number): Snapshot {
     return undefined;
   };
   const peerSocketOf = new Map<string, string>();
-  for (const target of connectionTargets) {
-    const tcp = sockets.get(inodeOf(target)!)!;
+  for (const [target, { tcp }] of connectionSockets) {
     const peer = peerSocket(tcp.local, tcp.remote);
     if (peer) peerSocketOf.set(target, peer);
   }
@@ -419,11 +425,10 @@ export function snapshot(pid: number): Snapshot {
     (peerHolders.get(peerSocketOf.get(target) ?? '') ?? []).map((h) => ({ ...h, comm: stat(h.pid)?.comm ?? '?' }));
 
   const processes: ProcessInfo[] = [];
-  for (const p of tree) {
+  for (const [p, table] of raw) {
     const s = stat(p);
     if (s === null) continue; // exited between the two readings
     const st = status(p);
-    const table = raw.get(p)!;
     const counts = new Map<string, number>();
     for (const target of table.values()) counts.set(target, (counts.get(target) ?? 0) + 1);
     const list: FdInfo[] = [...table]
@@ -457,13 +462,12 @@ export function snapshot(pid: number): Snapshot {
   }
 
   const connections: Connection[] = [];
-  for (const target of connectionTargets) {
-    const tcp = sockets.get(inodeOf(target)!)!;
+  for (const [target, { tcp, heldBy }] of connectionSockets) {
     connections.push({
       local: tcp.local,
       remote: tcp.remote,
       state: tcp.state,
-      heldBy: inTree.get(target)!,
+      heldBy,
       peer: peerOf(target),
     });
   }
@@ -513,7 +517,7 @@ function classify(
       : { kind: 'pipe', description: 'pipe' };
   }
   if (target.startsWith('socket:')) {
-    const tcp = sockets.get(inode!);
+    const tcp = tcpOf(target, sockets);
     if (tcp?.state === 'LISTEN') return { kind: 'listening', description: `listening socket ${addr(tcp.local)}`, tcp };
     if (tcp)
       return {
@@ -521,7 +525,7 @@ function classify(
         description: `connection ${addr(tcp.local)} <-> ${addr(tcp.remote)} (${tcp.state})`,
         tcp,
       };
-    if (unix.has(inode!)) return { kind: 'unix', description: 'unix socket' };
+    if (inode !== null && unix.has(inode)) return { kind: 'unix', description: 'unix socket' };
     return { kind: 'socket', description: 'socket' };
   }
   if (target.startsWith('/')) return { kind: 'file', description: target };
@@ -530,10 +534,11 @@ function classify(
 
 /** The executable and script of a process, shortened for display: 'node ... dist/webserver3d.js'. */
 export function shortCommand(argv: string[]): string {
-  if (argv.length === 0) return '';
+  const [program] = argv;
+  if (program === undefined) return '';
   const script = argv.find((a) => /\.js$/.test(a));
   return script
-    ? `${basename(argv[0]!)} ${script}`
+    ? `${basename(program)} ${script}`
     : argv
         .map((a) => basename(a))
         .join(' ')

@@ -155,15 +155,13 @@ function roleOf(pid: number, snap: Snapshot): string {
 
 /** 3,4,5,6,9 -> '3-6, 9' */
 export function ranges(ns: number[]): string {
-  const sorted = [...ns].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < sorted.length;) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
-    parts.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
-    i = j + 1;
+  const runs: Array<[first: number, last: number]> = [];
+  for (const n of [...ns].sort((a, b) => a - b)) {
+    const run = runs.at(-1);
+    if (run !== undefined && n === run[1] + 1) run[1] = n;
+    else runs.push([n, n]);
   }
-  return parts.join(', ');
+  return runs.map(([first, last]) => (first === last ? `${first}` : `${first}-${last}`)).join(', ');
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {

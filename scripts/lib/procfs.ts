@@ -3,6 +3,7 @@
  * their open descriptors. Shared by the tests, `pnpm experiment` and `pnpm observe`.
  */
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { must } from './must.js';
 
 export interface ProcStat {
   pid: number;
@@ -22,8 +23,8 @@ export function stat(pid: number): ProcStat | null {
     return null;
   }
   const close = text.lastIndexOf(')'); // comm may contain spaces and parentheses
-  const [state, ppid, pgrp] = text.slice(close + 2).split(' ');
-  return { pid, comm: text.slice(text.indexOf('(') + 1, close), state: state!, ppid: Number(ppid), pgrp: Number(pgrp) };
+  const [state = '', ppid, pgrp] = text.slice(close + 2).split(' '); // split() gives at least ['']
+  return { pid, comm: text.slice(text.indexOf('(') + 1, close), state, ppid: Number(ppid), pgrp: Number(pgrp) };
 }
 
 /** The PIDs whose parent is pid (every thread's children). */
@@ -118,9 +119,9 @@ const TCP_STATES = [
 ];
 
 function parseAddress(hex: string): [string, number] {
-  const [ip, port] = hex.split(':');
-  const n = parseInt(ip!, 16); // little-endian on the machines this runs on
-  return [[n & 255, (n >> 8) & 255, (n >> 16) & 255, n >>> 24].join('.'), parseInt(port!, 16)];
+  const [ip = '', port = ''] = hex.split(':'); // a missing part parses as NaN
+  const n = parseInt(ip, 16); // little-endian on the machines this runs on
+  return [[n & 255, (n >> 8) & 255, (n >> 16) & 255, n >>> 24].join('.'), parseInt(port, 16)];
 }
 
 /** The IPv4 TCP sockets that descriptors hold (/proc/net/tcp), by inode. */
@@ -251,13 +252,14 @@ export function unixSocketInodes(): Set<number> {
 export function tcpTable(): TcpSocket[] {
   const result: TcpSocket[] = [];
   for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
-    const f = line.trim().split(/\s+/);
-    if (f.length < 10) continue;
+    // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ...
+    const [, local = '', remote = '', st = '', , , , , , inode] = line.trim().split(/\s+/);
+    if (inode === undefined) continue; // fewer than 10 fields: the empty last line
     result.push({
-      inode: Number(f[9]),
-      local: parseAddress(f[1]!),
-      remote: parseAddress(f[2]!),
-      state: TCP_STATES[parseInt(f[3]!, 16)] ?? f[3]!,
+      inode: Number(inode),
+      local: parseAddress(local),
+      remote: parseAddress(remote),
+      state: TCP_STATES[parseInt(st, 16)] ?? st,
     });
   }
   return result;
@@ -295,7 +297,7 @@ export function usage(pid: number): Usage | null {
     .slice(text.lastIndexOf(')') + 2)
     .split(' ')
     .map(Number);
-  const field = (n: number): number => f[n - 3]!;
+  const field = (n: number): number => must(f[n - 3], `field ${n} of /proc/${pid}/stat: ${text}`);
   let rssKb = 0;
   try {
     rssKb = Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);

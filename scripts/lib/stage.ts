@@ -21,7 +21,7 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * and @lsbaws/posix refuses to fork() beside another JavaScript thread; a learner's
  * `pnpm --filter webserver3X start` has no loader either.
  */
-export function withoutNodeOptions(argv: string[]): string[] {
+export function withoutNodeOptions(argv: string[]): [command: string, ...args: string[]] {
   return ['env', '-u', 'NODE_OPTIONS', ...argv];
 }
 
@@ -146,7 +146,8 @@ export class Launched {
   serverPid(): number | null {
     // dist/webserver3g.js, or dist/src/webserver3h.js for a stage that compiles examples beside its source
     const scripts = [`dist/${this.name}.js`, `dist/src/${this.name}.js`];
-    const pid = this.launcher.pid!;
+    const pid = this.launcher.pid;
+    if (pid === undefined) return null; // the launcher was never spawned
     // only node processes: pnpm's `sh -c 'sh ../../scripts/start.sh dist/webserver3g.js'` ends with it too
     const runs = [pid, ...descendants(pid)].filter((p) => {
       const argv = cmdline(p);
@@ -156,9 +157,17 @@ export class Launched {
     return runs.find((p) => !runs.includes(stat(p)?.ppid ?? -1)) ?? null;
   }
 
+  /** serverPid(), or an Error with the stage's output when there is no server process. */
+  requireServerPid(): number {
+    const pid = this.serverPid();
+    if (pid === null) throw new Error(`no server process for ${this.name}; output:\n${this.output}`);
+    return pid;
+  }
+
   /** Every process started for this stage: the launcher, the server and its children. */
   processes(): number[] {
-    return [this.launcher.pid!, ...descendants(this.launcher.pid!)];
+    const pid = this.launcher.pid;
+    return pid === undefined ? [] : [pid, ...descendants(pid)];
   }
 
   /** Kills the whole process group (the server, its children, pnpm) and waits for the launcher. */
@@ -221,7 +230,7 @@ function launch<T extends Launched>(
 ): T {
   const [command, ...args] = withoutNodeOptions(argv);
   const { cwd, env } = options;
-  const launcher = spawn(command ?? 'env', args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const launcher = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const launched = new Kind(name, port, launcher);
   options.onLaunch?.(launched);
   return launched;

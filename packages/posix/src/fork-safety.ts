@@ -144,7 +144,7 @@ function installDontforkFilter(s: ForkSafety): void {
 function sweepDofork(MADV_DOFORK: number): void {
   for (const line of readFileSync('/proc/self/maps', 'utf8').split('\n')) {
     const m = /^([0-9a-f]+)-([0-9a-f]+)\s+\S+\s+\S+\s+\S+\s+\S+\s*(.*)$/.exec(line);
-    if (m === null || /^\[(vvar|vvar_vclock|vdso|vsyscall)\]$/.test(m[3]!)) continue;
+    if (m === null || /^\[(vvar|vvar_vclock|vdso|vsyscall)\]$/.test(m[3] ?? '')) continue;
     const start = BigInt('0x' + m[1]),
       end = BigInt('0x' + m[2]);
     call('madvise', start, end - start, MADV_DOFORK); // VM_IO and similar mappings refuse; nothing to undo there

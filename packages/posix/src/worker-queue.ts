@@ -59,9 +59,14 @@ function conditionsWaitedOn(layout: Layout): Map<bigint, number> {
       continue; // the thread has exited
     }
     const [nr, futexWord, op] = syscall.trim().split(' ');
-    if (Number(nr) !== layout.nrFutex || (Number(op) & ~layout.FUTEX_FLAGS) !== layout.FUTEX_WAIT_BITSET) continue;
+    if (
+      futexWord === undefined ||
+      Number(nr) !== layout.nrFutex ||
+      (Number(op) & ~layout.FUTEX_FLAGS) !== layout.FUTEX_WAIT_BITSET
+    )
+      continue;
     // the word is __g_signals[0] or [1]; the variable starts at the aligned address before them
-    const cond = (BigInt(futexWord!) - BigInt(layout.cond.signalsOffset)) & ~BigInt(layout.cond.align - 1);
+    const cond = (BigInt(futexWord) - BigInt(layout.cond.signalsOffset)) & ~BigInt(layout.cond.align - 1);
     waiting.set(cond, (waiting.get(cond) ?? 0) + 1);
   }
   return waiting;

@@ -154,8 +154,8 @@ function bodyLength(head: string): number {
   if (/^transfer-encoding:/im.test(head)) {
     throw new HttpError(411, 'chunked request bodies are not supported: send a Content-Length');
   }
-  const values = [...head.matchAll(/^content-length:[ \t]*([^\r\n]*?)[ \t]*\r?$/gim)].flatMap((m) =>
-    m[1]!.split(/[ \t]*,[ \t]*/),
+  const values = [...head.matchAll(/^content-length:[ \t]*([^\r\n]*?)[ \t]*\r?$/gim)].flatMap(([, value = '']) =>
+    value.split(/[ \t]*,[ \t]*/),
   );
   if (values.length === 0) return 0;
   if (!values.every((v) => /^\d{1,15}$/.test(v)) || new Set(values.map(Number)).size !== 1) {
