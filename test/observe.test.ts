@@ -168,6 +168,8 @@ t.test('3g: no zombies, no shared connection', async (t) => {
   snap = snapshot(server);
   t.equal(snap.children, 0);
   t.equal(snap.zombies, 0);
+  // the FIN reaches the client's event loop a moment after the child is gone: wait for it
+  await eventually('the client to see the end of the connection', () => waiting.ended, 10_000);
   t.equal(waiting.ended, true, 'the client saw the end of the connection');
   const cli = observeCli([String(stage.port)]);
   t.equal(cli.status, 0, cli.stderr);
