@@ -56,6 +56,30 @@ export interface SigchldOptions {
 }
 
 /**
+ * The article's test: `clients` clients at once (client3), then, once the server has settled,
+ * how many connected and how many zombies are left. `before` runs just before client3 starts.
+ */
+export async function clientBurst(
+  ctx: Context,
+  server: number,
+  clients: number,
+  before: () => void = () => {},
+): Promise<{ connected: number; zombies: number }> {
+  const { say } = ctx;
+  say.step(`Terminal 2: ${clients} clients at once`);
+  say.cmd(`${ctx.portEnv}pnpm --filter client3 start -- --max-clients ${clients}`);
+  before();
+  const client = ctx.client3(['--max-clients', String(clients)]);
+  const done = await say.wait(`${clients} clients`, ctx.within(client.done, 90_000));
+  if (!done) client.stop();
+  const zombies = await say.wait(
+    'until every child has exited and the server is back in accept()',
+    settle(ctx, server),
+  );
+  return { connected: countLines(client.output, /^0$/), zombies };
+}
+
+/**
  * Waits until the server has no running child, is blocked in accept() (so the handler of any
  * signal libuv caught has run: the wait returns as soon as the event loop has work), and the
  * number of zombies has not changed for quiet ms while both held. Returns that number.
@@ -120,17 +144,10 @@ export async function sigchldScenario(
   await ctx.alive(stage, server, 'after its first request');
 
   // 2. the article's 128 clients
-  say.step(`Terminal 2: ${clients} clients at once`);
-  say.cmd(`${ctx.portEnv}pnpm --filter client3 start -- --max-clients ${clients}`);
-  const fdsBefore = fds(server).size;
-  const client = ctx.client3(['--max-clients', String(clients)]);
-  const done = await say.wait(`${clients} clients`, ctx.within(client.done, 90_000));
-  if (!done) client.stop();
-  const articleZombies = await say.wait(
-    'until every child has exited and the server is back in accept()',
-    settle(ctx, server),
-  );
-  const connected = countLines(client.output, /^0$/);
+  let fdsBefore = 0;
+  const { connected, zombies: articleZombies } = await clientBurst(ctx, server, clients, () => {
+    fdsBefore = fds(server).size;
+  });
   await ctx.alive(stage, server, `during client3 --max-clients ${clients}`);
   const fdsAfter = fds(server).size;
   say.cmd(`ps -o pid,ppid,stat,cmd --ppid ${server}`);

@@ -18,7 +18,7 @@ import {
   psChildren,
   tidy,
 } from './framework.js';
-import { settle } from './sigchld.js';
+import { clientBurst } from './sigchld.js';
 
 export interface WsgiOptions {
   /** client3 --max-clients for the burst (default 64). */
@@ -271,17 +271,9 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
     await reapedSince(ctx, live, server, mark);
 
     // the article's test: a burst of clients, then no zombies
-    say.step(`Terminal 2: ${clients} clients at once`);
-    say.cmd(`${ctx.portEnv}pnpm --filter client3 start -- --max-clients ${clients}`);
-    mark = live.output.length;
-    const client = ctx.client3(['--max-clients', String(clients)]);
-    const done = await say.wait(`${clients} clients`, ctx.within(client.done, 90_000));
-    if (!done) client.stop();
-    const zombies = await say.wait(
-      'until every child has exited and the server is back in accept()',
-      settle(ctx, server),
-    );
-    const connected = countLines(client.output, /^0$/);
+    const { connected, zombies } = await clientBurst(ctx, server, clients, () => {
+      mark = live.output.length;
+    });
     // the parent's lines come through a pipe: wait for them rather than read them once
     const reapedLines = (): number => countLines(outputSince(live, mark), REAPED);
     const reaped = await ctx
