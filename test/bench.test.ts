@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { must } from '../scripts/lib/must.js';
 import { ROOT } from '../scripts/lib/stage.js';
 import { parseAb } from '../scripts/bench/load.js';
 import { parseOptions } from '../scripts/bench/options.js';
@@ -82,7 +83,11 @@ t.test('a tiny run writes benchmarks.md, .svg and .json with every row and no fa
   t.equal(run.status, 0, `pnpm bench exited 0\n${run.stderr}`);
 
   const result = JSON.parse(readFileSync(join(out, 'benchmarks.json'), 'utf8')) as BenchResult;
-  const server = (id: string) => result.servers.find((s) => s.id === id)!;
+  const server = (id: string) =>
+    must(
+      result.servers.find((s) => s.id === id),
+      `server ${id} in benchmarks.json`,
+    );
   const c = spawnSync('cc', ['--version']).status === 0;
   const measured = ['ts-3g', 'ts-3g+v1', 'ts-3g+v2', 'ts-3h', 'ts-floor', 'ts-floor+plain', ...(c ? ['c-3g'] : [])];
   t.equal(server('ts-3g+v1').label, 'webserver3g.ts, no speed flags');

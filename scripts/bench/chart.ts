@@ -89,16 +89,21 @@ function rpsBars(servers: ServerSummary[]): Bar[] {
 
 function forkBars(forks: ForkResult[]): Bar[] {
   const color = (f: ForkResult): string => (f.id === 'python' ? COLORS.python : f.id === 'c' ? COLORS.c : COLORS.ts);
-  return forks
-    .filter((f) => f.medianUs !== null)
-    .map((f) => ({
-      label: f.label.replace(/ \(.*\)$/, ''),
-      value: f.medianUs!,
-      low: f.p10Us!,
-      high: f.p90Us!,
-      color: color(f),
-      note: `${fmt(f.medianUs!)} µs`,
-    }));
+  // a skipped runtime (no median) has no bar; a bar without percentiles, no whisker
+  return forks.flatMap((f) =>
+    f.medianUs === null
+      ? []
+      : [
+          {
+            label: f.label.replace(/ \(.*\)$/, ''),
+            value: f.medianUs,
+            low: f.p10Us ?? undefined,
+            high: f.p90Us ?? undefined,
+            color: color(f),
+            note: `${fmt(f.medianUs)} µs`,
+          },
+        ],
+  );
 }
 
 export function chart(result: BenchResult): string {

@@ -44,14 +44,15 @@ function run(
   env: Record<string, string> = {},
 ): Pick<ForkResult, 'medianUs' | 'p10Us' | 'p90Us'> {
   const [command, ...argv] = withoutNodeOptions(program);
-  const out = execFileSync(command!, argv, {
+  const out = execFileSync(command, argv, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     encoding: 'utf8',
     timeout,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const line = out.trim().split('\n').pop()!;
+  const line = out.trim().split('\n').at(-1) ?? ''; // split() gives at least ['']
+  if (line === '') throw new Error(`the fork loop ${program.slice(0, 1).join('')} printed nothing on stdout`);
   const r = JSON.parse(line) as { medianUs: number; p10Us: number; p90Us: number };
   return { medianUs: r.medianUs, p10Us: r.p10Us, p90Us: r.p90Us };
 }

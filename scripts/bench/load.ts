@@ -3,6 +3,7 @@
  * with its own CPU time measured (on a 2-core machine it competes with the server).
  */
 import { spawn } from 'node:child_process';
+import { must } from '../lib/must.js';
 import { killGroup } from '../lib/stage.js';
 
 export interface LoadResult {
@@ -58,7 +59,8 @@ export function parseAb(text: string, requests: number, abCpuSeconds: number, er
 /** "0m1.234s 0m0.567s": bash's `times` line for the children (ab), in seconds. */
 function parseTimes(line: string | undefined): number {
   const t = [...(line ?? '').matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
-  return t.length === 2 ? t[0]! + t[1]! : Number.NaN;
+  const [user, system, ...more] = t;
+  return user !== undefined && system !== undefined && more.length === 0 ? user + system : Number.NaN;
 }
 
 /**
@@ -86,10 +88,10 @@ export function runAb(port: number, o: LoadOptions): Promise<LoadResult> {
     let out = '';
     let err = '';
     let times = '';
-    child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    must(child.stdout, "a pipe for ab's stdout").on('data', (c: Buffer) => (out += c.toString()));
     (child.stdio[3] as NodeJS.ReadableStream).on('data', (c: Buffer) => (err += c.toString()));
     (child.stdio[4] as NodeJS.ReadableStream).on('data', (c: Buffer) => (times += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    must(child.stderr, "a pipe for ab's stderr").on('data', (c: Buffer) => (err += c.toString()));
     const timer = setTimeout(() => {
       err += `\nab did not finish within ${deadline} ms; killed`;
       killGroup(child.pid);

@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { must } from '../lib/must.js';
 
 export interface Machine {
   cpu: string;
@@ -23,7 +24,8 @@ export interface Machine {
 export function versionOf(command: string, args: string[]): string | null {
   const r = spawnSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 });
   if (r.error !== undefined || r.status !== 0) return null;
-  return (r.stdout.trim() || r.stderr.trim()).split('\n')[0]!.trim() || null;
+  const [first = ''] = (r.stdout.trim() || r.stderr.trim()).split('\n'); // split() gives at least ['']
+  return first.trim() || null;
 }
 
 function read(path: string): string | null {
@@ -32,6 +34,12 @@ function read(path: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** The 1-minute load average now, to two decimals: how busy the machine was around the run. */
+export function loadNow(): number {
+  const [oneMinute] = loadavg();
+  return Math.round(must(oneMinute, 'a 1-minute load average from os.loadavg()') * 100) / 100;
 }
 
 export function describeMachine(): Machine {
@@ -48,6 +56,6 @@ export function describeMachine(): Machine {
     cc: versionOf('cc', ['--version']),
     ab: versionOf('ab', ['-V']),
     transparentHugepages: thp === null ? null : (/\[(\w+)\]/.exec(thp)?.[1] ?? thp.trim()),
-    loadAtStart: Math.round(loadavg()[0]! * 100) / 100,
+    loadAtStart: loadNow(),
   };
 }

@@ -138,11 +138,12 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     lsbawsPy: env.LSBAWS_PY ? resolve(env.LSBAWS_PY) : null,
     python2: env.PYTHON2 || null,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const [name, inline] = argv[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
+  const args = argv[Symbol.iterator]();
+  for (const arg of args) {
+    const [name = '', inline] = arg.split(/=(.*)/s, 2); // split() gives at least ['']
     const set = SETTERS[name];
     if (set === undefined) throw new Error(`unknown option ${name}`);
-    const value = inline ?? argv[++i];
+    const value: string | undefined = inline ?? args.next().value;
     if (value === undefined) throw new Error(`${name} needs a value`);
     set(options, value);
   }

@@ -77,14 +77,14 @@ function serverRows(r: BenchResult): string[] {
 }
 
 function forkRows(r: BenchResult): string[] {
-  const c = r.forks.find((f) => f.id === 'c' && f.medianUs !== null);
+  const cUs = r.forks.find((f) => f.id === 'c')?.medianUs ?? null; // null: C skipped, no column
   return [
     '| runtime | median µs | 10th percentile | 90th percentile | vs C |',
     '| --- | ---: | ---: | ---: | ---: |',
     ...r.forks.map((f) =>
       f.medianUs === null
         ? `| ${f.label} | skipped: ${f.skip} | | | |`
-        : `| ${f.label} | **${fmt(f.medianUs)}** | ${fmt(f.p10Us ?? undefined)} | ${fmt(f.p90Us ?? undefined)} | ${f.id === 'c' || c === undefined ? '' : `${fmt(ratio(f.medianUs, c.medianUs!), 1)}× slower`} |`,
+        : `| ${f.label} | **${fmt(f.medianUs)}** | ${fmt(f.p10Us ?? undefined)} | ${fmt(f.p90Us ?? undefined)} | ${f.id === 'c' || cUs === null ? '' : `${fmt(ratio(f.medianUs, cUs), 1)}× slower`} |`,
     ),
   ];
 }
@@ -187,12 +187,12 @@ function stabilitySection(r: BenchResult): string[] {
   const lines = [`## webserver3g over ${fmt(r.options.stabilityRequests)} requests`, ''];
   for (const s of r.stability) {
     lines.push(`### ${s.label}`, '');
-    if (s.chunks.length === 0) {
+    const [first] = s.chunks;
+    const last = s.chunks.at(-1);
+    if (first === undefined || last === undefined) {
       lines.push(`Not measured: ${s.error}`, '');
       continue;
     }
-    const first = s.chunks[0]!;
-    const last = s.chunks[s.chunks.length - 1]!;
     lines.push(
       `One server, ${s.chunks.length} consecutive ab runs of ${fmt(first.served)} requests. Its RSS was ${fmt(s.rssBeforeMB, 1)} MB before the first request,`,
       `${fmt(first.parentRssMB, 1)} MB after the first part and ${fmt(last.parentRssMB, 1)} MB at the end; each child cost ${fmt(first.childCpuMs, 2)} ms of CPU`,

@@ -4,13 +4,12 @@
  * all of them alike), then a long run of webserver3g for its memory. Every process it starts
  * is stopped, also when something fails.
  */
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fds, usage, zombies, type Usage } from '../lib/procfs.js';
 import { freePort } from '../lib/stage.js';
 import { runAb, type LoadOptions, type LoadResult } from './load.js';
-import { describeMachine, type Machine } from './machine.js';
+import { describeMachine, loadNow, type Machine } from './machine.js';
 import { buildNodePrograms, measureForks, type ForkResult } from './forks.js';
 import type { BenchOptions } from './options.js';
 import { buildC, pythonSkip, serverSpecs, type RunningServer, type ServerSpec } from './servers.js';
@@ -148,6 +147,12 @@ function summarize(spec: ServerSpec, runs: ServerRun[], error: string | null): S
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
+/** The first line of an Error's message: what the report says of a server that failed. */
+function firstLine(e: unknown): string {
+  const [line = ''] = (e as Error).message.split('\n'); // split() gives at least ['']
+  return line;
+}
+
 /** Every server, `rounds` times, in turn. A server that fails to start is reported, not fatal. */
 async function compareServers(specs: ServerSpec[], o: BenchOptions): Promise<ServerSummary[]> {
   const load: LoadOptions = {
@@ -157,28 +162,28 @@ async function compareServers(specs: ServerSpec[], o: BenchOptions): Promise<Ser
     cpu: o.abCpu,
   };
   const warmUp: LoadOptions = { ...load, requests: Math.min(200, o.requests) };
-  const runs = new Map<string, ServerRun[]>(specs.map((s) => [s.id, []]));
-  const errors = new Map<string, string>();
+  const results = specs.map((spec) => ({ spec, runs: [] as ServerRun[], error: null as string | null }));
   for (let round = 1; round <= o.rounds; round++) {
-    for (const spec of specs.filter((s) => s.skip === null && !errors.has(s.id))) {
+    for (const result of results.filter((r) => r.spec.skip === null && r.error === null)) {
+      const { spec } = result;
       let server: RunningServer | null = null;
       try {
         server = await start(spec);
         await runAb(server.launched.port, warmUp); // JIT, caches, first-fork set-up: not measured
         const run = { round, ...(await measure(server, load)) };
-        runs.get(spec.id)!.push(run);
+        result.runs.push(run);
         log(
           `round ${round}/${o.rounds} ${spec.label}: ${run.load.requestsPerSecond.toFixed(0)} req/s, ${run.load.failed} failed${run.load.error ? ` (${run.load.error})` : ''}`,
         );
       } catch (e) {
-        errors.set(spec.id, (e as Error).message.split('\n')[0]!);
-        log(`${spec.label}: ${errors.get(spec.id)}`);
+        result.error = firstLine(e);
+        log(`${spec.label}: ${result.error}`);
       } finally {
         if (server !== null) await stop(server);
       }
     }
   }
-  return specs.map((s) => summarize(s, runs.get(s.id)!, errors.get(s.id) ?? null));
+  return results.map((r) => summarize(r.spec, r.runs, r.error));
 }
 
 /** One webserver3g for `requests` requests in chunks: its memory, per-child cost, descriptors, zombies. */
@@ -216,7 +221,7 @@ async function stability(spec: ServerSpec, o: BenchOptions): Promise<Stability> 
       label: spec.label,
       chunks,
       rssBeforeMB: Number.NaN,
-      error: (e as Error).message.split('\n')[0]!,
+      error: firstLine(e),
     };
   } finally {
     if (server !== null) await stop(server);
@@ -252,6 +257,6 @@ export async function runBenchmark(o: BenchOptions): Promise<BenchResult> {
     servers,
     stability: memory,
     durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
-    loadAtEnd: Math.round(loadavg()[0]! * 100) / 100,
+    loadAtEnd: loadNow(),
   };
 }

@@ -6,6 +6,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { must } from '../lib/must.js';
 import { ROOT, START_SCRIPT, Launched, nodeRun, startProgram, startStage, withoutNodeOptions } from '../lib/stage.js';
 import { versionOf } from './machine.js';
 import type { BenchOptions } from './options.js';
@@ -57,7 +58,7 @@ async function launch(
   env: NodeJS.ProcessEnv = {},
 ): Promise<RunningServer> {
   const [command, ...argv] = withoutNodeOptions(program);
-  const child = spawn(command!, argv, {
+  const child = spawn(command, argv, {
     cwd,
     env: { ...process.env, ...env, PORT: String(port) },
     detached: true,
@@ -70,7 +71,7 @@ async function launch(
     await launched.stop();
     throw e;
   }
-  return { pid: child.pid!, launched };
+  return { pid: must(child.pid, `a PID for ${name}, which printed its ready line`), launched };
 }
 
 /** A stage started with `pnpm --filter <stage> start`, as the README tells a learner. */

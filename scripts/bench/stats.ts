@@ -1,10 +1,11 @@
 /** Small statistics for the benchmark: medians and ranges of a few rounds. */
 
 export function median(values: number[]): number {
-  if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const upper = sorted[sorted.length >> 1];
+  const lower = sorted[(sorted.length - 1) >> 1]; // the same as upper for an odd count
+  if (lower === undefined || upper === undefined) return Number.NaN; // no values
+  return sorted.length % 2 === 1 ? upper : (lower + upper) / 2;
 }
 
 export function min(values: number[]): number {
