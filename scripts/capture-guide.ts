@@ -8,8 +8,8 @@
  * becomes the Nth `pnpm observe` view of that same run drawn as an SVG (`pnpm observe --svg`),
  * written to docs/pictures/NAME-N.svg: the picture and the text show the same PIDs. Stack traces come
  * without their line numbers (the experiments' tidy()), which would go stale with every edit
- * of the code they point at. With names, only those blocks; with --check, only reports the blocks that have no experiment
- * (nothing is run or written).
+ * of the code they point at. With names, only those blocks; with --check, only reports the blocks
+ * that have no experiment (nothing is run or written).
  */
 import { closeSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -32,18 +32,20 @@ const args = yargs(argv)
   .option('server', {
     type: 'string',
     describe:
-      'your server, as a shell command run in the current directory, with PORT in its environment and {port} replaced by the port ' +
-      "(default: the project's own stage)",
+      `your server, as a shell command run in the current directory, with PORT in its ` +
+      `environment and {port} replaced by the port (default: the project's own stage)`,
   })
   .option('port', {
     type: 'number',
     describe:
-      'the port: given to the server as PORT, or the one a server that picks its own listens on (default 8888 when free)',
+      'the port: given to the server as PORT, or the one a server ' +
+      'that picks its own listens on (default 8888 when free)',
   })
   .option('sleep', {
     type: 'number',
     describe:
-      "seconds the server sleeps after answering, in 3b and 3c (given as LSBAWS_SLEEP; default: the article's 60 with --server, less for the project's stages, which read it)",
+      'seconds the server sleeps after answering, in 3b and 3c (given as LSBAWS_SLEEP; ' +
+      "default: the article's 60 with --server, less for the project's stages, which read it)",
   })
   .option('json', { type: 'boolean', default: false, describe: 'print the outcomes as JSON after the checklist' })
   .option('verbose', { type: 'boolean', default: false, describe: "also print the experiments' narration" })

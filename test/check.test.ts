@@ -60,7 +60,8 @@ function c(name: string, body: string): string {
   return `./${name}`;
 }
 
-// A fork-per-connection server in Python whose handler reaps one child per SIGCHLD: what 3f does, wrongly offered as 3g.
+// A fork-per-connection server in Python whose handler reaps one child per SIGCHLD:
+// what 3f does, wrongly offered as 3g.
 const PY_WAIT_ONCE = `import os, signal, socket
 
 def on_child(signum, frame):

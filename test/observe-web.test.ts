@@ -76,7 +76,8 @@ t.test('the live page shows a zombie appear during pnpm experiment zombies', asy
   t.teardown(() => browser.close());
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 
-  // the experiment, as a learner runs it; 10 curls (1 s each) keep the zombies coming for 10 s, long enough for a busy machine to start the page
+  // the experiment, as a learner runs it; 10 curls (1 s each) keep the zombies coming for 10 s, long enough for a busy
+  // machine to start the page
   const port = await freePort();
   const experiment = launch(['pnpm', '--silent', 'experiment', 'zombies', '--port', String(port), '--requests', '10']);
   t.teardown(async () => {

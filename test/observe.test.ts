@@ -106,7 +106,8 @@ t.test('3d: a connection held by parent and child, then a zombie', async (t) => 
   t.match(
     text,
     new RegExp(
-      `connection 127\\.0\\.0\\.1:${stage.port} <-> 127\\.0\\.0\\.1:${waiting.localPort} \\(ESTABLISHED\\)  shared with child ${child.pid}`,
+      `connection 127\\.0\\.0\\.1:${stage.port} <-> ` +
+        `127\\.0\\.0\\.1:${waiting.localPort} \\(ESTABLISHED\\)  shared with child ${child.pid}`,
     ),
   );
   t.match(text, new RegExp(`open in parent ${server} fd \\d+ \\+ child ${child.pid} fd \\d+: reference count 2`));

@@ -195,7 +195,8 @@ function ask(port: number, message: string): Promise<string> {
 const HELLO = 'HTTP/1.1 200 OK\n\nHello, World!\n';
 
 t.test(
-  "a fork-per-connection server (the benchmark's server.ts): 2,000 requests, each answered by a child that printed it, 0 zombies, no descriptor leak",
+  `a fork-per-connection server (the benchmark's server.ts): 2,000 requests, ` +
+    `each answered by a child that printed it, 0 zombies, no descriptor leak`,
   async (t) => {
     const port = await freePort();
     const f = startNodeProgram(join(BUILD_DIR, 'server.js'), [], ['--single-threaded'], { PORT: String(port) });

@@ -29,7 +29,10 @@ const GREETING = `export function greeting(name: string): string {
 }
 `;
 
-/** myapp.ts as a user writes it: types imported by the package's name, a typed signature, a local import, a package from its own node_modules. */
+/**
+ * myapp.ts as a user writes it: types imported by the package's name, a typed signature, a local import, a package from
+ * its own node_modules.
+ */
 const myapp = (text: string): string => `import type { Application, Environ } from '@lsbaws/wsgi';
 import { greeting } from './greeting.js';
 import { shout } from 'shouty';
@@ -90,7 +93,8 @@ t.test(
     const dir = appDirectory(t);
     writeFileSync(
       join(dir, 'broken.ts'),
-      "import type { Application } from '@lsbaws/wsgi';\n\nexport const app: Application = (environ, startResponse) => {\n  const status = ;\n};\n",
+      "import type { Application } from '@lsbaws/wsgi';\n\nexport const app: Application = (environ, " +
+        'startResponse) => {\n  const status = ;\n};\n',
     );
     writeFileSync(join(dir, 'needs.ts'), "import { Hono } from 'no-such-framework';\nexport const app = new Hono();\n");
     const cases: Array<[app: string, line: RegExp]> = [
@@ -98,7 +102,8 @@ t.test(
       [
         'needs:app',
         new RegExp(
-          `^ModuleNotFoundError: ${dir}/needs\\.ts:1:22: No module named 'no-such-framework' \\(install it beside the application: npm install no-such-framework\\)$`,
+          `^ModuleNotFoundError: ${dir}/needs\\.ts:1:22: No module named ` +
+            `'no-such-framework' \\(install it beside the application: npm install no-such-framework\\)$`,
         ),
       ],
       ['nothere:app', /^ModuleNotFoundError: No module named 'nothere' \(searched .*\)$/],

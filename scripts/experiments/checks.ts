@@ -84,8 +84,11 @@ const ITERATIVE = step(iterative, [
     text: 'one client at a time: a second client waits until the first is served',
     holds: (o) => o.oneAtATime.waited && o.oneAtATime.servedNext && o.processes === 1,
     measured: (o) =>
-      `${o.oneAtATime.waited ? 'curl waited while another client was connected' : 'curl was answered while another client was connected'}` +
-      `${o.oneAtATime.servedNext ? ', and was answered after it' : ', and was not answered after it'}; ${count(o.processes, 'process', 'processes')}`,
+      (o.oneAtATime.waited
+        ? 'curl waited while another client was connected'
+        : 'curl was answered while another client was connected') +
+      (o.oneAtATime.servedNext ? ', and was answered after it' : ', and was not answered after it') +
+      `; ${count(o.processes, 'process', 'processes')}`,
   },
 ]);
 
@@ -128,10 +131,16 @@ const survives = (when: string): Expectation<SigchldOutcome> => ({
 function restartedBy(exe: string | null): string {
   const name = basename(exe ?? '');
   if (/^python3/.test(name)) {
-    return 'its runtime, Python 3, retries accept() after a signal handler itself (PEP 475, Python 3.5+), so this failure of the article (Python 2) cannot happen in it';
+    return (
+      'its runtime, Python 3, retries accept() after a signal handler itself (PEP 475, ' +
+      'Python 3.5+), so this failure of the article (Python 2) cannot happen in it'
+    );
   }
   if (/^node/.test(name)) return 'Node installs signal handlers with SA_RESTART, so accept() is restarted quietly';
-  return `accept() was restarted after the signal handler (${name || 'the runtime'}: a handler installed with SA_RESTART, as glibc's signal() does; sigaction without it shows EINTR)`;
+  return (
+    `accept() was restarted after the signal handler (${name || 'the runtime'}: a handler ` +
+    `installed with SA_RESTART, as glibc's signal() does; sigaction without it shows EINTR)`
+  );
 }
 
 export const CHECKS: StageCheck[] = [
@@ -170,13 +179,17 @@ export const CHECKS: StageCheck[] = [
             text: `answers "${HELLO}", then sleeps before it closes the connection`,
             holds: (o) => o.first.response.includes(HELLO) && o.whileSleeping.serverBlockedIn === 'sleep',
             measured: (o) =>
-              `curl printed ${quoted(o.first.response)}; the server was ${o.whileSleeping.serverBlockedIn === null ? 'not blocked' : `blocked in ${o.whileSleeping.serverBlockedIn}()`}`,
+              `curl printed ${quoted(o.first.response)}; the server was ` +
+              (o.whileSleeping.serverBlockedIn === null
+                ? 'not blocked'
+                : `blocked in ${o.whileSleeping.serverBlockedIn}()`),
           },
           {
             text: 'a second client waits in the listen queue, and is not served meanwhile',
             holds: (o) => o.whileSleeping.queued === 1 && o.whileSleeping.requestsPrinted === 1,
             measured: (o) =>
-              `${count(o.whileSleeping.queued, 'connection')} in the listen queue; ${count(o.whileSleeping.requestsPrinted, 'request')} printed`,
+              `${count(o.whileSleeping.queued, 'connection')} in the listen queue; ` +
+              `${count(o.whileSleeping.requestsPrinted, 'request')} printed`,
           },
           {
             text: "the second client waits out the first one's sleep",
@@ -204,7 +217,8 @@ export const CHECKS: StageCheck[] = [
             holds: (o) =>
               o.answerTimes.every((t) => t !== null) && o.stillOpen === o.answerTimes.length && o.children.length >= 2,
             measured: (o) =>
-              `${o.answerTimes.filter((t) => t !== null).length} of ${o.answerTimes.length} curls answered while the children slept; ${count(o.children.length, 'child', 'children')}`,
+              `${o.answerTimes.filter((t) => t !== null).length} of ${o.answerTimes.length} curls ` +
+              `answered while the children slept; ${count(o.children.length, 'child', 'children')}`,
           },
           {
             text: 'the parent closes its copy of each connection',
@@ -277,7 +291,8 @@ export const CHECKS: StageCheck[] = [
           holds: (o) => o.crashed === 'EAGAIN' && o.serverExited,
           measured: (o) =>
             o.serverExited
-              ? `the server died under ulimit -u ${o.limit} after ${count(o.childrenForked, 'child', 'children')}: ${o.error ?? 'no error line'}`
+              ? `the server died under ulimit -u ${o.limit} after ` +
+                `${count(o.childrenForked, 'child', 'children')}: ${o.error ?? 'no error line'}`
               : `the server survived ${o.clientsConnected} clients under ulimit -u ${o.limit}`,
         },
       ]),

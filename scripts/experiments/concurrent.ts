@@ -67,7 +67,8 @@ export const concurrent: Experiment<ConcurrentOutcome, ConcurrentOptions> = {
         c.firstByteAt === null
           ? 'unexpected: no answer within 10 s.'
           : c.endedAt === null
-            ? `answered after ${seconds(c.firstByteAt)}; curl keeps waiting: its child sleeps ${sleep} s before closing.`
+            ? `answered after ${seconds(c.firstByteAt)}; curl keeps ` +
+              `waiting: its child sleeps ${sleep} s before closing.`
             : `answered after ${seconds(c.firstByteAt)}, and curl ended at once.`,
       );
     }
@@ -104,9 +105,10 @@ export const concurrent: Experiment<ConcurrentOutcome, ConcurrentOptions> = {
     const view = observe(server);
     say.view(view);
     say.note(
-      "Each child got a copy of all its parent's descriptors at fork(). Then the child closed its copy of the listening socket, " +
-        'and the parent closed its copy of the connection: so each connection is held by one process only (reference count 1), ' +
-        'and the listening socket by the parent only. When the child closes its copy and exits, the kernel closes the connection.',
+      `Each child got a copy of all its parent's descriptors at fork(). Then the child closed its ` +
+        `copy of the listening socket, and the parent closed its copy of the connection: so each ` +
+        `connection is held by one process only (reference count 1), and the listening socket by the ` +
+        `parent only. When the child closes its copy and exits, the kernel closes the connection.`,
     );
     const conns = view.snap.connections;
     const stillOpen = curls.filter((c) => c.endedAt === null).length;
@@ -120,11 +122,14 @@ export const concurrent: Experiment<ConcurrentOutcome, ConcurrentOptions> = {
     const ended = ends.filter((e) => e !== null).length;
     say.note(
       ended === n
-        ? `The ${n} curls ended after ${ends.map((e) => seconds(e)).join(', ')}: each child closed the last descriptor of its connection, so the kernel ended it.`
-        : `unexpected: ${n - ended} of the ${n} curls never saw the end of their connection (another process still holds a copy of it).`,
+        ? `The ${n} curls ended after ${ends.map((e) => seconds(e)).join(', ')}: each ` +
+            `child closed the last descriptor of its connection, so the kernel ended it.`
+        : `unexpected: ${n - ended} of the ${n} curls never saw the end of ` +
+            `their connection (another process still holds a copy of it).`,
     );
     say.result(
-      `Every curl got "Hello, World!" at once, although each child sleeps ${sleep} s: the ${n} clients are served by ${kids.length} independent processes.`,
+      `Every curl got "Hello, World!" at once, although each child ` +
+        `sleeps ${sleep} s: the ${n} clients are served by ${kids.length} independent processes.`,
     );
     return {
       answerTimes: curls.map((c) => c.firstByteAt),

@@ -44,7 +44,8 @@ export const eintr: Experiment<EintrOutcome> = {
     await ctx.until('the answer', () => c.firstByteAt !== null, 10_000).catch(() => undefined);
     say.show(c.stdout);
     say.note(
-      `Answered at once; the child then sleeps 3 s (so that the parent is back in accept() when it exits), closes and exits.`,
+      `Answered at once; the child then sleeps 3 s (so that the ` +
+        `parent is back in accept() when it exits), closes and exits.`,
     );
     const exited = await say.wait('watching the server', ctx.within(stage.exited, 15_000));
     const crashAt = Date.now() - t0;
@@ -59,19 +60,25 @@ export const eintr: Experiment<EintrOutcome> = {
     const crashIndex = crash ? printed.indexOf(crash.line) : -1;
     say.note(
       crash && handler
-        ? `The child exited ${seconds(crashAt - (c.firstByteAt ?? 0))} after answering; the kernel sent SIGCHLD. The handler ran and reaped it ` +
-            `("${handler[0]}"), then the accept() the parent was blocked in returned -1 with errno ${crash.errno}, ${crash.code}: ` +
-            'nothing catches it, and the server stops.'
-        : `unexpected: ${exited ? 'the server exited' : `the server is still running (${zombiesLeft === 0 ? 'its child reaped' : `${zombiesLeft} zombies`})`}${crash ? ` with ${crash.code}` : ''}` +
+        ? `The child exited ${seconds(crashAt - (c.firstByteAt ?? 0))} after answering; the kernel sent ` +
+            `SIGCHLD. The handler ran and reaped it ("${handler[0]}"), then the accept() the parent was blocked ` +
+            `in returned -1 with errno ${crash.errno}, ${crash.code}: nothing catches it, and the server stops.`
+        : 'unexpected: ' +
+            (exited
+              ? 'the server exited'
+              : `the server is still running (${zombiesLeft === 0 ? 'its child reaped' : `${zombiesLeft} zombies`})`) +
+            (crash ? ` with ${crash.code}` : '') +
             (handler ? `; the handler printed "${handler[0]}"` : '; no handler printed "Child N terminated"'),
     );
     say.note(
-      'Node runs JavaScript signal handlers from its event loop, and installs them with SA_RESTART, which would restart accept() quietly; ' +
-        "@lsbaws/posix's signal.signal() clears that flag so that the call fails as it did in the article's Python 2. Python 3.5+ retries accept() itself (PEP 475): " +
-        'the original webserver3e.py no longer crashes there. See docs/node-differences.md.',
+      `Node runs JavaScript signal handlers from its event loop, and installs them with SA_RESTART, ` +
+        `which would restart accept() quietly; @lsbaws/posix's signal.signal() clears that flag so that ` +
+        `the call fails as it did in the article's Python 2. Python 3.5+ retries accept() itself ` +
+        `(PEP 475): the original webserver3e.py no longer crashes there. See docs/node-differences.md.`,
     );
     say.result(
-      'When a signal handler runs while the process is blocked in a system call, the call can be interrupted and fail with EINTR: be ready to restart it.',
+      'When a signal handler runs while the process is blocked in a system call, ' +
+        'the call can be interrupted and fail with EINTR: be ready to restart it.',
     );
     return {
       response: c.stdout,

@@ -51,7 +51,7 @@ export function optionsOf<O, P>(experiment: Experiment<O, P>, given: Partial<P> 
 }
 
 /** An experiment of any outcome, for the registry. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry holds experiments of every outcome and option type
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- experiments of every outcome and option type
 export type AnyExperiment = Experiment<any, any>;
 
 /** The learner-facing narration, written to a stream. */
@@ -243,7 +243,10 @@ export class Context {
     return `${this.portEnv}pnpm --filter ${stage} start${rest ? ` -- ${rest}` : ''}`;
   }
 
-  /** Throws ServerGone when the server of stage (the process server) is no longer running; when: 'after the first request'. */
+  /**
+   * Throws ServerGone when the server of stage (the process server) is no longer running;
+   * when: 'after the first request'.
+   */
   async alive(stage: Launched, server: number | null, when: string): Promise<void> {
     const gone = (): boolean => server === null || stat(server) === null || stat(server)?.state === 'Z';
     if (!gone()) return;
@@ -260,7 +263,10 @@ export class Context {
     throw new ServerGone(`the server ${how} ${when}${last ? ` (its last output: ${last})` : ''}`);
   }
 
-  /** curl http://127.0.0.1:PORT/hello (or path, with extra curl arguments such as --data-binary) in the background, stopped by cleanup(). */
+  /**
+   * curl http://127.0.0.1:PORT/hello (or path, with extra curl arguments such as --data-binary) in the background,
+   * stopped by cleanup().
+   */
   curl(maxTime = 10, path = '/hello', extra: string[] = []): WatchedCurl {
     this.check();
     // localhost as in the article (so the server prints Host: localhost:8888); --ipv4 skips the ::1 attempt

@@ -1,4 +1,6 @@
-/** Part 1: the web server in twenty lines answers Hello, World! to a browser, to curl, and to anything typed by hand. */
+/**
+ * Part 1: the web server in twenty lines answers Hello, World! to a browser, to curl, and to anything typed by hand.
+ */
 import { rawRequest } from '../lib/clients.js';
 import { children } from '../lib/procfs.js';
 import { type Experiment, outputSince, tidy } from './framework.js';

@@ -12,7 +12,9 @@ export interface IterativeOutcome {
   serverPrinted: string | null;
   /** How many server processes there were while it served: 1. */
   processes: number;
-  /** While another client held the server (connected, request not sent), curl waited; once it sent, both were answered. */
+  /**
+   * While another client held the server (connected, request not sent), curl waited; once it sent, both were answered.
+   */
   oneAtATime: { waited: boolean; servedNext: boolean };
 }
 
@@ -38,9 +40,12 @@ export const iterative: Experiment<IterativeOutcome> = {
     say.show(c.stdout);
     say.note(
       result.code === 0
-        ? `curl got its answer after ${seconds(c.firstByteAt)} and ended after ${seconds(c.endedAt)}: the server closed the connection after sending it.`
+        ? `curl got its answer after ${seconds(c.firstByteAt)} and ended after ` +
+            `${seconds(c.endedAt)}: the server closed the connection after sending it.`
         : result.timedOut
-          ? `unexpected: ${c.firstByteAt === null ? 'no answer' : `an answer after ${seconds(c.firstByteAt)}`}, but curl did not end within its 10 s: the server did not close the connection.`
+          ? `unexpected: ` +
+            `${c.firstByteAt === null ? 'no answer' : `an answer after ${seconds(c.firstByteAt)}`}, but ` +
+            `curl did not end within its 10 s: the server did not close the connection.`
           : `unexpected: curl failed (exit ${result.code}): ${c.stderr.trim()}`,
     );
 
@@ -64,8 +69,10 @@ export const iterative: Experiment<IterativeOutcome> = {
     const waited = second.firstByteAt === null;
     say.note(
       waited
-        ? 'curl gets nothing: the server accepted the connection of nc and waits in recv() for its request; curl waits in the listen queue.'
-        : `unexpected: curl was answered (${JSON.stringify(second.stdout)}) while the server was busy with another client.`,
+        ? 'curl gets nothing: the server accepted the connection of nc and ' +
+            'waits in recv() for its request; curl waits in the listen queue.'
+        : `unexpected: curl was answered ` +
+            `(${JSON.stringify(second.stdout)}) while the server was busy with another client.`,
     );
     say.note('Now the request in Terminal 2:');
     held.send(HELLO_REQUEST(ctx.port));

@@ -36,7 +36,8 @@ export const noClose: Experiment<NoCloseOutcome> = {
 
     say.step('First, slowly: connect, but do not send the request yet');
     say.note(
-      `(like typing the request by hand in \`nc localhost ${ctx.port}\`: the server accepts and forks, and the child waits in recv() for the request)`,
+      `(like typing the request by hand in \`nc localhost ${ctx.port}\`: the ` +
+        `server accepts and forks, and the child waits in recv() for the request)`,
     );
     const conn = await openConnection(ctx.port);
     ctx.defer(() => conn.close());
@@ -64,9 +65,10 @@ export const noClose: Experiment<NoCloseOutcome> = {
     const holders = new Set(before?.heldBy.map((h) => h.pid) ?? []).size;
     say.note(
       holders === 2
-        ? `The connection (client port ${conn.localPort}) is open in two processes: the parent's copy, which 3d no longer closes, ` +
-            `and the child's, inherited at fork(). Reference count ${before?.heldBy.length ?? '?'}.`
-        : `unexpected: the connection (client port ${conn.localPort}) is open in ${holders} process${holders === 1 ? '' : 'es'}.`,
+        ? `The connection (client port ${conn.localPort}) is open in two processes: the parent's copy, which 3d no ` +
+            `longer closes, and the child's, inherited at fork(). Reference count ${before?.heldBy.length ?? '?'}.`
+        : `unexpected: the connection (client port ${conn.localPort}) is ` +
+            `open in ${holders} process${holders === 1 ? '' : 'es'}.`,
     );
 
     say.step('Now send the request on that connection');
@@ -81,9 +83,12 @@ export const noClose: Experiment<NoCloseOutcome> = {
     const child = view.snap.processes.find((p) => p.pid === waitingChild?.pid);
     say.show(conn.received);
     say.note(
-      `The child answered, closed its descriptor and exited (${child?.state === 'Z' ? 'it is a zombie now' : `state ${child?.stateWord ?? 'gone'}`}). ` +
-        `But the client ${conn.ended ? 'saw the end of the connection (unexpected)' : 'never sees the end of the connection'}: ` +
-        `the parent still holds it (reference count ${after?.heldBy.length ?? 0}), so the kernel does not close it and sends no FIN.`,
+      `The child answered, closed its descriptor and exited ` +
+        `(${child?.state === 'Z' ? 'it is a zombie now' : `state ${child?.stateWord ?? 'gone'}`}). But the client ` +
+        (conn.ended ? 'saw the end of the connection (unexpected)' : 'never sees the end of the connection') +
+        ': ' +
+        `the parent still holds it (reference count ${after?.heldBy.length ?? 0}), so the kernel does not close it ` +
+        'and sends no FIN.',
     );
     say.cmd(`pnpm observe ${ctx.port}`);
     say.view(view);
@@ -99,15 +104,17 @@ export const noClose: Experiment<NoCloseOutcome> = {
         c.stdout.includes('Hello') &&
         c.firstByteAt !== null &&
         c.endedAt - c.firstByteAt > (wait - 1) * 1000
-        ? `curl printed "Hello, World!" after ${seconds(c.firstByteAt)} and then hung, until its --max-time of ${wait} s here (Ctrl-C in the article).`
+        ? `curl printed "Hello, World!" after ${seconds(c.firstByteAt)} and then ` +
+            `hung, until its --max-time of ${wait} s here (Ctrl-C in the article).`
         : `curl: answer after ${seconds(c.firstByteAt)}, ended after ${seconds(c.endedAt)}`,
     );
     say.step('Terminal 1: the server printed the number of connections it keeps');
     const printed = outputSince(stage, mark);
     say.show(tidy(printed));
     say.result(
-      'The child closed its descriptor and exited, but the connection stays open: the parent holds a copy (reference count 1, not 0), ' +
-        'so the kernel sends no FIN and the client waits for ever. Close the duplicate descriptors.',
+      'The child closed its descriptor and exited, but the connection stays open: ' +
+        'the parent holds a copy (reference count 1, not 0), so the kernel sends no ' +
+        'FIN and the client waits for ever. Close the duplicate descriptors.',
     );
     return {
       beforeRequest: {

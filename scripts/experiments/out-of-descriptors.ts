@@ -52,20 +52,24 @@ export const outOfDescriptors: Experiment<OutOfDescriptorsOutcome, OutOfDescript
     say.show(tidy(`${before}${afterCount}`, 16));
     say.note(
       crash?.code === 'EMFILE'
-        ? `${crash.code}: the server held ${last} connections, and ${limit - last} descriptors were open before the first one ` +
-            `(stdin, stdout, stderr, the runtime's own, the listening socket): ${limit} in all, the limit. The next accept() had no descriptor left to give.`
-        : `unexpected: the server ${ended ? `exited${crash ? ` with ${crash.code}` : ' without the expected error'}` : 'did not crash'}`,
+        ? `${crash.code}: the server held ${last} connections, and ${limit - last} descriptors were ` +
+            `open before the first one (stdin, stdout, stderr, the runtime's own, the listening ` +
+            `socket): ${limit} in all, the limit. The next accept() had no descriptor left to give.`
+        : `unexpected: the server ` +
+            `${ended ? `exited${crash ? ` with ${crash.code}` : ' without the expected error'}` : 'did not crash'}`,
     );
     say.step('Terminal 2: client3');
     say.show(client3Lines(run));
     say.note(
       `${run.connected} clients connected and sent their request ("0"); ${run.failed} failed` +
         (ended
-          ? " once the server was gone (refused, or reset when their connection was still waiting in the dead server's listen queue)."
+          ? ` once the server was gone (refused, or reset when their ` +
+            `connection was still waiting in the dead server's listen queue).`
           : '.'),
     );
     say.result(
-      'A server that does not close duplicate descriptors runs out of them: accept() fails with EMFILE (Too many open files).',
+      'A server that does not close duplicate descriptors runs out of ' +
+        'them: accept() fails with EMFILE (Too many open files).',
     );
     return {
       limit,

@@ -55,7 +55,8 @@ export const outOfProcesses: Experiment<OutOfProcessesOutcome, OutOfProcessesOpt
     const user = me === 0 ? given.uid : undefined;
     const uid = user ?? me;
     const NODE_THREADS = 11; // measured: node --single-threaded runs 11 threads from the start
-    // as yourself, client3 counts against your limit too: pnpm, its node and its forked clients (measured: 30 to 40 at once)
+    // as yourself, client3 counts against your limit too: pnpm, its node and its forked clients (measured: 30 to 40 at
+    // once)
     const CLIENT3_TASKS = user === undefined ? 40 : 0;
     const before = tasksOfUser(uid);
     const limit = before + NODE_THREADS + room + CLIENT3_TASKS;
@@ -66,11 +67,12 @@ export const outOfProcesses: Experiment<OutOfProcessesOutcome, OutOfProcessesOpt
         (user === undefined
           ? `You are not root, so your own limit applies to your server (uid ${uid}), and it counts client3's ` +
             `processes too (they are yours): the limit leaves them ${CLIENT3_TASKS} tasks; `
-          : `Linux does not enforce that limit for root, so the server runs as an unprivileged user (uid ${uid}) with setpriv, ` +
-            'keeping one capability, CAP_DAC_READ_SEARCH, so that it can read the checkout wherever it is (it does not lift the limit); ') +
-        `and the limit counts every task of that user, threads included: ` +
-        `node starts with ${NODE_THREADS} threads, and a pnpm parent would add its own, so the server runs directly with node ` +
-        `(as the 3d README does), under a small limit: ${NODE_THREADS} threads + ${room} children` +
+          : `Linux does not enforce that limit for root, so the server runs as an unprivileged ` +
+            `user (uid ${uid}) with setpriv, keeping one capability, CAP_DAC_READ_SEARCH, so ` +
+            `that it can read the checkout wherever it is (it does not lift the limit); `) +
+        `and the limit counts every task of that user, threads included: node starts with ` +
+        `${NODE_THREADS} threads, and a pnpm parent would add its own, so the server runs directly with ` +
+        `node (as the 3d README does), under a small limit: ${NODE_THREADS} threads + ${room} children` +
         (CLIENT3_TASKS > 0 ? ` + ${CLIENT3_TASKS} for client3` : '') +
         (before > 0 ? ` + the ${before} tasks uid ${uid} already has on this machine` : '') +
         ` = ${limit}. The article's 400 would work the same way, only later.`,
@@ -81,17 +83,21 @@ export const outOfProcesses: Experiment<OutOfProcessesOutcome, OutOfProcessesOpt
       say.cmd('pnpm build');
       say.cmd('cd packages/webserver3d');
       say.cmd(
-        `(ulimit -u ${limit}; ulimit -n 500; ${ctx.portEnv}exec node --single-threaded --enable-source-maps dist/webserver3d.js)`,
+        `(ulimit -u ${limit}; ulimit -n 500; ${ctx.portEnv}exec node ` +
+          `--single-threaded --enable-source-maps dist/webserver3d.js)`,
       );
     } else {
       say.step(
-        `Terminal 1: build as yourself (user ${uid} cannot write dist/), then start the server as user ${uid} with the limits`,
+        `Terminal 1: build as yourself (user ${uid} cannot write ` +
+          `dist/), then start the server as user ${uid} with the limits`,
       );
       say.cmd('pnpm build');
       say.cmd('cd packages/webserver3d');
       say.cmd(
-        `${ctx.portEnv}setpriv --reuid=${uid} --regid=${uid} --clear-groups --inh-caps=-all,+dac_read_search --ambient-caps=+dac_read_search \\\n` +
-          `      bash -c 'ulimit -u ${limit}; ulimit -n 500; exec node --single-threaded --enable-source-maps dist/webserver3d.js'`,
+        `${ctx.portEnv}setpriv --reuid=${uid} --regid=${uid} --clear-groups ` +
+          `--inh-caps=-all,+dac_read_search --ambient-caps=+dac_read_search \\\n      bash -c ` +
+          `'ulimit -u ${limit}; ulimit -n 500; exec node --single-threaded --enable-source-maps ` +
+          `dist/webserver3d.js'`,
       );
     }
     const stage = await say.wait(
@@ -104,7 +110,8 @@ export const outOfProcesses: Experiment<OutOfProcessesOutcome, OutOfProcessesOpt
     const server = stage.serverPid();
     const threads = server === null ? 0 : (status(server)?.threads ?? 0);
     say.note(
-      `The server runs ${threads} threads (ps -o nlwp -p ${server}); uid ${uid} now has ${tasksOfUser(uid)} tasks of the ${limit} allowed.`,
+      `The server runs ${threads} threads (ps -o nlwp -p ${server}); uid ` +
+        `${uid} now has ${tasksOfUser(uid)} tasks of the ${limit} allowed.`,
     );
 
     let maxZombies = 0;
@@ -119,16 +126,19 @@ export const outOfProcesses: Experiment<OutOfProcessesOutcome, OutOfProcessesOpt
     const others = limit - threads - last;
     say.note(
       crash?.code === 'EAGAIN'
-        ? `${crash.code} from fork(): ${last} children were forked and exited, but nobody waited for them, so each stayed a zombie ` +
-            `(up to ${maxZombies} seen at once) and still counted against the limit: ${threads} threads + ${last} zombies` +
+        ? `${crash.code} from fork(): ${last} children were forked and exited, but nobody ` +
+            `waited for them, so each stayed a zombie (up to ${maxZombies} seen at once) and ` +
+            `still counted against the limit: ${threads} threads + ${last} zombies` +
             (others > 0 ? ` + ${others} other tasks of uid ${uid}` : '') +
             ` = ${limit}, the limit: the next fork() would have made one more.`
-        : `unexpected: the server ${ended ? `exited${crash ? ` with ${crash.code}` : ' without the expected error'}` : 'did not crash'}`,
+        : `unexpected: the server ` +
+            `${ended ? `exited${crash ? ` with ${crash.code}` : ' without the expected error'}` : 'did not crash'}`,
     );
     say.step('Terminal 2: client3');
     say.show(client3Lines(run));
     say.result(
-      'Zombies take up process slots: a long-running server that does not wait for its children eventually cannot fork() any more (EAGAIN, Resource temporarily unavailable).',
+      'Zombies take up process slots: a long-running server that does not wait for its ' +
+        'children eventually cannot fork() any more (EAGAIN, Resource temporarily unavailable).',
     );
     return {
       limit,
@@ -165,7 +175,9 @@ function cannotEnter(e: unknown, uid: number): string | null {
     // not even we can
   }
   return (
-    `user ${uid} cannot enter ${folder}${mode}, where the checkout is, and setpriv could not keep CAP_DAC_READ_SEARCH for it: ` +
-    `run chmod o+x on the folders above the checkout, clone it under a folder others can enter (such as /tmp), or run the experiment as a user other than root (your own ulimit -u applies then)`
+    `user ${uid} cannot enter ${folder}${mode}, where the checkout is, and setpriv could not keep ` +
+    `CAP_DAC_READ_SEARCH for it: run chmod o+x on the folders above the checkout, clone it under a folder ` +
+    `others can enter (such as /tmp), or run the experiment as a user other than root (your own ulimit -u ` +
+    `applies then)`
   );
 }

@@ -135,7 +135,10 @@ export async function sigchldScenario(
   say.cmd(`ps -o pid,ppid,stat,cmd --ppid ${server}`);
   say.show(psChildren(server));
   say.note(
-    `${alive() ? 'The server is still running: the SIGCHLD interrupted accept(), and the loop called it again.' : 'unexpected: the server died.'} ` +
+    (alive()
+      ? 'The server is still running: the SIGCHLD interrupted accept(), and the loop called it again.'
+      : 'unexpected: the server died.') +
+      ' ' +
       (afterCurl === 0
         ? 'No zombie: the SIGCHLD handler waited for the child.'
         : `unexpected: ${afterCurl} zombie${afterCurl === 1 ? '' : 's'}.`),
@@ -160,14 +163,16 @@ export async function sigchldScenario(
   say.note(
     articleZombies === 0
       ? `No zombies after ${connected} connections.`
-      : `${articleZombies} zombie${articleZombies === 1 ? '' : 's'} after ${connected} connections. The children exited at almost the same time, ` +
-          'their SIGCHLDs merged, and each handler run reaped one child only. How many merged depends on timing: the number changes from run to run.',
+      : `${articleZombies} zombie${articleZombies === 1 ? '' : 's'} after ${connected} connections. The ` +
+          `children exited at almost the same time, their SIGCHLDs merged, and each handler run reaped one ` +
+          `child only. How many merged depends on timing: the number changes from run to run.`,
   );
   say.cmd(`ls /proc/${server}/fd | wc -l`);
   say.show(String(fdsAfter));
   say.note(
     fdsAfter === fdsBefore
-      ? `The parent has ${fdsAfter} descriptors open, as many as before the clients: it closed its copy of each connection.`
+      ? `The parent has ${fdsAfter} descriptors open, as many as ` +
+          `before the clients: it closed its copy of each connection.`
       : `The parent had ${fdsBefore} descriptors open before the clients and has ${fdsAfter} now: ` +
           `${fdsAfter > fdsBefore ? 'it keeps copies of connections it should have closed' : 'unexpected'}.`,
   );
@@ -225,8 +230,9 @@ export async function sigchldScenario(
   const shared = /^ShdPnd:\s+([0-9a-f]+)/m.exec(pending)?.[1];
   const sigchldPending = shared !== undefined && (BigInt(`0x${shared}`) & (1n << 16n)) !== 0n; // bit signum-1
   say.note(
-    `${zombiesWhileStopped} children exited, ${zombiesWhileStopped} SIGCHLDs were sent. ShdPnd, the signals pending for the process, ` +
-      'has one bit per signal, signal N at bit N-1 (SIGCHLD, 17, is bit 16: 0x10000): they are one pending signal now.',
+    `${zombiesWhileStopped} children exited, ${zombiesWhileStopped} SIGCHLDs were sent. ` +
+      `ShdPnd, the signals pending for the process, has one bit per signal, signal N at bit ` +
+      `N-1 (SIGCHLD, 17, is bit 16: 0x10000): they are one pending signal now.`,
   );
   say.cmd(`kill -CONT ${server}`);
   process.kill(server, 'SIGCONT');
@@ -238,9 +244,10 @@ export async function sigchldScenario(
   say.view(observe(server, 4));
   say.note(
     left === 0
-      ? 'The handler ran once for the merged SIGCHLD, and its waitpid(-1, WNOHANG) loop reaped every exited child: no zombie is left.'
-      : `The handler ran once for the ${zombiesWhileStopped} merged exits, and its single os.wait() reaped one child: ` +
-          `${left} ${left === 1 ? 'is' : 'are'} left as zombies.`,
+      ? 'The handler ran once for the merged SIGCHLD, and its ' +
+          'waitpid(-1, WNOHANG) loop reaped every exited child: no zombie is left.'
+      : `The handler ran once for the ${zombiesWhileStopped} merged exits, and its single ` +
+          `os.wait() reaped one child: ${left} ${left === 1 ? 'is' : 'are'} left as zombies.`,
   );
   return {
     curl,

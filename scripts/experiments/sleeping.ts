@@ -12,7 +12,10 @@ export interface SleepingOutcome {
   /** ms since the first curl started, for each event. */
   first: { answerAt: number | null; endedAt: number | null; response: string };
   second: { startedAt: number; answerAt: number | null; endedAt: number | null; response: string };
-  /** While the server slept: how many requests it had printed (1), and how many connections waited in its listen queue (1). */
+  /**
+   * While the server slept: how many requests it had printed (1),
+   * and how many connections waited in its listen queue (1).
+   */
   whileSleeping: { requestsPrinted: number; queued: number; serverBlockedIn: string | null; children: number };
 }
 
@@ -28,7 +31,8 @@ export const sleeping: Experiment<SleepingOutcome, SleepingOptions> = {
     say.title('sleeping: one client at a time, webserver3b');
     say.step('Terminal 1: start the server that sleeps after each answer');
     say.note(
-      `The article sleeps 60 s; LSBAWS_SLEEP=${sleep} makes it ${sleep} s (pnpm experiment sleeping --sleep 60 for the real thing).`,
+      `The article sleeps 60 s; LSBAWS_SLEEP=${sleep} makes ` +
+        `it ${sleep} s (pnpm experiment sleeping --sleep 60 for the real thing).`,
     );
     say.cmd(`LSBAWS_SLEEP=${sleep} ${ctx.command('webserver3b')}`);
     const stage = await say.wait(
@@ -47,8 +51,10 @@ export const sleeping: Experiment<SleepingOutcome, SleepingOptions> = {
     say.show(first.stdout);
     say.note(
       first.endedAt === null
-        ? `"Hello, World!" came after ${seconds(first.firstByteAt)}, but curl does not end: the server sleeps before it closes the connection.`
-        : `"Hello, World!" came after ${seconds(first.firstByteAt)}, and curl ended at once: this server does not sleep after answering.`,
+        ? `"Hello, World!" came after ${seconds(first.firstByteAt)}, but curl ` +
+            `does not end: the server sleeps before it closes the connection.`
+        : `"Hello, World!" came after ${seconds(first.firstByteAt)}, and curl ` +
+            `ended at once: this server does not sleep after answering.`,
     );
 
     say.step('Terminal 3, without delay: the second curl');
@@ -67,10 +73,12 @@ export const sleeping: Experiment<SleepingOutcome, SleepingOptions> = {
     say.step(`Meanwhile, in another terminal: pnpm observe ${ctx.port} (one snapshot)`);
     const view = observe(server);
     say.view(view);
+    const blockedIn = view.snap.processes[0]?.blockedIn;
     say.note(
-      `The server is ${view.snap.processes[0]?.blockedIn ? `blocked in ${view.snap.processes[0].blockedIn}()` : view.snap.processes[0]?.stateWord}, ` +
-        `holding the first connection. The second one is already connected (the kernel completed it) and waits in the listening socket's queue until the server calls accept() again: ` +
-        `that is the BACKLOG argument of listen().`,
+      `The server is ${blockedIn ? `blocked in ${blockedIn}()` : view.snap.processes[0]?.stateWord}, holding the ` +
+        `first connection. The second one is already connected (the kernel completed it) and waits in the ` +
+        `listening socket's queue until the server calls accept() again: that is the BACKLOG argument of ` +
+        `listen().`,
     );
 
     await say.wait(`waiting for the server to wake up (${sleep} s after the first answer)`, first.done);

@@ -187,19 +187,23 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
         say.show(tidy(helloPrint, 30));
         say.note(
           reapedLine !== null && printedRequest && printedResponse
-            ? `The parent (PID ${server}) accepted the connection and forked; the child read the whole request, ` +
-                'built the environ, called the application with it and start_response, sent the response, printed both and exited. ' +
-                "The last line is the parent's SIGCHLD handler, 3g's waitpid(-1, WNOHANG) loop, reaping it."
-            : `The server answered ${JSON.stringify(hello.stdout)}; it printed ${printedRequest ? 'the request' : 'no request'} ` +
-                `and ${printedResponse ? 'the response' : 'no response'} a la curl -v, and ${reapedLine ? `"${reapedLine}"` : 'no "Child N terminated" line'}.`,
+            ? `The parent (PID ${server}) accepted the connection and forked; the child read ` +
+                `the whole request, built the environ, called the application with it and ` +
+                `start_response, sent the response, printed both and exited. The last line is ` +
+                `the parent's SIGCHLD handler, 3g's waitpid(-1, WNOHANG) loop, reaping it.`
+            : `The server answered ${JSON.stringify(hello.stdout)}; it printed ` +
+                `${printedRequest ? 'the request' : 'no request'} and ` +
+                `${printedResponse ? 'the response' : 'no response'} a la curl -v, and ` +
+                `${reapedLine ? `"${reapedLine}"` : 'no "Child N terminated" line'}.`,
         );
       } else {
         say.step('Terminal 1: the POST, as the server printed it');
         say.show(tidy(echoPrint, 30));
         say.note(
-          `${app.framework} answered through the ${app.framework === 'Hono' ? 'Fetch adapter (fromFetch)' : 'Node (req, res) adapter (fromNode)'}: ` +
-            `the body went in as wsgi.input, and ${app.framework}'s own JSON came back. The server code is the same ` +
-            `(${script ?? 'dist/src/webserver3h.js'}); only the module:callable changed.`,
+          `${app.framework} answered through the ` +
+            `${app.framework === 'Hono' ? 'Fetch adapter (fromFetch)' : 'Node (req, res) adapter (fromNode)'}: ` +
+            `the body went in as wsgi.input, and ${app.framework}'s own JSON came back. The ` +
+            `server code is the same (${script ?? 'dist/src/webserver3h.js'}); only the module:callable changed.`,
         );
       }
       const answered = app.hello === null ? hello.stdout !== '' : hello.stdout === app.hello;
@@ -239,9 +243,16 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
     const serverAliveAfterBadRequest = alive() && live.serverPid() === server;
     say.note(
       (badRequestStatus >= 400 && badRequestStatus < 500
-        ? `The child found no request line it could parse and answered ${badRequestStatus} itself: the application never saw it. `
-        : `unexpected: the answer was ${badAnswer.data === '' ? 'nothing' : JSON.stringify(badAnswer.data.slice(0, 40))}, not a 4xx. `) +
-        `The parent (PID ${server}) ${serverAliveAfterBadRequest ? 'only accepted, forked and reaped, and is still serving' : 'is gone (unexpected)'}.`,
+        ? `The child found no request line it could parse and answered ` +
+          `${badRequestStatus} itself: the application never saw it. `
+        : 'unexpected: the answer was ' +
+          (badAnswer.data === '' ? 'nothing' : JSON.stringify(badAnswer.data.slice(0, 40))) +
+          ', not a 4xx. ') +
+        `The parent (PID ${server}) ` +
+        (serverAliveAfterBadRequest
+          ? 'only accepted, forked and reaped, and is still serving'
+          : 'is gone (unexpected)') +
+        '.',
     );
     say.cmd(`curl ${ctx.url}`);
     mark = live.output.length;
@@ -295,9 +306,10 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
     say.view(observe(server, 4));
 
     say.result(
-      "Part 2's WSGI server, made concurrent the way the article made its own server: a child per connection, " +
-        'descriptors closed on both sides, and a waitpid(-1, WNOHANG) loop for SIGCHLD. It runs a plain application, ' +
-        'a Hono one and an Express one unchanged, a bad request costs one child a 400, and a burst of clients leaves no zombies.',
+      `Part 2's WSGI server, made concurrent the way the article made its own server: a ` +
+        `child per connection, descriptors closed on both sides, and a waitpid(-1, WNOHANG) ` +
+        `loop for SIGCHLD. It runs a plain application, a Hono one and an Express one ` +
+        `unchanged, a bad request costs one child a 400, and a burst of clients leaves no zombies.`,
     );
     const bodies = Object.fromEntries(apps.map((a) => [a.app, a.hello]));
     return {

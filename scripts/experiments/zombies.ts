@@ -53,7 +53,8 @@ export const zombies: Experiment<ZombiesOutcome, ZombiesOptions> = {
     say.note(
       found.length === 0
         ? 'unexpected: no zombie: something waited for the child.'
-        : `STAT Z: ${found.length === 1 ? 'a zombie' : `${found.length} zombies`}. The child has exited; the kernel keeps its PID and exit status until its parent waits for it, and 3d never does.`,
+        : `STAT Z: ${found.length === 1 ? 'a zombie' : `${found.length} zombies`}. The child has exited; ` +
+            `the kernel keeps its PID and exit status until its parent waits for it, and 3d never does.`,
     );
 
     say.step('Try to kill it');
@@ -72,7 +73,8 @@ export const zombies: Experiment<ZombiesOutcome, ZombiesOptions> = {
       say.show(psChildren(server));
       say.note(
         survived
-          ? "Still there: a zombie is already dead; there is nothing left to kill. Only a wait() by its parent (or the parent's exit) removes it."
+          ? `Still there: a zombie is already dead; there is nothing left to kill. ` +
+              `Only a wait() by its parent (or the parent's exit) removes it.`
           : 'unexpected: it is gone',
       );
     }
@@ -80,7 +82,8 @@ export const zombies: Experiment<ZombiesOutcome, ZombiesOptions> = {
     say.step(`pnpm observe ${ctx.port}`);
     say.view(observe(server));
     say.result(
-      'A child that exits before its parent waits for it becomes a zombie, and you cannot kill a zombie: you have to wait for it.',
+      'A child that exits before its parent waits for it becomes a ' +
+        'zombie, and you cannot kill a zombie: you have to wait for it.',
     );
     return {
       zombies: found.length,

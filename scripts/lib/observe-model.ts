@@ -75,7 +75,10 @@ export interface ProcessInfo {
   argv: string[];
   threads: number;
   uid: number;
-  /** Signals by name ('SIGCHLD'), from /proc/PID/status: pending (sent, not handled yet) and caught (a handler is installed). */
+  /**
+   * Signals by name ('SIGCHLD'), from /proc/PID/status: pending (sent, not handled yet) and caught (a handler is
+   * installed).
+   */
   signals: { pending: string[]; caught: string[] };
   fds: FdInfo[];
 }
@@ -85,7 +88,9 @@ export interface Connection {
   local: [string, number];
   remote: [string, number];
   state: string;
-  /** Every descriptor of the observed processes that points to this socket: the reference count the article talks about. */
+  /**
+   * Every descriptor of the observed processes that points to this socket: the reference count the article talks about.
+   */
   heldBy: Holder[];
   /** The client's end, when it is on this machine. */
   peer: Array<Holder & { comm: string }>;
@@ -129,7 +134,9 @@ const STATE_WORDS: Record<string, StateWord> = {
   X: 'dead',
 };
 
-/** The stage a process runs ('webserver3d'), from its command line, or null if it is not one of this project's servers. */
+/**
+ * The stage a process runs ('webserver3d'), from its command line, or null if it is not one of this project's servers.
+ */
 export function stageOf(pid: number): string | null {
   const argv = cmdline(pid);
   if (!/(^|\/)node$/.test(argv[0] ?? '')) return null;
@@ -199,7 +206,9 @@ export function resolveTarget(arg?: string, kind: 'auto' | 'port' | 'pid' = 'aut
     if (server === null) {
       return {
         ok: false,
-        message: `Port ${n} is served by PID ${listener} (${describe(listener)}), which is not one of this project's stages.`,
+        message:
+          `Port ${n} is served by PID ${listener} ` +
+          `(${describe(listener)}), which is not one of this project's stages.`,
       };
     }
     return { ok: true, ...server, via: `port ${n}` };
@@ -216,7 +225,8 @@ export function resolveTarget(arg?: string, kind: 'auto' | 'port' | 'pid' = 'aut
       message:
         kind === 'pid' || n >= 65536
           ? `There is no process ${n}.`
-          : `Nothing listens on port ${n}, and there is no process ${n}. Start a stage first, e.g. \`pnpm --filter webserver3d start\`.`,
+          : `Nothing listens on port ${n}, and there is no process ${n}. ` +
+            `Start a stage first, e.g. \`pnpm --filter webserver3d start\`.`,
     };
   }
   const server = serverOf(n);

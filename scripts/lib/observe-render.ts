@@ -46,14 +46,16 @@ export function render(snap: Snapshot, options: RenderOptions = {}): string {
     const byState = new Map<string, number>();
     for (const k of rest) byState.set(k.stateWord, (byState.get(k.stateWord) ?? 0) + 1);
     out.push(
-      `  └─ ... and ${rest.length} more children: ${[...byState].map(([w, n]) => (w === 'zombie' ? plural(n, 'zombie') : `${n} ${w}`)).join(', ')}`,
+      `  └─ ... and ${rest.length} more children: ` +
+        `${[...byState].map(([w, n]) => (w === 'zombie' ? plural(n, 'zombie') : `${n} ${w}`)).join(', ')}`,
     );
   }
 
   if (snap.zombies > 0) {
     out.push(
       c.red('  zombie') +
-        ': the child has exited, but its parent has not wait()ed for it: the kernel keeps its PID and exit status. kill -9 cannot remove it.',
+        ': the child has exited, but its parent has not wait()ed for it: the ' +
+        'kernel keeps its PID and exit status. kill -9 cannot remove it.',
     );
   }
 
@@ -113,7 +115,8 @@ function processBlock(p: ProcessInfo, snap: Snapshot, options: RenderOptions, c:
     if (f.kind === 'runtime' && !options.all) {
       if (!runtimeShown) {
         lines.push(
-          `${pad}${'...'.padStart(4)}  ${plural(runtime.length, 'descriptor')} Node's event loop uses itself (${ranges(runtime.map((r) => r.fd))}; --all lists them)`,
+          `${pad}${'...'.padStart(4)}  ${plural(runtime.length, 'descriptor')} Node's event ` +
+            `loop uses itself (${ranges(runtime.map((r) => r.fd))}; --all lists them)`,
         );
         runtimeShown = true;
       }

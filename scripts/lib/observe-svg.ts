@@ -361,8 +361,9 @@ export function renderSvg(snap: Snapshot, options: SvgOptions = {}): string {
   const height = Math.max(procBottom, kernelBottom, cy) + 74;
   const out: string[] = [];
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" ` +
-      `font-family="${esc(FONT)}" font-size="${SIZE}" fill="${INK}" data-stage="${esc(snap.stage)}" data-pid="${snap.pid}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" ` +
+      `viewBox="0 0 ${WIDTH} ${height}" font-family="${esc(FONT)}" font-size="${SIZE}" ` +
+      `fill="${INK}" data-stage="${esc(snap.stage)}" data-pid="${snap.pid}">`,
   );
   out.push(`<title>${esc(caption(snap))}</title>`);
   out.push(`<defs>${(Object.keys(LINK) as LinkKind[]).map(arrow).join('')}</defs>`);
@@ -382,14 +383,16 @@ export function renderSvg(snap: Snapshot, options: SvgOptions = {}): string {
     if (b.p.role === 'child' && parent) {
       const x = parent.x + INDENT / 2;
       out.push(
-        `<path class="fork" d="M${x},${parent.y + parent.h} V${b.y + 16} H${b.x}" fill="none" stroke="${MUTED}" stroke-width="1.5"/>`,
+        `<path class="fork" d="M${x},${parent.y + parent.h} V${b.y + 16} ` +
+          `H${b.x}" fill="none" stroke="${MUTED}" stroke-width="1.5"/>`,
       );
     }
   }
   if (more && boxes[0]) {
     const x = boxes[0].x + INDENT / 2;
     out.push(
-      `<path class="fork" d="M${x},${boxes[0].y + boxes[0].h} V${more.y + 16} H${PROC_X + INDENT}" fill="none" stroke="${MUTED}" stroke-width="1.5"/>`,
+      `<path class="fork" d="M${x},${boxes[0].y + boxes[0].h} V${more.y + 16} ` +
+        `H${PROC_X + INDENT}" fill="none" stroke="${MUTED}" stroke-width="1.5"/>`,
     );
   }
   for (const b of boxes) {
@@ -397,7 +400,8 @@ export function renderSvg(snap: Snapshot, options: SvgOptions = {}): string {
       const k = s.to === undefined ? undefined : byId.get(s.to);
       if (!k) continue;
       out.push(
-        `<path class="ref" data-pid="${b.p.pid}" data-fd="${s.fd}" data-to="${esc(k.id)}" d="${curve(b.x + b.w, s.y - 4, KERNEL_X, k.y + PAD + 9)}" ` +
+        `<path class="ref" data-pid="${b.p.pid}" data-fd="${s.fd}" ` +
+          `data-to="${esc(k.id)}" d="${curve(b.x + b.w, s.y - 4, KERNEL_X, k.y + PAD + 9)}" ` +
           `fill="none" stroke="${LINK[k.link]}" stroke-width="2" marker-end="url(#arrow-${k.link})"/>`,
       );
     }
@@ -410,13 +414,16 @@ export function renderSvg(snap: Snapshot, options: SvgOptions = {}): string {
         : undefined;
     if (!listen) continue;
     out.push(
-      `<path class="queue" d="M${KERNEL_X + 24},${listen.y + listen.h} V${k.y}" fill="none" stroke="${LINK.listen}" stroke-width="2" stroke-dasharray="4 3"/>`,
+      `<path class="queue" d="M${KERNEL_X + 24},${listen.y + listen.h} V${k.y}" ` +
+        `fill="none" stroke="${LINK.listen}" stroke-width="2" stroke-dasharray="4 3"/>`,
     );
   }
   for (const c of clients) {
     for (const end of c.ends) {
       out.push(
-        `<path class="peer" data-pid="${c.pid}" data-fd="${end.fd}" data-to="${esc(end.to.id)}" d="${curve(KERNEL_X + KERNEL_W, end.to.y + PAD + 9, CLIENT_X, c.y + PAD + 9)}" ` +
+        `<path class="peer" data-pid="${c.pid}" data-fd="${end.fd}" ` +
+          `data-to="${esc(end.to.id)}" ` +
+          `d="${curve(KERNEL_X + KERNEL_W, end.to.y + PAD + 9, CLIENT_X, c.y + PAD + 9)}" ` +
           `fill="none" stroke="${LINK.client}" stroke-width="1.5" stroke-dasharray="5 3"/>`,
       );
     }
@@ -457,9 +464,11 @@ function processBox(b: ProcBox): string {
   const stopped = p.state === 'T' || p.state === 't';
   const look = zombie ? LOOK.zombie : stopped ? LOOK.stopped : LOOK.process;
   const classes = ['process', zombie ? 'zombie' : '', stopped ? 'stopped' : ''].filter(Boolean).join(' ');
+  const who = p.role === 'parent' ? 'the server' : `a child of PID ${p.ppid}`;
   const parts = [
-    `<g class="${classes}" data-pid="${p.pid}" data-ppid="${p.ppid}" data-role="${p.role}" data-state="${esc(p.state)}">`,
-    `<title>${esc(`PID ${p.pid}, ${p.role === 'parent' ? 'the server' : `a child of PID ${p.ppid}`}: ${stateText(p)}`)}</title>`,
+    `<g class="${classes}" data-pid="${p.pid}" ` +
+      `data-ppid="${p.ppid}" data-role="${p.role}" data-state="${esc(p.state)}">`,
+    `<title>${esc(`PID ${p.pid}, ${who}: ${stateText(p)}`)}</title>`,
     `<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="8" fill="${look.fill}" stroke="${look.stroke}" ` +
       `stroke-width="${zombie ? 2.5 : 1.5}"${zombie ? ' stroke-dasharray="7 4"' : ''}/>`,
   ];
@@ -469,7 +478,8 @@ function processBox(b: ProcBox): string {
     if (row.pill) {
       const pw = pillWidth(row.pill.text);
       parts.push(
-        `<rect x="${tx}" y="${base - 13}" width="${pw}" height="18" rx="9" fill="${row.pill.fill}" stroke="${look.stroke}"/>`,
+        `<rect x="${tx}" y="${base - 13}" width="${pw}" height="18" ` +
+          `rx="9" fill="${row.pill.fill}" stroke="${look.stroke}"/>`,
       );
       parts.push(text(tx + 7, base, row.pill.text, `class="state" font-weight="bold" fill="${row.pill.ink}"`));
       tx += pw + 8;
@@ -510,11 +520,12 @@ function moreChildren(hidden: ProcessInfo[], y: number, h: number): string {
   const zombies = hidden.filter((k) => k.state === 'Z').length;
   const x = PROC_X + INDENT;
   const w = PROC_W - INDENT;
+  const more = plural(hidden.length, 'more child', 'more children');
   return (
     `<g class="more-children" data-count="${hidden.length}" data-zombies="${zombies}">` +
     `<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="8" fill="${zombies ? LOOK.zombie.fill : '#f6f8fa'}" ` +
     `stroke="${zombies ? LOOK.zombie.stroke : '#8c959f'}" stroke-width="${zombies ? 2 : 1}" stroke-dasharray="7 4"/>` +
-    text(x + PAD, y + PAD + 13, `… and ${plural(hidden.length, 'more child', 'more children')}`, 'font-weight="bold"') +
+    text(x + PAD, y + PAD + 13, `… and ${more}`, 'font-weight="bold"') +
     text(
       x + PAD,
       y + PAD + 13 + LINE,
@@ -531,14 +542,15 @@ function moreChildren(hidden: ProcessInfo[], y: number, h: number): string {
 function kernelBox(k: KernelBox): string {
   const colour = LINK[k.link];
   const attrs = k.pair
-    ? ` data-local="${esc(addr(k.pair.local))}" data-remote="${esc(addr(k.pair.remote))}" data-tcp-state="${esc(k.pair.state)}"`
+    ? ` data-local="${esc(addr(k.pair.local))}" ` +
+      `data-remote="${esc(addr(k.pair.remote))}" data-tcp-state="${esc(k.pair.state)}"`
     : '';
   const parts = [`<g class="${k.kind}" id="${esc(k.id)}" data-refcount="${k.refcount}"${attrs}>`];
   if (k.conn)
     parts.push(`<title>${esc(`open in ${k.conn.heldBy.map((h) => `PID ${h.pid} fd ${h.fd}`).join(', ')}`)}</title>`);
   parts.push(
-    `<rect x="${KERNEL_X}" y="${k.y}" width="${KERNEL_W}" height="${k.h}" rx="4" fill="#ffffff" stroke="${colour}" stroke-width="2"` +
-      `${k.kind === 'queued' ? ' stroke-dasharray="6 4"' : ''}/>`,
+    `<rect x="${KERNEL_X}" y="${k.y}" width="${KERNEL_W}" height="${k.h}" rx="4" fill="#ffffff" ` +
+      `stroke="${colour}" stroke-width="2"${k.kind === 'queued' ? ' stroke-dasharray="6 4"' : ''}/>`,
   );
   k.lines.forEach((line, i) => {
     const attrs =
@@ -567,9 +579,10 @@ function kernelBox(k: KernelBox): string {
 
 function clientBox(c: ClientBox): string {
   return (
-    `<g class="client" data-pid="${c.pid}">` +
-    `<title>${esc(`${c.comm} (PID ${c.pid}) holds the client end`)}</title>` +
-    `<rect x="${CLIENT_X}" y="${c.y}" width="${CLIENT_W}" height="${c.h}" rx="8" fill="${LOOK.client.fill}" stroke="${LOOK.client.stroke}" stroke-width="1.5"/>` +
+    `<g class="client" ` +
+    `data-pid="${c.pid}"><title>${esc(`${c.comm} (PID ${c.pid}) holds the client end`)}</title><rect ` +
+    `x="${CLIENT_X}" y="${c.y}" width="${CLIENT_W}" height="${c.h}" rx="8" ` +
+    `fill="${LOOK.client.fill}" stroke="${LOOK.client.stroke}" stroke-width="1.5"/>` +
     text(CLIENT_X + PAD, c.y + PAD + 13, fit(`${c.comm} PID ${c.pid}`, CLIENT_W - 2 * PAD), 'font-weight="bold"') +
     text(
       CLIENT_X + PAD,
@@ -594,7 +607,8 @@ function legend(y: number): string {
     `<rect x="${bx}" y="${by - 12}" width="26" height="16" rx="4" fill="${look.fill}" stroke="${look.stroke}"` +
     `${dashed ? ' stroke-width="2" stroke-dasharray="5 3"' : ''}/>`;
   const line = (kind: LinkKind) => (lx: number, ly: number) =>
-    `<path d="M${lx},${ly - 4} H${lx + 26}" stroke="${LINK[kind]}" stroke-width="2"${kind === 'client' ? ' stroke-dasharray="5 3"' : ''}/>`;
+    `<path d="M${lx},${ly - 4} H${lx + 26}" stroke="${LINK[kind]}" ` +
+    `stroke-width="2"${kind === 'client' ? ' stroke-dasharray="5 3"' : ''}/>`;
   item(box(LOOK.process, false), 'process');
   item(box(LOOK.zombie, true), 'zombie: exited, not reaped');
   item(

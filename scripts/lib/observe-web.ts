@@ -98,7 +98,8 @@ export function serveLive(pid: number, options: LiveOptions = {}): Promise<LiveP
     if (path === '/') {
       res.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
-        'content-security-policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; connect-src 'self'`,
+        'content-security-policy':
+          `default-src 'none'; script-src 'nonce-${nonce}'; ` + `style-src 'unsafe-inline'; connect-src 'self'`,
         'cache-control': 'no-store',
       });
       res.end(page(nonce, interval));
@@ -161,7 +162,9 @@ function page(nonce: string, interval: number): string {
 <meta charset="utf-8">
 <title>pnpm observe</title>
 <style>
-  body { font: 14px ui-monospace, 'DejaVu Sans Mono', Menlo, monospace; margin: 16px; color: #1f2328; background: #f6f8fa; }
+  body {
+    font: 14px ui-monospace, 'DejaVu Sans Mono', Menlo, monospace; margin: 16px; color: #1f2328; background: #f6f8fa;
+  }
   h1 { font-size: 16px; margin: 0 0 8px; }
   #status { margin: 0 0 12px; color: #59636e; }
   #status.ended { color: #b71c1c; font-weight: bold; }
@@ -174,7 +177,8 @@ function page(nonce: string, interval: number): string {
   li { padding: 3px 6px; border-left: 4px solid #8c959f; margin-bottom: 3px; background: #fff; }
   li time { color: #59636e; margin-right: 8px; }
   li.fork { border-color: #3465a4; } li.exit { border-color: #c62828; } li.reap { border-color: #2e7d32; }
-  li.signal, li.stop, li.continue { border-color: #c77700; } li.watch { border-color: #59636e; } li.end { border-color: #b71c1c; font-weight: bold; }
+  li.signal, li.stop, li.continue { border-color: #c77700; } li.watch { border-color: #59636e; }
+  li.end { border-color: #b71c1c; font-weight: bold; }
 </style>
 </head>
 <body>

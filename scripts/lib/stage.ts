@@ -205,7 +205,10 @@ export function holderOf(port: number): string | null {
 /** What to say when port is taken: which program holds it, and the option that picks another. */
 function portTaken(port: number): string {
   const holder = holderOf(port);
-  return `port ${port} is in use${holder ? ` by ${holder}` : ''}: stop that program, or choose another port with --port N`;
+  return (
+    `port ${port} is in use${holder ? ` by ${holder}` : ''}: ` +
+    `stop that program, or choose another port with --port N`
+  );
 }
 
 /**
@@ -246,7 +249,9 @@ export async function startStage(name: string, options: StartOptions = {}): Prom
     const dir = join(ROOT, 'packages', name);
     await promisify(execFile)('sh', [START_SCRIPT, '--compile-only'], { cwd: dir });
     // start.sh finds nothing to compile any more, and execs node: no shell stays behind
-    command = `cd ${quote(dir)} && exec ${['sh', START_SCRIPT, startProgram(name), ...(options.args ?? [])].map(quote).join(' ')}`;
+    command =
+      `cd ${quote(dir)} && exec ` +
+      `${['sh', START_SCRIPT, startProgram(name), ...(options.args ?? [])].map(quote).join(' ')}`;
   }
   const script = `${options.limits ? options.limits + ' && ' : ''}${options.direct ? '' : 'exec '}${command}`;
   const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), ...options.env };
@@ -339,15 +344,16 @@ export async function startServerCommand(command: string, options: CommandOption
     if (elsewhere.length > 0 && Date.now() - started > 2_000) {
       await server.stop();
       throw new StartError(
-        `the server listens on port ${elsewhere.join(', ')}, not ${port}: ` +
-          `make it listen on PORT (given in its environment, or {port} in the command), or check it with --port ${elsewhere[0]}`,
+        `the server listens on port ${elsewhere.join(', ')}, not ${port}: make it listen on PORT (given ` +
+          `in its environment, or {port} in the command), or check it with --port ${elsewhere[0]}`,
         server.output,
       );
     }
     if (Date.now() - started > timeout) {
       await server.stop();
       throw new StartError(
-        `the server did not listen on port ${port} within ${timeout / 1000} s (it ran, but never called listen() on that port)`,
+        `the server did not listen on port ${port} within ` +
+          `${timeout / 1000} s (it ran, but never called listen() on that port)`,
         server.output,
       );
     }

@@ -34,7 +34,9 @@ export class OSError extends Error {
   }
 }
 
-/** Python 3 made IOError another name for OSError; so does this package (the stages catch IOError, as the article does). */
+/**
+ * Python 3 made IOError another name for OSError; so does this package (the stages catch IOError, as the article does).
+ */
 export { OSError as IOError };
 
 /** Python's socket.timeout (TimeoutError): a call on a socket with a timeout ran out of time. */

@@ -59,12 +59,12 @@ export function requireOneJavaScriptThread(): void {
   }
   if (workers.length > 0) {
     throw new Error(
-      `@lsbaws/posix: fork() refused: ${workers.length} other thread(s) of this process run JavaScript ` +
-        '(a worker_threads Worker, or the thread where module loader hooks run: --import or --loader ' +
-        `with module.register(), on the command line or in NODE_OPTIONS${process.env.NODE_OPTIONS ? `="${process.env.NODE_OPTIONS}"` : ''}). ` +
-        'The child would have none of them, and a lock one of them held at that instant (V8 has ' +
-        'process-wide ones) would stay locked in the child for ever. Run node with neither, as the ' +
-        "stages' start scripts do.",
+      `@lsbaws/posix: fork() refused: ${workers.length} other thread(s) of this process run JavaScript (a ` +
+        `worker_threads Worker, or the thread where module loader hooks run: --import or --loader with ` +
+        `module.register(), on the command line or in ` +
+        `NODE_OPTIONS${process.env.NODE_OPTIONS ? `="${process.env.NODE_OPTIONS}"` : ''}). The child would have ` +
+        `none of them, and a lock one of them held at that instant (V8 has process-wide ones) would stay locked ` +
+        `in the child for ever. Run node with neither, as the stages' start scripts do.`,
     );
   }
   threadsWhenChecked = threads;
@@ -132,7 +132,8 @@ function installDontforkFilter(s: ForkSafety): void {
     );
     if (value !== 0) {
       throw new Error(
-        `@lsbaws/posix: seccomp(SECCOMP_SET_MODE_FILTER) failed (returned ${value}, errno ${errno}); fork() cannot be made safe`,
+        `@lsbaws/posix: seccomp(SECCOMP_SET_MODE_FILTER) failed ` +
+          `(returned ${value}, errno ${errno}); fork() cannot be made safe`,
       );
     }
   } finally {

@@ -58,7 +58,8 @@ const signatures = {
 export type LibcFunction = keyof typeof signatures;
 
 /** Calls a C function and returns its result with the errno it left (0 when it succeeded). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a C result: its type is the signature's, known to the caller
+// value is any because it is a C result: its type is the signature's, known to the caller
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a C result, typed by the caller
 export function call(name: LibcFunction, ...args: unknown[]): { value: any; errno: number } {
   const [retType, paramsType] = signatures[name];
   const r = load({ library: LIBRARY, funcName: name, retType, paramsType, paramsValue: args, errno: true }) as {

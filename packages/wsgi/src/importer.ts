@@ -79,7 +79,10 @@ export function findModule(module: string, dirs = searchPath()): string | null {
   return null;
 }
 
-/** Python's __import__(module): the module's exports; a module that cannot be found or loaded ends the program in one line. */
+/**
+ * Python's __import__(module): the module's exports; a module that cannot be found or loaded ends the program in one
+ * line.
+ */
 export async function importModule(module: string): Promise<Module> {
   const dirs = searchPath();
   const file = findModule(module, dirs);
@@ -133,7 +136,9 @@ function compile(file: string, outfile: string): string {
     alias: { '@lsbaws/wsgi': ENTRY },
     // require() in a CommonJS file of the application, for a package left outside
     banner: {
-      js: "import { createRequire as __lsbawsRequire } from 'node:module'; const require = __lsbawsRequire(import.meta.url);",
+      js:
+        `import { createRequire as __lsbawsRequire } from ` +
+        `'node:module'; const require = __lsbawsRequire(import.meta.url);`,
     },
     outfile,
     write: false,
@@ -159,7 +164,10 @@ function oneLine(error: Message, dir: string): string {
   const missing = /^Could not resolve "([^"]+)"/.exec(error.text)?.[1];
   if (missing !== undefined) {
     const name = missing.startsWith('@') ? missing.split('/').slice(0, 2).join('/') : missing.split('/')[0];
-    return `ModuleNotFoundError: ${where}No module named '${missing}' (install it beside the application: npm install ${name})`;
+    return (
+      `ModuleNotFoundError: ${where}No module named '${missing}' ` +
+      `(install it beside the application: npm install ${name})`
+    );
   }
   return `${error.location ? 'SyntaxError' : 'ImportError'}: ${where}${error.text}`;
 }
@@ -191,8 +199,9 @@ export function getattr(module: Module, name: string): Application {
   }
   if (isObject(value)) {
     exit(
-      `TypeError: '${what}' is not callable (it is object): export a WSGI application, or a framework's app ` +
-        "through its adapter from '@lsbaws/wsgi': fromFetch(app.fetch) for a Fetch-API app, fromNode(app) for a Node (req, res) one",
+      `TypeError: '${what}' is not callable (it is object): export a WSGI ` +
+        `application, or a framework's app through its adapter from '@lsbaws/wsgi': ` +
+        `fromFetch(app.fetch) for a Fetch-API app, fromNode(app) for a Node (req, res) one`,
     );
   }
   if (typeof value !== 'function')

@@ -53,7 +53,8 @@ if (process.argv[2] === 'probe') {
     const before = way === '_exit(0)' ? 'exited 0' : 'was killed by signal 11 (SIGSEGV)';
     facts.expect(
       said['without-hook'] === before && said['os.fork'] === expected,
-      `a child that ends with ${way}: without the exit hook it ${said['without-hook']}; from os.fork() it ${said['os.fork']}`,
+      `a child that ends with ${way}: without the exit hook it ` +
+        `${said['without-hook']}; from os.fork() it ${said['os.fork']}`,
     );
   }
   process.exitCode = facts.done();

@@ -63,7 +63,8 @@ allocate(50);
 const afterAllocating = dontforkMappings();
 facts.expect(
   afterAllocating.kB > atStart.kB,
-  `after allocating about 50 MB of objects: ${afterAllocating.mappings} mappings (${afterAllocating.kB} kB): V8 marks its new pages too`,
+  `after allocating about 50 MB of objects: ${afterAllocating.mappings} ` +
+    `mappings (${afterAllocating.kB} kB): V8 marks its new pages too`,
 );
 const plain = plainFork();
 facts.expect(
@@ -80,7 +81,8 @@ allocate(50);
 const afterMore = dontforkMappings();
 facts.expect(
   afterMore.mappings === 0 && afterMore.mappedKB > afterSweep.mappedKB,
-  `after 50 MB more: ${afterMore.mappings} mappings marked, ${afterMore.mappedKB} kB mapped (madvise(MADV_DONTFORK) is now a no-op)`,
+  `after 50 MB more: ${afterMore.mappings} mappings marked, ` +
+    `${afterMore.mappedKB} kB mapped (madvise(MADV_DONTFORK) is now a no-op)`,
 );
 const prepared = plainFork();
 facts.expect(prepared === 0, `the same plain fork() now: the child ${describeStatus(prepared)}`);

@@ -76,12 +76,14 @@ if (process.argv[2] === 'probe') {
   );
   facts.expect(
     worker.workers === 1 && refused.test(worker.first) && worker.afterwards === 'forked',
-    `a Worker: ${worker.threads} threads (${worker.threads - none.threads} more), report lists ${worker.workers}; fork() ${short(worker.first)}, and ${short(worker.afterwards)} once it was terminated`,
+    `a Worker: ${worker.threads} threads (${worker.threads - none.threads} more), report lists ` +
+      `${worker.workers}; fork() ${short(worker.first)}, and ${short(worker.afterwards)} once it was terminated`,
   );
   for (const h of hooks) {
     facts.expect(
       h.workers === 1 && refused.test(h.first) && refused.test(h.afterwards),
-      `loader hooks (${h.variant.slice(7)}): ${h.threads} threads (${h.threads - none.threads} more), report lists ${h.workers}; fork() ${short(h.first)}, and ${short(h.afterwards)} again (the hooks thread stays)`,
+      `loader hooks (${h.variant.slice(7)}): ${h.threads} threads (${h.threads - none.threads} more), report ` +
+        `lists ${h.workers}; fork() ${short(h.first)}, and ${short(h.afterwards)} again (the hooks thread stays)`,
     );
   }
   process.exitCode = facts.done();

@@ -7,7 +7,8 @@
  * workers are often just waking when fork() copies the queue. A child still running after
  * `deadline` seconds is killed and counted as hung.
  *
- *   node --single-threaded --expose-gc packages/posix/dist/checks/task-queue.js [forks=100] [parallel=4] [deadline=5] [reset|no-reset|both=both] [--json]
+ *   node --single-threaded --expose-gc packages/posix/dist/checks/task-queue.js \
+ *     [forks=100] [parallel=4] [deadline=5] [reset|no-reset|both=both] [--json]
  *
  * Prints a sentence per variant; with --json, also a JSON line ({ variant, forks, failed, hung }).
  */
@@ -97,7 +98,9 @@ for (const variant of variants) {
   const found = workerQueueFound()
     ? 'the queue was found'
     : 'the queue was NOT recognised (Node 24 keeps another kind)';
-  const what = `${variant === 'reset' ? 'os.fork()' : 'without the reset'}: ${result.hung.length} of ${result.forks} children hung, ${result.failed.length} failed (${found})`;
+  const what =
+    `${variant === 'reset' ? 'os.fork()' : 'without the reset'}: ${result.hung.length} ` +
+    `of ${result.forks} children hung, ${result.failed.length} failed (${found})`;
   // os.fork() must never hang a child; how many hang without the reset depends on the Node version
   if (variant === 'reset') facts.expect(result.hung.length === 0 && result.failed.length === 0, what);
   else facts.note(what);

@@ -122,7 +122,9 @@ export const linux: Omit<Platform, 'name' | 'forkSafety'> = {
   timespec: { size: 16, secOffset: 0, nsecOffset: 8 },
 };
 
-/** The numbers shared by both architectures' fork safety (linux/mman.h, linux/prctl.h, linux/seccomp.h, linux/futex.h). */
+/**
+ * The numbers shared by both architectures' fork safety (linux/mman.h, linux/prctl.h, linux/seccomp.h, linux/futex.h).
+ */
 export const linuxForkSafety = {
   MADV_DONTFORK: 10,
   MADV_DOFORK: 11,
