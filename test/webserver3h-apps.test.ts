@@ -112,10 +112,13 @@ t.test(
       const stage = await serve(t, [app], { cwd: dir, ready: null });
       const { code } = await stage.exited;
       t.not(code, 0, `${app}: exits non-zero`);
-      const printed = stage.output
-        .split('\n')
-        .filter((l) => l !== '' && !/^> |^$/.test(l) && !l.includes('ELIFECYCLE'));
-      t.match(printed.at(-1), line, `${app}: says what and where`);
+      // the server's own lines: after pnpm's echo of the command (`$ sh …`, on a terminal), before its report
+      // of the failure (`ELIFECYCLE` on a terminal, then `Error: ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL`)
+      const lines = stage.output.split('\n');
+      const end = lines.findIndex((l) => /ELIFECYCLE|^Error: ERR_PNPM_/.test(l));
+      const printed = lines.slice(0, end === -1 ? undefined : end).filter((l) => l !== '' && !/^[>$] /.test(l));
+      t.equal(printed.length, 1, `${app}: one line`);
+      t.match(printed[0], line, `${app}: says what and where`);
       t.notMatch(stage.output, /^\s+at /m, `${app}: no stack trace`);
       t.notMatch(stage.output, /Serving HTTP/, `${app}: serves nothing`);
     }

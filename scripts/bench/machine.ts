@@ -11,6 +11,8 @@ export interface Machine {
   kernel: string;
   os: string;
   node: string;
+  /** The pnpm that starts the stages (`pnpm --version`). */
+  pnpm: string | null;
   python: string | null;
   cc: string | null;
   ab: string | null;
@@ -52,6 +54,7 @@ export function describeMachine(): Machine {
     kernel: read('/proc/sys/kernel/osrelease')?.trim() ?? 'unknown',
     os: /^PRETTY_NAME="?([^"\n]*)"?/m.exec(osRelease ?? '')?.[1] ?? process.platform,
     node: process.version,
+    pnpm: versionOf('pnpm', ['--version']),
     python: versionOf('python3', ['--version']),
     cc: versionOf('cc', ['--version']),
     ab: versionOf('ab', ['-V']),
