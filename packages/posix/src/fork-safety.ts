@@ -1,8 +1,9 @@
 /**
  * What it takes for fork() to work in a Node process (measured, with the programs of
  * src/checks/, in docs/fork-in-node.md; explained in this package's README):
- * 1. node runs with --single-threaded (or --single-threaded-gc): the child has one thread,
- *    and a V8 that waits for its GC helper threads would hang there for ever.
+ * 1. node runs with --single-threaded: the child has one thread, and a V8 that waits for its
+ *    GC helper threads would hang there for ever (--single-threaded-gc alone once left a child
+ *    hanging on Node 24, so it is not enough).
  * 2. V8 marks its heap pages MADV_DONTFORK, so a child would not have the JavaScript heap.
  *    A seccomp filter turns every later madvise(..., MADV_DONTFORK) into a no-op, and one
  *    MADV_DOFORK sweep undoes the marks made before it.
@@ -11,18 +12,16 @@
  * (4. The child gets its own libuv event loop: event-loop.ts.
  *  5. The child resets Node's platform task queue: worker-queue.ts.)
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { platform } from './platform/index.js';
 import { call, check } from './libc.js';
 
-const SINGLE_THREADED_FLAGS = ['--single-threaded', '--single-threaded-gc'];
-
-/** Throws at once, with the reason, unless node was started with a single-threaded GC. */
+/** Throws at once, with the reason, unless node was started with --single-threaded. */
 export function requireSingleThreadedNode(): void {
   const flags = process.execArgv.map((arg) => arg.replace(/_/g, '-'));
-  if (SINGLE_THREADED_FLAGS.some((flag) => flags.includes(flag))) return;
+  if (flags.includes('--single-threaded')) return;
   throw new Error(
-    '@lsbaws/posix needs node to be started with --single-threaded (or --single-threaded-gc): ' +
+    '@lsbaws/posix needs node to be started with --single-threaded: ' +
       "a forked child has only the thread that called fork(), and V8's parallel garbage collector " +
       'would wait for its helper threads there for ever. The flag has to be on the node command ' +
       'line (NODE_OPTIONS refuses it, and setting it at run time is too late), e.g. ' +
@@ -42,7 +41,7 @@ let threadsWhenChecked = -1;
 export function requireOneJavaScriptThread(): void {
   let threads: number;
   try {
-    threads = readdirSync('/proc/self/task').length;
+    threads = statSync('/proc/self/task').nlink - 2; // procfs counts a directory's threads in its links: one stat(2)
   } catch {
     if (threadsWhenChecked !== -1) return; // no descriptor left (say): the last answer stands
     threads = 0;

@@ -4,7 +4,7 @@
  *
  *   import { socket, os, signal, time, errno } from '@lsbaws/posix';
  *
- * Node must run with --single-threaded (or --single-threaded-gc): see README.md.
+ * Node must run with --single-threaded: see README.md.
  */
 import { requireSingleThreadedNode } from './fork-safety.js';
 
