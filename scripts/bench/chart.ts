@@ -15,6 +15,17 @@ const WIDTH = 1040;
 const LABEL = 470; // left column for the names
 const BAR_AREA = WIDTH - LABEL - 190; // room on the right for the figures
 const ROW = 30;
+const FONT = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif";
+/** The chart's CSS, a rule a line. */
+const STYLE = [
+  '.title{font-size:16px;font-weight:600;fill:#1f2328}',
+  '.sub{font-size:12px;fill:#59636e}',
+  '.label{font-size:12px;fill:#1f2328}',
+  '.value{font-size:12px;fill:#1f2328}',
+  '.range{stroke:#1f2328;stroke-width:1.2;fill:none;opacity:.7}',
+  '.foot{font-size:11px;fill:#59636e}',
+  '.group{font-size:12px;font-weight:600;fill:#59636e}',
+].join('');
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -43,18 +54,17 @@ function panel(title: string, subtitle: string, bars: Bar[], y0: number): { svg:
       y += ROW - 6;
     }
     parts.push(`<text x="${LABEL - 10}" y="${y + 15}" class="label" text-anchor="end">${esc(b.label)}</text>`);
-    parts.push(
-      `<rect x="${LABEL}" y="${y + 3}" width="${Math.max(1, x(b.value) - LABEL).toFixed(1)}" height="${ROW - 10}" rx="3" fill="${b.color}"/>`,
-    );
+    const width = Math.max(1, x(b.value) - LABEL).toFixed(1);
+    parts.push(`<rect x="${LABEL}" y="${y + 3}" width="${width}" height="${ROW - 10}" rx="3" fill="${b.color}"/>`);
     if (b.low !== undefined && b.high !== undefined && b.high > b.low) {
       const mid = y + 3 + (ROW - 10) / 2;
-      parts.push(
-        `<path d="M${x(b.low).toFixed(1)} ${mid}H${x(b.high).toFixed(1)}M${x(b.low).toFixed(1)} ${mid - 5}V${mid + 5}M${x(b.high).toFixed(1)} ${mid - 5}V${mid + 5}" class="range"/>`,
-      );
+      const [low, high] = [x(b.low).toFixed(1), x(b.high).toFixed(1)];
+      // the whisker: from low to high, with an upright stroke at each end
+      const ends = `M${low} ${mid - 5}V${mid + 5}M${high} ${mid - 5}V${mid + 5}`;
+      parts.push(`<path d="M${low} ${mid}H${high}${ends}" class="range"/>`);
     }
-    parts.push(
-      `<text x="${(Math.max(x(b.value), x(b.high ?? 0)) + 8).toFixed(1)}" y="${y + 15}" class="value">${esc(b.note)}</text>`,
-    );
+    const right = (Math.max(x(b.value), x(b.high ?? 0)) + 8).toFixed(1);
+    parts.push(`<text x="${right}" y="${y + 15}" class="value">${esc(b.note)}</text>`);
     y += ROW;
   }
   return { svg: parts.join('\n'), height: y - y0 + 20 };
@@ -121,11 +131,19 @@ export function chart(result: BenchResult): string {
     a.height,
   );
   const m = result.machine;
-  const footer = `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node ${m.node}, ${m.python ?? 'no Python'} · ${result.startedAt.slice(0, 10)}`;
+  const machine = [
+    `${m.cpu}, ${m.cores} cores`,
+    `${m.memoryGiB} GiB`,
+    `Linux ${m.kernel}`,
+    `Node ${m.node}`,
+    m.python ?? 'no Python',
+  ];
+  const footer = `${machine.join(', ')} · ${result.startedAt.slice(0, 10)}`;
   const height = a.height + b.height + 30;
+  const size = `width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}"`;
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif">`,
-    '<style>.title{font-size:16px;font-weight:600;fill:#1f2328}.sub{font-size:12px;fill:#59636e}.label{font-size:12px;fill:#1f2328}.value{font-size:12px;fill:#1f2328}.range{stroke:#1f2328;stroke-width:1.2;fill:none;opacity:.7}.foot{font-size:11px;fill:#59636e}.group{font-size:12px;font-weight:600;fill:#59636e}</style>',
+    `<svg xmlns="http://www.w3.org/2000/svg" ${size} font-family="${FONT}">`,
+    `<style>${STYLE}</style>`,
     `<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
     a.svg,
     b.svg,

@@ -172,8 +172,10 @@ async function compareServers(specs: ServerSpec[], o: BenchOptions): Promise<Ser
         await runAb(server.launched.port, warmUp); // JIT, caches, first-fork set-up: not measured
         const run = { round, ...(await measure(server, load)) };
         result.runs.push(run);
+        const { requestsPerSecond, failed, error } = run.load;
         log(
-          `round ${round}/${o.rounds} ${spec.label}: ${run.load.requestsPerSecond.toFixed(0)} req/s, ${run.load.failed} failed${run.load.error ? ` (${run.load.error})` : ''}`,
+          `round ${round}/${o.rounds} ${spec.label}: ${requestsPerSecond.toFixed(0)} req/s, ${failed} failed` +
+            (error ? ` (${error})` : ''),
         );
       } catch (e) {
         result.error = firstLine(e);
@@ -210,9 +212,8 @@ async function stability(spec: ServerSpec, o: BenchOptions): Promise<Stability> 
         zombies: zombies(server.pid).length,
       };
       chunks.push(chunk);
-      log(
-        `memory run, ${spec.label}: ${chunk.served}/${per * o.stabilityChunks}: rss ${chunk.parentRssMB.toFixed(1)} MB, child ${chunk.childCpuMs.toFixed(2)} ms, ${chunk.failed} failed`,
-      );
+      const cost = `rss ${chunk.parentRssMB.toFixed(1)} MB, child ${chunk.childCpuMs.toFixed(2)} ms`;
+      log(`memory run, ${spec.label}: ${chunk.served}/${per * o.stabilityChunks}: ${cost}, ${chunk.failed} failed`);
     }
     return { id: spec.id, label: spec.label, chunks, rssBeforeMB, error: null };
   } catch (e) {

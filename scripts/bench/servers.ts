@@ -239,7 +239,8 @@ export function serverSpecs(options: BenchOptions, cSkip: string | null): Server
       skip:
         pythonSkip(options, 'webserver3h.py') ??
         (python2 === null
-          ? 'webserver3h.py is Python 2 code (import StringIO) and no Python 2 was found (--python2 PATH or PYTHON2=PATH)'
+          ? 'webserver3h.py is Python 2 code (import StringIO) and no Python 2 was found' +
+            ' (--python2 PATH or PYTHON2=PATH)'
           : null),
       start: python('webserver3h.py', python2 ?? 'python2', ['wsgiapp:app'], {
         PYTHONPATH: join(options.lsbawsPy ?? '', 'part2'),

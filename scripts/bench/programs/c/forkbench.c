@@ -37,7 +37,8 @@ int main(int argc, char **argv) {
     us[i] = (double)(t1.tv_sec - t0.tv_sec) * 1e6 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e3;
   }
   qsort(us, (size_t)n, sizeof *us, compare);
-  printf("{\"iterations\":%d,\"medianUs\":%.1f,\"p10Us\":%.1f,\"p90Us\":%.1f}\n", n, us[n / 2], us[n / 10], us[n * 9 / 10]);
+  printf("{\"iterations\":%d,\"medianUs\":%.1f,\"p10Us\":%.1f,\"p90Us\":%.1f}\n", n, us[n / 2], us[n / 10],
+         us[n * 9 / 10]);
   free(us);
   return 0;
 }

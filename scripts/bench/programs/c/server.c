@@ -67,7 +67,11 @@ int main(void) {
   if (listen_socket < 0) die("socket");
   int one = 1;
   if (setsockopt(listen_socket, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0) die("setsockopt");
-  struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port), .sin_addr = {htonl(INADDR_ANY)}};
+  struct sockaddr_in address = {
+    .sin_family = AF_INET,
+    .sin_port = htons((unsigned short)port),
+    .sin_addr = {htonl(INADDR_ANY)},
+  };
   if (bind(listen_socket, (struct sockaddr *)&address, sizeof address) < 0) die("bind");
   if (listen(listen_socket, REQUEST_QUEUE_SIZE) < 0) die("listen");
   printf("Serving HTTP on port %d ...\n", port);
