@@ -382,6 +382,17 @@ export function outputSince(stage: Launched, mark: number): string {
 }
 
 /**
+ * What the stage printed after mark, once that holds the request line of a `GET /hello`, or after 5 s
+ * when it does not (the experiment then shows and judges what there is).
+ */
+export async function printedRequest(ctx: Context, stage: Launched, mark: number): Promise<string> {
+  await ctx
+    .until('the server to print the request', () => /GET \/hello/.test(outputSince(stage, mark)), 5_000)
+    .catch(() => undefined);
+  return outputSince(stage, mark);
+}
+
+/**
  * The error a server died with, from its output, or null: the stages' and Python's
  * `OSError: [Errno 24] Too many open files (accept)` (Python 3 names the subclass,
  * `InterruptedError: [Errno 4] ...`, and no call), or C's perror, `accept: Too many open files`.

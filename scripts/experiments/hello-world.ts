@@ -3,7 +3,7 @@
  */
 import { rawRequest } from '../lib/clients.js';
 import { children } from '../lib/procfs.js';
-import { type Experiment, outputSince, tidy } from './framework.js';
+import { type Experiment, printedRequest, tidy } from './framework.js';
 
 export interface HelloWorldOutcome {
   /** What curl printed for GET /hello. */
@@ -41,11 +41,8 @@ export const helloWorld: Experiment<HelloWorldOutcome> = {
     const c = ctx.curl(10);
     await c.done;
     say.show(c.stdout);
-    await ctx
-      .until('the server to print the request', () => /GET \/hello/.test(outputSince(stage, mark)), 5_000)
-      .catch(() => undefined);
+    const printed = await printedRequest(ctx, stage, mark);
     say.step('Terminal 1: the server printed the request it read');
-    const printed = outputSince(stage, mark);
     say.show(tidy(printed));
 
     say.step("Terminal 2: the article's request typed by hand (telnet localhost 8888, GET /hello HTTP, Enter)");

@@ -1,7 +1,7 @@
 /** 3a: the iterative server answers one request, then waits for the next. */
 import { children } from '../lib/procfs.js';
 import { HELLO_REQUEST, openConnection } from '../lib/clients.js';
-import { type Experiment, outputSince, seconds, tidy } from './framework.js';
+import { type Experiment, printedRequest, seconds, tidy } from './framework.js';
 
 export interface IterativeOutcome {
   /** What curl printed. */
@@ -49,11 +49,8 @@ export const iterative: Experiment<IterativeOutcome> = {
           : `unexpected: curl failed (exit ${result.code}): ${c.stderr.trim()}`,
     );
 
-    await ctx
-      .until('the server to print the request', () => /GET \/hello/.test(outputSince(stage, mark)), 5_000)
-      .catch(() => undefined);
+    const printed = await printedRequest(ctx, stage, mark);
     say.step('Terminal 1: the server printed the request it read from the connection');
-    const printed = outputSince(stage, mark);
     say.show(tidy(printed));
     mark = stage.output.length;
 
