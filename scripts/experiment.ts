@@ -9,6 +9,7 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { type AnyExperiment, type Param, Context, Interrupted, stopOnSignals } from './experiments/framework.js';
 import { experiments, findExperiment } from './experiments/index.js';
+import { findStage } from './lib/stages.js';
 
 let current: Context | null = null;
 const interrupted = stopOnSignals(() => current, 'experiment');
@@ -108,7 +109,7 @@ cli
     (y) => y.positional('name', { type: 'string' }),
     (a) => {
       if (a.name !== undefined) {
-        const stage = String(a.name).replace(/^(?:webserver)?(3[a-h])$/, 'webserver$1');
+        const stage = findStage(String(a.name))?.package ?? String(a.name);
         const several = experiments.filter((e) => e.stage === stage).map((e) => e.name);
         const which = several.length > 0 ? ` ${stage} has ${several.length}: ${several.join(', ')}.` : '';
         process.stderr.write(`No experiment called "${String(a.name)}".${which}\n\n${list()}\n`);

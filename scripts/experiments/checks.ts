@@ -7,6 +7,7 @@
 import { basename } from 'node:path';
 import type { Writable } from 'node:stream';
 import { StartError } from '../lib/stage.js';
+import { findStage, stages } from '../lib/stages.js';
 import { type Experiment, Context, Interrupted, ServerGone, type Target, optionsOf } from './framework.js';
 import type { SigchldOutcome } from './sigchld.js';
 import type { WsgiOutcome } from './wsgi.js';
@@ -42,14 +43,18 @@ export interface Step<O = unknown, P = unknown> {
   expect: Array<Expectation<O>>;
 }
 
-export interface StageCheck {
-  /** As `pnpm diff` names it: '1', '2', '3a' ... '3h'. */
+/** The checks of a stage, as written below: the registry (scripts/lib/stages.ts) gives the package. */
+interface StageSteps {
+  /** As the registry names it: '1', '2', '3a' ... '3h'. */
   stage: string;
-  /** The project's package for it. */
-  package: string;
   /** Arguments the project's stage is started with (the application of 2 and 3h). */
   args?: string[];
   steps: Step[];
+}
+
+export interface StageCheck extends StageSteps {
+  /** The project's package for it. */
+  package: string;
 }
 
 function step<O, P>(experiment: Experiment<O, P>, expect: Array<Expectation<O>>, params?: Partial<P>): Step {
@@ -143,11 +148,10 @@ function restartedBy(exe: string | null): string {
   );
 }
 
-export const CHECKS: StageCheck[] = [
-  { stage: '1', package: 'webserver1', steps: [ITERATIVE] },
+const STEPS: StageSteps[] = [
+  { stage: '1', steps: [ITERATIVE] },
   {
     stage: '2',
-    package: 'webserver2',
     args: ['wsgiapp:app'],
     steps: [
       step(
@@ -167,10 +171,9 @@ export const CHECKS: StageCheck[] = [
       ),
     ],
   },
-  { stage: '3a', package: 'webserver3a', steps: [ITERATIVE] },
+  { stage: '3a', steps: [ITERATIVE] },
   {
     stage: '3b',
-    package: 'webserver3b',
     steps: [
       step(
         sleeping,
@@ -207,7 +210,6 @@ export const CHECKS: StageCheck[] = [
   },
   {
     stage: '3c',
-    package: 'webserver3c',
     steps: [
       step(
         concurrent,
@@ -252,7 +254,6 @@ export const CHECKS: StageCheck[] = [
   },
   {
     stage: '3d',
-    package: 'webserver3d',
     steps: [
       step(noClose, [
         {
@@ -300,7 +301,6 @@ export const CHECKS: StageCheck[] = [
   },
   {
     stage: '3e',
-    package: 'webserver3e',
     steps: [
       step(eintr, [
         {
@@ -328,7 +328,6 @@ export const CHECKS: StageCheck[] = [
   },
   {
     stage: '3f',
-    package: 'webserver3f',
     steps: [
       step(
         zombiesAgain,
@@ -351,7 +350,6 @@ export const CHECKS: StageCheck[] = [
   },
   {
     stage: '3g',
-    package: 'webserver3g',
     steps: [
       step(
         noZombies,
@@ -382,7 +380,6 @@ export const CHECKS: StageCheck[] = [
   },
   {
     stage: '3h',
-    package: 'webserver3h',
     args: ['wsgiapp:app'],
     steps: [
       step(
@@ -412,11 +409,16 @@ export const CHECKS: StageCheck[] = [
 
 const sec = (ms: number | null): string => (ms === null ? 'never' : `${(ms / 1000).toFixed(1)} s`);
 
+/** The checks of every stage, in the registry's order: a stage is checked when it has steps here. */
+export const CHECKS: StageCheck[] = stages().flatMap((s) => {
+  const steps = STEPS.find((c) => c.stage === s.stage);
+  return steps === undefined ? [] : [{ ...steps, package: s.package }];
+});
+
 /** The check of a stage as `pnpm diff` names it ('3g', 'webserver3g', 'g', '1'), or undefined. */
 export function findCheck(name: string): StageCheck | undefined {
-  const key = /^(?:webserver)?(3?[a-h]|[12])$/i.exec(name)?.[1]?.toLowerCase();
-  if (key === undefined) return undefined;
-  return CHECKS.find((c) => c.stage === key || c.stage === `3${key}`);
+  const stage = findStage(name);
+  return CHECKS.find((c) => c.stage === stage?.stage);
 }
 
 /** One line of the checklist. */

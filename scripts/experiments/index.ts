@@ -1,5 +1,6 @@
 /** Every experiment of `pnpm experiment`, in the article's order. */
 import type { AnyExperiment } from './framework.js';
+import { findStage } from '../lib/stages.js';
 import { helloWorld } from './hello-world.js';
 import { frameworks } from './frameworks.js';
 import { iterative } from './iterative.js';
@@ -50,9 +51,9 @@ export {
 export function findExperiment(name: string): AnyExperiment | undefined {
   const exact = experiments.find((e) => e.name === name);
   if (exact) return exact;
-  const stage = /^(?:webserver)?([12]|3[a-h])$/.exec(name)?.[1];
+  const stage = findStage(name);
   if (stage) {
-    const matching = experiments.filter((e) => e.stage === `webserver${stage}`);
+    const matching = experiments.filter((e) => e.stage === stage.package);
     if (matching.length === 1) return matching[0];
   }
   return undefined;

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { basename } from 'node:path';
+import { stages } from './stages.js';
 import {
   allPids,
   cmdline,
@@ -141,8 +142,9 @@ export function stageOf(pid: number): string | null {
   const argv = cmdline(pid);
   if (!/(^|\/)node$/.test(argv[0] ?? '')) return null;
   for (const arg of argv.slice(1)) {
-    const stage = /(?:^|\/)dist\/(?:src\/)?(webserver3[a-z])\.js$/.exec(arg)?.[1];
-    if (stage) return stage;
+    const program = /(?:^|\/)dist\/(?:src\/)?([^/]+)\.js$/.exec(arg)?.[1];
+    const stage = stages().find((s) => basename(s.source, '.ts') === program);
+    if (stage) return stage.package;
   }
   return null;
 }
