@@ -1,6 +1,7 @@
 // Every experiment of `pnpm experiment`, run for real: each test checks the outcome the
 // article describes (the hanging client, the EMFILE/EAGAIN/EINTR crash, the zombies...).
 import t from 'tap';
+import { zombieCommand } from './fixture.js';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort, ROOT } from '../scripts/lib/stage.js';
@@ -193,8 +194,12 @@ t.test('out-of-descriptors (3d, ulimit -n 256, client3 --max-clients=300): accep
 t.test('zombies (3d): the exited child stays a zombie, and kill -9 does not remove it', async (t) => {
   const o = await run(zombies);
   t.equal(o.zombies, 1, 'one zombie after one curl');
-  // [node] on Node 20 and 22; Node 24 names its main thread, and so the zombie, MainThread
-  t.match(o.psLine ?? '', /^\d+\s+\d+\s+Z\S*\s+\[(node|MainThread)\] <defunct>$/, 'ps shows it as Z [node] <defunct>');
+  // [node] on Node 20 and 22, [MainThread] on 24, [node-MainThread] on 26: the name of the main thread
+  t.match(
+    o.psLine ?? '',
+    new RegExp(`^\\d+\\s+\\d+\\s+Z\\S*\\s+${zombieCommand()}$`),
+    'ps shows it as Z [<main thread>] <defunct>',
+  );
   t.ok(o.survivedKill9, 'still there after kill -9');
 });
 

@@ -38,6 +38,11 @@ export async function waitReadable(fd: number, syscall: string): Promise<void> {
   }
 }
 
+/** uv_loop_alive(3): whether the loop has referenced handles or requests that are active. */
+export function eventLoopAlive(): boolean {
+  return call('uv_loop_alive', defaultLoop).value !== 0;
+}
+
 /** In the child, right after fork(): a libuv loop of its own (new epoll instance, new signal pipe). */
 export function reinitEventLoopInChild(): void {
   const err = call('uv_loop_fork', defaultLoop).value as number;

@@ -1,4 +1,4 @@
-// Tested with Node 20, 22 & 24 on Linux
+// Tested with Node 22, 24 & 26 on Linux
 import { socket } from '@lsbaws/posix';
 import {
   ErrorStream, InputStream, accept, closeIterable, curlLines, getattr, httpDate, importModule, requestVariables, splitAppPath, sys,

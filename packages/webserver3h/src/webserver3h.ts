@@ -1,7 +1,7 @@
 /***************************************************************************
  * Concurrent WSGI server - webserver3h.ts                                 *
  *                                                                         *
- * Tested with Node 20, 22 & 24 on Linux                                   *
+ * Tested with Node 22, 24 & 26 on Linux                                   *
  **************************************************************************/
 import { errno, os, signal, socket, IOError, OSError } from '@lsbaws/posix';
 import {
