@@ -32,7 +32,7 @@ import {
   type ResponseHeaders,
   type StartResponse,
 } from '../wsgi.js';
-import { HOP_BY_HOP } from '../http.js';
+import { HOP_BY_HOP } from '../response.js';
 
 /** A Node request listener: what http.createServer takes. */
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => unknown;
