@@ -217,6 +217,7 @@ t.test('bad input gets a 4xx, costs the server nothing, and leaves no zombie or 
   await eventually('the first child to exit and be reaped', () => children(pid).length === 0);
   const before = fds(pid).size;
 
+  // (RFC 9112's requirements, each with the status due, are in webserver3h-conformance.test.ts)
   const cases: Array<[what: string, request: string | Buffer, status: RegExp, end?: boolean]> = [
     ['an empty request (the client shuts its side at once)', '', /^HTTP\/1\.1 400 Bad Request$/, true],
     ['a malformed request line', 'HELLO\r\n\r\n', /^HTTP\/1\.1 400 Bad Request$/],
@@ -234,7 +235,6 @@ t.test('bad input gets a 4xx, costs the server nothing, and leaves no zombie or 
     ],
     ['HTTP/1.1 without Host', 'GET / HTTP/1.1\r\n\r\n', /^HTTP\/1\.1 400 Bad Request$/],
     ['an unsupported HTTP version', 'GET / HTTP/2.0\r\nHost: x\r\n\r\n', /^HTTP\/1\.1 505 HTTP Version Not Supported$/],
-    ['HTTP/1.2, served as 1.1', 'GET / HTTP/1.2\r\nHost: x\r\n\r\n', /^HTTP\/1\.1 200 OK$/],
     [
       'an invalid Content-Length',
       'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n',
@@ -244,11 +244,6 @@ t.test('bad input gets a 4xx, costs the server nothing, and leaves no zombie or 
       'conflicting Content-Lengths',
       'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd',
       /^HTTP\/1\.1 400 Bad Request$/,
-    ],
-    [
-      'Transfer-Encoding: identity (not implemented)',
-      'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity\r\n\r\nabc',
-      /^HTTP\/1\.1 501 Not Implemented$/,
     ],
     [
       'chunked, then a coding it does not know',
@@ -264,25 +259,6 @@ t.test('bad input gets a 4xx, costs the server nothing, and leaves no zombie or 
       'a chunked body over the limit',
       `POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${(2 * 1024 * 1024).toString(16)}\r\n`,
       /^HTTP\/1\.1 413 Payload Too Large$/,
-    ],
-    [
-      'an invalid Host (a path in it)',
-      'POST /nothing HTTP/1.1\r\nHost: x/echo?\r\n\r\n',
-      /^HTTP\/1\.1 400 Bad Request$/,
-    ],
-    ['an invalid Host (a space)', 'GET / HTTP/1.1\r\nHost: a b\r\n\r\n', /^HTTP\/1\.1 400 Bad Request$/],
-    ['an invalid Host (half an IPv6 literal)', 'GET / HTTP/1.1\r\nHost: [::1\r\n\r\n', /^HTTP\/1\.1 400 Bad Request$/],
-    ['an invalid Host (port past 65535)', 'GET / HTTP/1.1\r\nHost: a:99999\r\n\r\n', /^HTTP\/1\.1 400 Bad Request$/],
-    [
-      'a bare LF among the CRLFs of the headers (a smuggled Content-Length)',
-      'GET / HTTP/1.1\r\nHost: x\r\nDummy: x\nContent-Length: 23\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n',
-      /^HTTP\/1\.1 400 Bad Request$/,
-    ],
-    ['CONNECT', 'CONNECT host:443 HTTP/1.1\r\nHost: host:443\r\n\r\n', /^HTTP\/1\.1 501 Not Implemented$/],
-    [
-      'a request target over 8 KiB',
-      `GET /${'a'.repeat(70 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n`,
-      /^HTTP\/1\.1 414 URI Too Long$/,
     ],
     [
       'bytes that cannot be HTTP (a TLS ClientHello), answered at once',
