@@ -142,7 +142,7 @@ class WSGIServer {
     env['wsgi.input']        = new InputStream(this.requestData.body);
     env['wsgi.errors']       = new ErrorStream(process.stderr);
     env['wsgi.multithread']  = false;
-    env['wsgi.multiprocess'] = true;  // a forked copy of the server serves each connection
+    env['wsgi.multiprocess'] = true;  // a forked child serves each request (the project's correction)
     env['wsgi.run_once']     = false;
     // Required CGI variables
     env['REQUEST_METHOD']    = this.requestMethod;       // GET
