@@ -1,4 +1,4 @@
-// HTTP/1.1 conformance of webserver3h (webserver2 reads requests with the same code), next to Node's own
+// HTTP/1.1 conformance of webserver3h and webserver2 (they read requests with the same code), next to Node's own
 // http server, on two sets of requests:
 // - RFC 9112's requirements a WSGI application's requests depend on, each with the status it is due;
 // - the request corpus of llhttp, Node's own HTTP parser (a public suite this project did not write:
@@ -112,43 +112,46 @@ const RFC: Array<[what: string, request: string, status: number]> = [
 
 const served = (code: number): boolean => code >= 200 && code < 300;
 
-t.test("RFC 9112's requirements, and llhttp's corpus: webserver3h next to Node's http", async (t) => {
-  const stage = await startStage('webserver3h', { args: ['wsgiapp:app'], env: { LSBAWS_REQUEST_TIMEOUT: '3' } });
-  t.teardown(() => stage.stop());
-  const node = await nodeServer(t);
+for (const name of ['webserver3h', 'webserver2']) {
+  t.test(`RFC 9112's requirements, and llhttp's corpus: ${name} next to Node's http`, async (t) => {
+    const stage = await startStage(name, { args: ['wsgiapp:app'], env: { LSBAWS_REQUEST_TIMEOUT: '3' } });
+    t.teardown(() => stage.stop());
+    const node = await nodeServer(t);
 
-  let nodeRfc = 0;
-  for (const [what, request, status] of RFC) {
-    const ours = await statusOf(stage.port, request);
-    const theirs = await statusOf(node, request);
-    if (theirs === status) nodeRfc++;
-    t.equal(ours, status, `RFC 9112 ${what}: ${status} (Node's http: ${theirs})`);
-  }
-  const quick = Date.now();
-  await statusOf(stage.port, '\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03', 20_000);
-  t.ok(Date.now() - quick < 2_500, 'bytes that cannot be HTTP are answered without waiting for the request timeout');
-
-  let ourAgreements = 0;
-  let nodeAgreements = 0;
-  const served2xxRejected: string[] = [];
-  for (const c of corpus.cases) {
-    const request = withHost(c.request);
-    const ours = await statusOf(stage.port, request);
-    const theirs = await statusOf(node, request);
-    const strict = c.llhttp === 'accept';
-    if (served(ours) === strict) ourAgreements++;
-    if (served(theirs) === strict) nodeAgreements++;
-    if (!strict && served(ours)) served2xxRejected.push(`${c.name} (${c.reason ?? ''})`);
-    if (served(ours) !== strict || served(theirs) !== strict) {
-      t.comment(`disagreement: ${c.name}: llhttp ${c.llhttp}, webserver3h ${ours}, Node's http ${theirs}`);
+    let [ourRfc, nodeRfc] = [0, 0];
+    for (const [what, request, status] of RFC) {
+      const ours = await statusOf(stage.port, request);
+      const theirs = await statusOf(node, request);
+      if (ours === status) ourRfc++;
+      if (theirs === status) nodeRfc++;
+      t.equal(ours, status, `RFC 9112 ${what}: ${status} (Node's http: ${theirs})`);
     }
-  }
-  const n = corpus.cases.length;
-  t.comment(`RFC 9112 requirements: webserver3h ${RFC.length}/${RFC.length}, Node's http ${nodeRfc}/${RFC.length}`);
-  t.comment(`llhttp corpus (${n} requests): webserver3h agrees on ${ourAgreements}, Node's http on ${nodeAgreements}`);
-  t.same(served2xxRejected, [], 'no 2xx for a request that llhttp (strict) rejects');
-  t.ok(
-    ourAgreements >= nodeAgreements,
-    `no fewer agreements with llhttp than Node's http (${ourAgreements} vs ${nodeAgreements} of ${n})`,
-  );
-});
+    const quick = Date.now();
+    await statusOf(stage.port, '\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03', 20_000);
+    t.ok(Date.now() - quick < 2_500, 'bytes that cannot be HTTP are answered without waiting for the request timeout');
+
+    let ourAgreements = 0;
+    let nodeAgreements = 0;
+    const served2xxRejected: string[] = [];
+    for (const c of corpus.cases) {
+      const request = withHost(c.request);
+      const ours = await statusOf(stage.port, request);
+      const theirs = await statusOf(node, request);
+      const strict = c.llhttp === 'accept';
+      if (served(ours) === strict) ourAgreements++;
+      if (served(theirs) === strict) nodeAgreements++;
+      if (!strict && served(ours)) served2xxRejected.push(`${c.name} (${c.reason ?? ''})`);
+      if (served(ours) !== strict || served(theirs) !== strict) {
+        t.comment(`disagreement: ${c.name}: llhttp ${c.llhttp}, ${name} ${ours}, Node's http ${theirs}`);
+      }
+    }
+    const n = corpus.cases.length;
+    t.comment(`RFC 9112 requirements: ${name} ${ourRfc}/${RFC.length}, Node's http ${nodeRfc}/${RFC.length}`);
+    t.comment(`llhttp corpus (${n} requests): ${name} agrees on ${ourAgreements}, Node's http on ${nodeAgreements}`);
+    t.same(served2xxRejected, [], 'no 2xx for a request that llhttp (strict) rejects');
+    t.ok(
+      ourAgreements >= nodeAgreements,
+      `no fewer agreements with llhttp than Node's http (${ourAgreements} vs ${nodeAgreements} of ${n})`,
+    );
+  });
+}

@@ -82,6 +82,8 @@ const RECV_SIZE = 64 * 1024;
 /** A token's characters (RFC 9110 5.6.2), as regular expression source; a token: methods, header names. */
 const TCHAR = String.raw`[!#$%&'*+\-.^_${'`'}|~0-9A-Za-z]`;
 export const TOKEN = new RegExp(`^${TCHAR}+$`);
+/** What can begin a request line: a method (or part of one), then a space. */
+const REQUEST_LINE_START = new RegExp(`^${TCHAR}*( |$)`);
 /** A header value may not hold control characters but tab (CR and LF least of all). */
 export const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
 /** What a request line may hold: visible ASCII and spaces. */
@@ -192,7 +194,7 @@ function readHead(reader: Reader, limits: typeof LIMITS): Buffer {
   for (;;) {
     let data = reader.pending;
     const leading = /^(\r?\n)*/.exec(data.toString('latin1', 0, 64))?.[0].length ?? 0;
-    if (leading > 0 && leading < data.length) {
+    if (leading > 0) {
       reader.take(leading, 'the blank lines before the request'); // RFC 9112 2.2: ignored
       data = reader.pending;
     }
@@ -219,7 +221,7 @@ function checkRequestLineSoFar(data: Buffer, limits: typeof LIMITS): void {
   const lf = data.indexOf(0x0a);
   const line = data.toString('latin1', 0, Math.min(lf === -1 ? data.length : lf, limits.maxRequestLineBytes + 1));
   const withoutCr = lf !== -1 && line.endsWith('\r') ? line.slice(0, -1) : line;
-  if (!REQUEST_LINE_BYTE.test(withoutCr) || !new RegExp(`^${TCHAR}*( |$)`).test(withoutCr)) {
+  if (!REQUEST_LINE_BYTE.test(withoutCr) || !REQUEST_LINE_START.test(withoutCr)) {
     throw new HttpError(400, `this is not an HTTP request: ${JSON.stringify(withoutCr.slice(0, 40))}`);
   }
   if (withoutCr.length > limits.maxRequestLineBytes) {
