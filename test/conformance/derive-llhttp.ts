@@ -70,7 +70,8 @@ for (const file of readdirSync(requestDir).sort()) {
 process.stdout.write(
   JSON.stringify(
     {
-      source: `llhttp (the nodejs/llhttp repository, MIT licence) test/request/*.md at ${commit}`,
+      source: `llhttp (the nodejs/llhttp repository) test/request/*.md at ${commit}`,
+      licence: 'MIT License, Copyright (c) 2018 Fedor Indutny',
       derived: 'by test/conformance/derive-llhttp.ts: the request bytes and the verdict of its expected log',
       cases,
     },
