@@ -17,9 +17,16 @@
  */
 import { socket, OSError, TimeoutError } from '@lsbaws/posix';
 import { HttpError, LIMITS, recvBefore, recvRequest, type HttpRequest } from './request.js';
-import { checkResponse, errorResponse, hasNoBody, statusLine } from './response.js';
+import { errorResponse, hasNoBody, statusLine } from './response.js';
 import { curlLines } from './print.js';
-import { ErrorStream, type Chunk, type HeadersSet, type ResponseBody, type ResponseHeaders } from './wsgi.js';
+import {
+  ErrorStream,
+  checkResponse,
+  type Chunk,
+  type HeadersSet,
+  type ResponseBody,
+  type ResponseHeaders,
+} from './wsgi.js';
 
 /** How long a client has to take the whole response, in ms (LSBAWS_RESPONSE_TIMEOUT, seconds; default 10). */
 export const RESPONSE_TIMEOUT_MS = Number(process.env.LSBAWS_RESPONSE_TIMEOUT ?? 10) * 1000;

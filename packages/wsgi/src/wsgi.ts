@@ -20,10 +20,12 @@
  *   generator may call it lazily, as PEP 3333 allows. If the returned object has a close()
  *   method, the server calls it when the response is over, whatever happened.
  *
+ * What an application passes to start_response is checked against PEP 3333's rules (checkResponse).
+ *
  * Where PEP 3333 speaks of "native strings" (environ values, status, header names and values)
  * these are JavaScript strings holding ISO-8859-1 (latin1) text, bytes as code points 0-255.
  */
-import { isValidHost, type HttpRequest } from './request.js';
+import { BAD_VALUE, TOKEN, isValidHost, type HttpRequest } from './request.js';
 
 /** A chunk of the response body: bytes, or a string sent as UTF-8. */
 export type Chunk = Uint8Array | string;
@@ -50,6 +52,48 @@ export type ResponseBody = (Iterable<Chunk> | AsyncIterable<Chunk>) & { close?()
 
 /** A WSGI-style application: (environ, start_response) -> iterable of bytes. */
 export type Application = (environ: Environ, startResponse: StartResponse) => ResponseBody | Promise<ResponseBody>;
+
+/**
+ * Headers that describe the connection, which is the server's business: an application may not
+ * set them (PEP 3333), and the adapters drop those a framework sets.
+ */
+export const HOP_BY_HOP: ReadonlySet<string> = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'trailers',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/** Checks what an application passed to start_response (PEP 3333's rules); throws TypeError. */
+export function checkResponse(status: unknown, headers: unknown): asserts headers is ResponseHeaders {
+  if (typeof status !== 'string' || !/^[1-9]\d\d [^\x00-\x1f\x7f]*$/.test(status)) {
+    throw new TypeError(`start_response: status must look like '200 OK', got ${JSON.stringify(status)}`);
+  }
+  if (!Array.isArray(headers)) throw new TypeError('start_response: headers must be an array of [name, value] pairs');
+  for (const header of headers) {
+    if (
+      !Array.isArray(header) ||
+      header.length !== 2 ||
+      typeof header[0] !== 'string' ||
+      typeof header[1] !== 'string'
+    ) {
+      throw new TypeError(
+        `start_response: each header must be a [name, value] pair of strings, got ${JSON.stringify(header)}`,
+      );
+    }
+    const [name, value] = header as [string, string];
+    if (!TOKEN.test(name)) throw new TypeError(`start_response: invalid header name ${JSON.stringify(name)}`);
+    if (BAD_VALUE.test(value)) throw new TypeError(`start_response: control characters in the value of ${name}`);
+    if (HOP_BY_HOP.has(name.toLowerCase()))
+      throw new TypeError(`start_response: hop-by-hop header ${name} is not allowed`);
+  }
+}
 
 /** wsgi.input: the request body, read like Python's io.BytesIO (read, readline, readlines, iteration). */
 export class InputStream implements Iterable<Buffer> {

@@ -10,6 +10,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import {
+  HOP_BY_HOP,
   environHeaders,
   environHost,
   environTarget,
@@ -17,7 +18,6 @@ import {
   type Environ,
   type ResponseHeaders,
 } from '../wsgi.js';
-import { HOP_BY_HOP } from '../response.js';
 
 /** A Fetch-API handler: Hono's app.fetch, or any (Request) => Response. */
 export type FetchHandler = (request: Request) => Response | Promise<Response>;
