@@ -9,6 +9,7 @@
  * (test/md-test.ts): lines end with CRLF, and \r \n \t \f \xHH \OOO and ${js} are expanded.
  *
  *   npx tsx test/conformance/derive-llhttp.ts /path/to/llhttp > test/conformance/llhttp-requests.json
+ *   npx prettier --write test/conformance/llhttp-requests.json
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
