@@ -6,18 +6,18 @@ unset NODE_OPTIONS # a loader there would run on a thread of its own, and fork()
 held=0
 failed=0
 echo "Node $(node --version), $(uname -sm)"
-while read -r flags program args; do
+while IFS='|' read -r flags program args; do
   echo
-  echo "\$ node $flags scripts/rechecks/dist/$program.js $args"
+  echo "\$ node ${flags:+$flags }scripts/rechecks/dist/$program.js${args:+ $args}"
   # shellcheck disable=SC2086 # the flags and arguments are words
   if node $flags "scripts/rechecks/dist/$program.js" $args; then held=$((held + 1)); else failed=$((failed + 1)); fi
 done <<'LIST'
---single-threaded dontfork
- single-threaded-gc
---single-threaded sa-restart
---single-threaded --expose-gc task-queue 100 4 5 both
- loader-thread
---single-threaded child-exit
+--single-threaded|dontfork|
+|single-threaded-gc|
+--single-threaded|sa-restart|
+--single-threaded --expose-gc|task-queue|100 4 5 both
+|loader-thread|
+--single-threaded|child-exit|
 LIST
 echo
 echo "$held facts hold, $failed do not"
