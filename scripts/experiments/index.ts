@@ -32,8 +32,8 @@ export const experiments: AnyExperiment[] = [
   zombiesAgain,
   noZombies,
   wsgi,
-  prefork,
   manyConnections,
+  prefork,
   nodeEmfile,
 ];
 

@@ -28,7 +28,7 @@ export interface ManyConnectionsOutcome {
 export const manyConnections: Experiment<ManyConnectionsOutcome, ManyConnectionsOptions> = {
   name: 'many-connections',
   stage: 'webserver-poll',
-  summary: 'beyond the article: one process holds hundreds of idle connections and still answers at once',
+  summary: 'one process holds hundreds of idle connections and still answers at once',
   article: 'beyond the article: UNP 6.8, TCP echo server using poll; the sleeping server of webserver3b.py',
   params: { connections: { description: 'idle connections held open at once', default: 300 } },
   async run(ctx, options = {}) {

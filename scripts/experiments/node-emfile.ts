@@ -39,7 +39,7 @@ export interface NodeEmfileOutcome {
 export const nodeEmfile: Experiment<NodeEmfileOutcome, NodeEmfileOptions> = {
   name: 'node-emfile',
   stage: 'webserver-net',
-  summary: "beyond the article: Node's event loop has no zombies and no EINTR, but still runs out of descriptors",
+  summary: "Node's event loop has no zombies and no EINTR, but still runs out of descriptors",
   article: 'beyond the article: the ulimit -n experiment of webserver3d.py, on node:net',
   params: {
     limit: { description: 'ulimit -n: the open-descriptors limit', default: 64 },
@@ -90,8 +90,8 @@ export const nodeEmfile: Experiment<NodeEmfileOutcome, NodeEmfileOptions> = {
     say.show(String(descriptors));
     say.note(
       `The server holds ${held} connections; ${belowLimit} of the ${limit} descriptor numbers the limit allows ` +
-        `(0-${limit - 1}) are in use, and ` +
-        `${dropped} clients saw their connection closed at once, without a byte. ${alive ? 'The server runs on' : 'The server is gone'}` +
+        `(0-${limit - 1}) are in use, and ${dropped} clients saw their connection closed at once, without a ` +
+        `byte. ${alive ? 'The server runs on' : 'The server is gone'}` +
         (printed ? `, and printed: ${printed}` : ", and printed nothing: no exception, no 'error' event.") +
         ' At the limit, accept() fails with EMFILE as in webserver3d, but libuv keeps one spare descriptor ' +
         'for this: it closes it, accepts every waiting connection and closes each at once, then opens the ' +

@@ -59,7 +59,7 @@ async function served(ctx: Context, server: number): Promise<{ holder: number | 
 export const prefork: Experiment<PreforkOutcome, PreforkOptions> = {
   name: 'prefork',
   stage: 'webserver-prefork',
-  summary: 'beyond the article: four children share one listening socket; a killed child is replaced',
+  summary: 'four children share one listening socket; a killed child is replaced',
   article: 'beyond the article: UNP 30.6, TCP preforked server, no locking around accept (serv02)',
   params: {
     requests: { description: 'connections whose serving child is noted', default: 200 },
