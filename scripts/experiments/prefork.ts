@@ -6,7 +6,7 @@
 import { HELLO_REQUEST, openConnection } from '../lib/clients.js';
 import { holderOfConnection } from '../lib/connections.js';
 import { children, listenersOf, stat } from '../lib/procfs.js';
-import { type Context, type Experiment, optionsOf, psChildren, tidy } from './framework.js';
+import { type Context, type Experiment, observe, optionsOf, psChildren, tidy } from './framework.js';
 
 export interface PreforkOptions {
   /** Connections whose child is noted, spread over `concurrency` clients at a time. */
@@ -87,6 +87,9 @@ export const prefork: Experiment<PreforkOutcome, PreforkOptions> = {
         `socket${childrenListen ? ' (/proc/PID/fd shows it in every one)' : ''} and waits in accept() on it. ` +
         'The parent accepts nothing: it waits for a child to die.',
     );
+
+    say.step(`Meanwhile, in another terminal: pnpm observe ${ctx.port} (one snapshot)`);
+    say.view(observe(server, 4));
 
     say.step('Terminal 2: one request at a time; which process holds each connection (/proc/PID/fd)');
     const oneAtATime: Array<number | null> = [];
