@@ -421,13 +421,24 @@ const STEPS: StageSteps[] = [
             `${o.childrenListen ? ', each holds it' : ', not all hold it'}`,
         },
         {
-          text: 'its children serve the connections, more than one of them',
+          text: 'the children forked at start serve every connection, more than one of them',
           holds: (o) =>
-            o.unheld === 0 && o.unanswered === 0 && Object.keys(o.spread).length >= 2 && !(o.server in o.spread),
-          measured: (o) =>
-            `${Object.entries(o.spread)
-              .map(([pid, n]) => `${pid === String(o.server) ? 'the parent' : pid}: ${n}`)
-              .join(', ')}; ${o.unheld} held by no process, ${o.unanswered} not answered`,
+            o.unheld === 0 &&
+            o.unanswered === 0 &&
+            Object.keys(o.spread).length >= 2 &&
+            Object.keys(o.spread).every((pid) => o.childrenAtStart.includes(Number(pid))),
+          measured: (o) => {
+            const served = Object.entries(o.spread);
+            const shown = served
+              .slice(0, 6)
+              .map(([pid, n]) => `${pid === String(o.server) ? 'the parent' : pid}: ${n}`);
+            const others = served.filter(([pid]) => !o.childrenAtStart.includes(Number(pid))).length;
+            return (
+              `${shown.join(', ')}${served.length > 6 ? `, … (${served.length} processes)` : ''}; ` +
+              `${others} not among the children at start, ${o.unheld} held by no process, ${o.unanswered} not answered`
+            );
+          },
+          hint: () => 'fork the children once, before the first client, and let each loop on accept()',
         },
         {
           text: 'a killed child is reaped and replaced, and the server answers',
