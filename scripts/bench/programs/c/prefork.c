@@ -8,17 +8,10 @@
  *
  *   cc -O2 -o prefork scripts/bench/programs/c/prefork.c && PORT=8888 ./prefork
  */
-#include <errno.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
-#define REQUEST_QUEUE_SIZE 1024
+#include "hello.h"
 
 static volatile sig_atomic_t children = 0;
 
@@ -27,36 +20,6 @@ static void grim_reaper(int signum) {
   int saved = errno;
   while (waitpid(-1, NULL, WNOHANG) > 0) children--; /* the parent forks another one in its place */
   errno = saved;
-}
-
-static void die(const char *what) {
-  perror(what);
-  exit(1);
-}
-
-static void send_all(int fd, const char *data, size_t len) {
-  while (len > 0) {
-    ssize_t n = send(fd, data, len, 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return;
-    data += n;
-    len -= (size_t)n;
-  }
-}
-
-static void handle_request(int client) {
-  char request[1024];
-  ssize_t n = recv(client, request, sizeof request, 0);
-  if (n > 0) {
-    char line[sizeof request + 1];
-    memcpy(line, request, (size_t)n);
-    line[n] = '\n';
-    if (write(STDOUT_FILENO, line, (size_t)n + 1) < 0) {
-      /* stdout closed: nothing to do */
-    }
-  }
-  static const char response[] = "HTTP/1.1 200 OK\n\nHello, World!\n";
-  send_all(client, response, sizeof response - 1);
 }
 
 static void serve_clients(int listen_socket) {
@@ -72,24 +35,9 @@ static void serve_clients(int listen_socket) {
 }
 
 int main(void) {
-  const char *env = getenv("PORT");
-  int port = env != NULL ? atoi(env) : 8888;
   const char *processes_env = getenv("LSBAWS_PROCESSES");
   int processes = processes_env != NULL ? atoi(processes_env) : 4;
-
-  int listen_socket = socket(AF_INET, SOCK_STREAM, 0);
-  if (listen_socket < 0) die("socket");
-  int one = 1;
-  if (setsockopt(listen_socket, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0) die("setsockopt");
-  struct sockaddr_in address = {
-    .sin_family = AF_INET,
-    .sin_port = htons((unsigned short)port),
-    .sin_addr = {htonl(INADDR_ANY)},
-  };
-  if (bind(listen_socket, (struct sockaddr *)&address, sizeof address) < 0) die("bind");
-  if (listen(listen_socket, REQUEST_QUEUE_SIZE) < 0) die("listen");
-  printf("Serving HTTP on port %d ...\n", port);
-  fflush(stdout);
+  int listen_socket = listening_socket();
 
   struct sigaction action = {.sa_handler = grim_reaper};
   sigemptyset(&action.sa_mask);
