@@ -15,26 +15,40 @@ const { EINTR } = platform.errno;
 const { size, fdOffset, eventsOffset, reventsOffset, POLLIN } = platform.pollfd;
 
 /**
- * poll(2) until fd is readable, letting the event loop turn whenever its own descriptor
- * (uv_backend_fd) says it has work, such as a signal libuv caught: the handler runs then,
- * whichever thread took the signal. A signal that interrupts the wait throws OSError EINTR
- * for `syscall` after its handler has run, as the blocking call would fail in C.
+ * poll(2) until fd is readable, letting the event loop turn meanwhile (pollWithEventLoop).
+ * A signal that interrupts the wait throws OSError EINTR for `syscall` after its handler has
+ * run, as the blocking call would fail in C.
  */
 export async function waitReadable(fd: number, syscall: string): Promise<void> {
   const fds = Buffer.alloc(2 * size);
+  fds.writeInt32LE(fd, fdOffset);
+  fds.writeInt16LE(POLLIN, eventsOffset);
+  await pollWithEventLoop(fds, 1, -1, syscall);
+}
+
+/**
+ * poll(2) on the first nfds struct pollfd of fds (which has room for one more), for at most timeout
+ * ms (-1: until one is ready), letting the event loop turn whenever its own descriptor
+ * (uv_backend_fd) says it has work, such as a signal libuv caught: the handler runs then,
+ * whichever thread took the signal. Returns how many of the nfds have events (0: time ran out);
+ * throws OSError EINTR after the interrupting signal's handler has run.
+ */
+export async function pollWithEventLoop(fds: Buffer, nfds: number, timeout: number, syscall: string): Promise<number> {
+  const deadline = timeout < 0 ? Infinity : Date.now() + timeout;
+  const loop = nfds * size;
   for (;;) {
     await setImmediate(); // handlers that are due run now
-    fds.fill(0);
-    fds.writeInt32LE(fd, fdOffset);
-    fds.writeInt16LE(POLLIN, eventsOffset);
-    fds.writeInt32LE(call('uv_backend_fd', defaultLoop).value as number, size + fdOffset);
-    fds.writeInt16LE(POLLIN, size + eventsOffset);
-    const { value, errno } = call('poll', fds, 2, -1);
+    fds.fill(0, loop, loop + size);
+    fds.writeInt32LE(call('uv_backend_fd', defaultLoop).value as number, loop + fdOffset);
+    fds.writeInt16LE(POLLIN, loop + eventsOffset);
+    const left = deadline === Infinity ? -1 : Math.max(0, Math.ceil(deadline - Date.now()));
+    const { value, errno } = call('poll', fds, nfds + 1, left);
     if (value === -1) {
       if (errno === EINTR) await setImmediate(); // the interrupting signal's handler runs first
       throw new OSError(errno, strerror(errno), syscall);
     }
-    if (fds.readInt16LE(reventsOffset) !== 0) return; // readable (or in error: the call will say)
+    const ready = (value as number) - (fds.readInt16LE(loop + reventsOffset) !== 0 ? 1 : 0);
+    if (ready > 0 || Date.now() >= deadline) return ready; // readable (or in error: the call will say)
   }
 }
 

@@ -117,6 +117,8 @@ export const linux: Omit<Platform, 'name' | 'forkSafety'> = {
   resource: { RLIMIT_NOFILE: 7, RLIM_INFINITY: 0xffffffffffffffffn },
   sockaddrIn: { size: 16, familyOffset: 0, portOffset: 2, addrOffset: 4 },
   pollfd: { size: 8, fdOffset: 0, eventsOffset: 4, reventsOffset: 6, POLLIN: 0x1 },
+  poll: { POLLIN: 0x1, POLLPRI: 0x2, POLLOUT: 0x4, POLLERR: 0x8, POLLHUP: 0x10, POLLNVAL: 0x20 }, // asm-generic/poll.h
+  fcntl: { F_GETFL: 3, F_SETFL: 4, O_NONBLOCK: 0o4000 }, // asm-generic/fcntl.h
   rlimit: { size: 16, curOffset: 0, maxOffset: 8 },
   timeval: { size: 16, secOffset: 0, usecOffset: 8 },
   timespec: { size: 16, secOffset: 0, nsecOffset: 8 },

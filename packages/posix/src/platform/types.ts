@@ -27,6 +27,10 @@ export interface Platform {
   };
   /** struct pollfd { int fd; short events; short revents; } and POLLIN. */
   pollfd: { size: number; fdOffset: number; eventsOffset: number; reventsOffset: number; POLLIN: number };
+  /** poll(2)'s event bits (select.POLLIN ...). */
+  poll: Record<'POLLIN' | 'POLLPRI' | 'POLLOUT' | 'POLLERR' | 'POLLHUP' | 'POLLNVAL', number>;
+  /** fcntl(2): the commands and the flag that make a descriptor non-blocking. */
+  fcntl: { F_GETFL: number; F_SETFL: number; O_NONBLOCK: number };
   /** struct rlimit: two rlim_t. */
   rlimit: { size: number; curOffset: number; maxOffset: number };
   /** struct timeval: two longs (seconds, microseconds). */
