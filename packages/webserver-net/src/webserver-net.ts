@@ -2,7 +2,7 @@
  * Node's own event loop - webserver-net.ts                          *
  * (beyond the article)                                              *
  *                                                                   *
- * Tested with Node 20, 22 & 24 on Linux                             *
+ * Tested with Node 22, 24 & 26 on Linux                             *
  *                                                                   *
  * - node:net: libuv runs the loop of webserver-poll for us (epoll), *
  *   accepts, and calls us back when a connection's request came     *

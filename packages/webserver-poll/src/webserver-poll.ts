@@ -2,7 +2,7 @@
  * One process, many connections - webserver-poll.ts                 *
  * (beyond the article)                                              *
  *                                                                   *
- * Tested with Node 20, 22 & 24 on Linux                             *
+ * Tested with Node 22, 24 & 26 on Linux                             *
  *                                                                   *
  * - Non-blocking sockets and 'poll': no fork, and no client         *
  *   waits for another one that is slow to send its request          *

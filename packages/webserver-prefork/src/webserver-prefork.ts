@@ -1,7 +1,7 @@
 /***************************************************************************
  * Pre-forked server - webserver-prefork.ts (beyond the article)           *
  *                                                                         *
- * Tested with Node 20, 22 & 24 on Linux                                   *
+ * Tested with Node 22, 24 & 26 on Linux                                   *
  *                                                                         *
  * - Fork a fixed number of children at start, each of them loops          *
  *   on 'accept' of the one listening socket they all share                *
