@@ -166,12 +166,29 @@ export function pythonSkip(options: BenchOptions, file: string): string | null {
 export function buildC(): string | null {
   if (versionOf('cc', ['--version']) === null) return 'no C compiler (cc) on this machine';
   mkdirSync(BUILD_DIR, { recursive: true });
-  for (const name of ['server', 'forkbench']) {
-    execFileSync('cc', ['-O2', '-Wall', '-o', join(BUILD_DIR, name), join(PROGRAMS, 'c', `${name}.c`)], {
-      stdio: 'pipe',
-    });
-  }
+  const c = (file: string): string => join(PROGRAMS, 'c', file);
+  const builds = [
+    ['-o', join(BUILD_DIR, 'server'), c('server.c'), c('serve.c')],
+    ['-o', join(BUILD_DIR, 'forkbench'), c('forkbench.c')],
+    ['-shared', '-fPIC', '-o', join(BUILD_DIR, 'libserve.so'), c('serve.c')], // for programs/loop.ts
+  ];
+  for (const args of builds) execFileSync('cc', ['-O2', '-Wall', ...args], { stdio: 'pipe' });
   return null;
+}
+
+/** programs/loop.ts's modes: the loop of server.c inside node, one piece at a time (its comment says each). */
+export const LOOP_MODES = [
+  ['c-loop', 'the C loop inside node (ffi-rs, called once)'],
+  ['js-ffi-rs', 'a JavaScript loop, C child (ffi-rs)'],
+  ['js-koffi', 'the same JavaScript loop (koffi)'],
+  ['posix-accept', "@lsbaws/posix's accept and signal, C child"],
+  ['posix-fork', "@lsbaws/posix's accept, signal and fork, C child"],
+] as const;
+
+/** programs/loop.ts in one mode, run with the start's flags. */
+function startLoop(port: number, mode: string): Promise<RunningServer> {
+  const { argv, env } = nodeCommand(nodeRun(), join(BUILD_DIR, 'loop.js'), [mode]);
+  return launch(`loop.ts ${mode}`, port, argv, ROOT, env);
 }
 
 /** "Python 3.11" for a Python interpreter, or the fallback. */
@@ -215,6 +232,14 @@ export function serverSpecs(options: BenchOptions, cSkip: string | null): Server
       skip: cSkip,
       start: (port) => launch('server.c', port, [join(BUILD_DIR, 'server')], ROOT),
     },
+    ...LOOP_MODES.map(([mode, label]) => ({
+      id: `loop-${mode.replace(/^c-loop$/, 'c')}`,
+      label,
+      kind: 'ts' as const,
+      stage: '3g' as const,
+      skip: cSkip,
+      start: (port: number) => startLoop(port, mode),
+    })),
     {
       id: 'ts-floor',
       label: 'server.ts (server.c on Node), as started',

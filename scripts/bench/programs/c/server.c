@@ -6,57 +6,21 @@
  * the parent closes its copy. The benchmark's floor: what fork per connection costs without a
  * language runtime. Port: PORT in the environment (default 8888).
  *
- *   cc -O2 -o server scripts/bench/programs/c/server.c && PORT=8888 ./server
+ *   cc -O2 -o server scripts/bench/programs/c/server.c scripts/bench/programs/c/serve.c && PORT=8888 ./server
  */
-#include <errno.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#define REQUEST_QUEUE_SIZE 1024
+#include "serve.h"
 
-static void grim_reaper(int signum) {
-  (void)signum;
-  int saved = errno;
-  while (waitpid(-1, NULL, WNOHANG) > 0) {
-  }
-  errno = saved;
-}
+#define REQUEST_QUEUE_SIZE 1024
 
 static void die(const char *what) {
   perror(what);
   exit(1);
-}
-
-static void send_all(int fd, const char *data, size_t len) {
-  while (len > 0) {
-    ssize_t n = send(fd, data, len, 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return;
-    data += n;
-    len -= (size_t)n;
-  }
-}
-
-static void handle_request(int client) {
-  char request[1024];
-  ssize_t n = recv(client, request, sizeof request, 0);
-  if (n > 0) {
-    /* print(request.decode()): the request and a newline, in one write */
-    char line[sizeof request + 1];
-    memcpy(line, request, (size_t)n);
-    line[n] = '\n';
-    if (write(STDOUT_FILENO, line, (size_t)n + 1) < 0) {
-      /* stdout closed: nothing to do */
-    }
-  }
-  static const char response[] = "HTTP/1.1 200 OK\n\nHello, World!\n";
-  send_all(client, response, sizeof response - 1);
 }
 
 int main(void) {
@@ -77,24 +41,7 @@ int main(void) {
   printf("Serving HTTP on port %d ...\n", port);
   fflush(stdout);
 
-  struct sigaction action = {.sa_handler = grim_reaper}; /* no SA_RESTART: accept fails with EINTR */
-  sigemptyset(&action.sa_mask);
-  if (sigaction(SIGCHLD, &action, NULL) < 0) die("sigaction");
-
-  for (;;) {
-    int client = accept(listen_socket, NULL, NULL);
-    if (client < 0) {
-      if (errno == EINTR) continue; /* restart 'accept' if it was interrupted */
-      die("accept");
-    }
-    pid_t pid = fork();
-    if (pid < 0) die("fork");
-    if (pid == 0) { /* child */
-      close(listen_socket);
-      handle_request(client);
-      close(client);
-      _exit(0);
-    }
-    close(client); /* parent: close its copy and loop over */
-  }
+  if (lsb_install_reaper() < 0) die("sigaction");
+  lsb_serve_forever(listen_socket);
+  die("accept");
 }
