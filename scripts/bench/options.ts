@@ -51,12 +51,13 @@ benchmarks.svg and benchmarks.json.
   --fork-iterations N   iterations of each fork loop (default 2000)
   --stability N         requests of the memory run against webserver3g, 0 to skip (default 20000)
   --stability-chunks N  parts of the memory run (default 4)
-  --out DIR             output directory (default docs)
+  --out DIR             output directory (default bench-report; --out docs rewrites docs/benchmarks.md)
   --lsbaws-py DIR       a checkout of rspivak/lsbaws (default: $LSBAWS_PY; without it the
                         Python columns are skipped)
   --python2 PATH        Python 2 for webserver3h.py, which is Python 2 code (default: $PYTHON2,
                         else python2 on the PATH; without one that column is skipped)
-  --only IDS            comma-separated server ids: ts-3g, ts-3h, py-3g, py-3h, c-3g, ts-floor
+  --only IDS            comma-separated server ids: ts-3g, ts-3h, py-3g, py-3h, c-3g, ts-floor,
+                        loop-c, loop-js-ffi-rs, loop-js-koffi, loop-posix-accept, loop-posix-fork
   --variants LIST       extra rows: webserver3g run by node with only --single-threaded
                         --enable-source-maps plus each comma-separated item, environment
                         and flags ("UV_USE_IO_URING=0 --no-lazy"; an empty item: nothing
@@ -91,7 +92,7 @@ const DEFAULTS: BenchOptions = {
   forkIterations: 2000,
   stabilityRequests: 20_000,
   stabilityChunks: 4,
-  out: resolve(ROOT, 'docs'),
+  out: resolve(ROOT, 'bench-report'),
   lsbawsPy: null,
   python2: null,
   only: null,
