@@ -76,6 +76,8 @@ t.test('a tiny run writes benchmarks.md, .svg and .json with every row and no fa
     '2',
     '--variants',
     ',UV_USE_IO_URING=0 --no-lazy',
+    '--posix',
+    'HEAD',
     '--startups',
     '2',
     '--out',
@@ -103,6 +105,7 @@ t.test('a tiny run writes benchmarks.md, .svg and .json with every row and no fa
   ];
   t.equal(server('ts-3g+v1').label, 'webserver3g.ts, no speed flags');
   t.equal(server('ts-3g+v2').label, 'webserver3g.ts, UV_USE_IO_URING=0 --no-lazy');
+  t.equal(server('ts-3g@HEAD').label, 'webserver3g.ts, @lsbaws/posix at HEAD');
   for (const id of measured) {
     t.equal(server(id).runs.length, 2, `${id}: two rounds`);
     t.equal(server(id).failed, 0, `${id}: no failed request`);

@@ -29,6 +29,11 @@ export interface BenchOptions {
    * ("UV_USE_IO_URING=0 --no-lazy": environment and flags; "" for none), beside it as started.
    */
   variants: string[];
+  /**
+   * Extra rows: webserver3g on @lsbaws/posix as it is at each of these git revisions (its stage file
+   * and the package, compiled apart), run with the start's flags: a change measured beside its base.
+   */
+  posixRefs: string[];
   /** Starts of each program for the start-up times (0 skips them). */
   startups: number;
   /** Run ab on this CPU (taskset -c), or null to let the scheduler place it. */
@@ -63,6 +68,8 @@ benchmarks.svg and benchmarks.json.
                         and flags ("UV_USE_IO_URING=0 --no-lazy"; an empty item: nothing
                         more; "none": no such rows). Default: every candidate alone, and
                         the start's flags with those it leaves out
+  --posix REFS          extra rows: webserver3g on @lsbaws/posix as it is at each comma-separated
+                        git revision (e.g. main,HEAD), with the start's flags: a change beside its base
   --startups N          starts of each program for the start-up times, 0 to skip (default 5)
   --ab-cpu N            pin ab to CPU N (taskset -c N)
   --render FILE         measure nothing: write benchmarks.md and .svg again from a benchmarks.json
@@ -97,6 +104,7 @@ const DEFAULTS: BenchOptions = {
   python2: null,
   only: null,
   variants: DEFAULT_VARIANTS,
+  posixRefs: [],
   startups: 5,
   abCpu: null,
   render: null,
@@ -127,6 +135,11 @@ const SETTERS: Record<string, Setter> = {
       .map((s) => s.trim())
       .filter(Boolean)),
   '--variants': (o, v) => (o.variants = v === 'none' ? [] : v.split(',').map((s) => s.trim())),
+  '--posix': (o, v) =>
+    (o.posixRefs = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)),
   '--startups': (o, v) => (o.startups = integer('--startups', v, 0)),
   '--ab-cpu': (o, v) => (o.abCpu = integer('--ab-cpu', v, 0)),
   '--render': (o, v) => (o.render = resolve(v)),

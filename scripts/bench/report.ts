@@ -32,6 +32,7 @@ export function commandLine(r: BenchResult): string {
   if (o.variants.join(',') !== DEFAULT_VARIANTS.join(',')) {
     args.push(`--variants '${o.variants.length === 0 ? 'none' : o.variants.join(',')}'`);
   }
+  if ((o.posixRefs ?? []).length > 0) args.push(`--posix ${o.posixRefs.join(',')}`);
   if (o.startups !== 5) args.push(`--startups ${o.startups}`);
   if (o.only !== null) args.push(`--only ${o.only.join(',')}`);
   if (o.abCpu !== null) args.push(`--ab-cpu ${o.abCpu}`);

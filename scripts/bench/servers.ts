@@ -4,7 +4,7 @@
  * (their code unchanged but for the port), and our C fork-per-connection server.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { must } from '../lib/must.js';
 import { ROOT, START_SCRIPT, Launched, nodeRun, startProgram, startStage, withoutNodeOptions } from '../lib/stage.js';
@@ -191,6 +191,47 @@ function startLoop(port: number, mode: string): Promise<RunningServer> {
   return launch(`loop.ts ${mode}`, port, argv, ROOT, env);
 }
 
+/**
+ * webserver3g and @lsbaws/posix as they are at a git revision (git archive), compiled in a folder of
+ * their own under programs/dist/at/ against this checkout's node_modules; returns the stage's script.
+ */
+function buildAtRevision(ref: string): string {
+  const dir = join(BUILD_DIR, 'at', ref.replace(/[^\w.-]/g, '_'));
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const files = execFileSync('git', ['archive', ref, 'tsconfig.base.json', 'packages/posix', 'packages/webserver3g'], {
+    cwd: ROOT,
+    maxBuffer: 64 << 20,
+  });
+  execFileSync('tar', ['-x', '-C', dir], { input: files });
+  const link = (target: string, path: string): void => {
+    mkdirSync(join(path, '..'), { recursive: true });
+    symlinkSync(target, path);
+  };
+  link(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  link(realpathSync(join(ROOT, 'packages/posix/node_modules/ffi-rs')), join(dir, 'packages/posix/node_modules/ffi-rs'));
+  link(join(dir, 'packages/posix'), join(dir, 'packages/webserver3g/node_modules/@lsbaws/posix'));
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-b', join(dir, 'packages/webserver3g')], { stdio: 'pipe' });
+  return join(dir, 'packages/webserver3g', startProgram('webserver3g'));
+}
+
+/** webserver3g on @lsbaws/posix at `ref`, with the start's flags (built at its first start). */
+function atRevision(ref: string): ServerSpec {
+  let script: string | null = null;
+  return {
+    id: `ts-3g@${ref}`,
+    label: `webserver3g.ts, @lsbaws/posix at ${ref}`,
+    kind: 'ts',
+    stage: '3g',
+    skip: null,
+    start: (port) => {
+      script ??= buildAtRevision(ref);
+      const { argv, env } = nodeCommand(nodeRun(), script);
+      return launch(`webserver3g@${ref}`, port, argv, join(script, '..', '..'), env);
+    },
+  };
+}
+
 /** "Python 3.11" for a Python interpreter, or the fallback. */
 function pythonName(python: string, fallback: string): string {
   return /^Python (\d+\.\d+)/.exec(versionOf(python, ['--version']) ?? '')?.[0] ?? fallback;
@@ -289,6 +330,7 @@ export function serverSpecs(options: BenchOptions, cSkip: string | null): Server
       };
     }),
   );
+  specs.splice(1 + options.variants.length, 0, ...options.posixRefs.map(atRevision));
   specs.splice(specs.findIndex((s) => s.id === 'ts-floor') + 1, 0, {
     id: 'ts-floor+plain',
     label: `server.ts, ${describeVariant(plain)}`,
@@ -298,5 +340,5 @@ export function serverSpecs(options: BenchOptions, cSkip: string | null): Server
     start: (port) => startNodeFloor(port, plain),
   });
   const only = options.only;
-  return only === null ? specs : specs.filter((s) => only.includes(s.id) || only.includes(s.id.replace(/\+.*/, '')));
+  return only === null ? specs : specs.filter((s) => only.includes(s.id) || only.includes(s.id.replace(/[+@].*/, '')));
 }
