@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { open, load, DataType, type FFIParams } from 'ffi-rs';
 import koffi from 'koffi';
 import { socket, os, signal, errno, OSError } from '@lsbaws/posix';
+import { grimReaper } from './reaper.js';
 
 const MODES = ['c-loop', 'js-ffi-rs', 'js-koffi', 'posix-accept', 'posix-fork'] as const;
 type Mode = (typeof MODES)[number];
@@ -76,17 +77,6 @@ function jsLoop(
     if (client === -1) continue; // interrupted by SIGCHLD (or failing: the load generator will say)
     if (forkChild(listenFd, client) === -1) throw new Error('fork failed');
     close(client);
-  }
-}
-
-/** The stage's reaper: waitpid(-1, WNOHANG) until nothing is left to reap. */
-function grimReaper(): void {
-  for (;;) {
-    try {
-      if (os.waitpid(-1, os.WNOHANG)[0] === 0) return;
-    } catch {
-      return; // ECHILD: no more children
-    }
   }
 }
 
