@@ -1,7 +1,7 @@
 /** benchmarks.md: the tables, the chart, the machine, and how to read them. */
 import type { BenchResult, ServerSummary, StabilityChunk } from './run.js';
 import { DEFAULT_VARIANTS } from './options.js';
-import { fmt, ratio } from './stats.js';
+import { fmt, ratio, roundRatio } from './stats.js';
 import { whereTheTimeGoes } from './where.js';
 
 /** A Markdown table row, `| a | b |`: an empty string is an empty cell (`|  |`). */
@@ -88,8 +88,8 @@ function serverRows(r: BenchResult): string[] {
     }
     const rps = s.runs.map((x) => x.load.requestsPerSecond);
     const py = pythonOf(s);
-    const vsPy = s.kind === 'python' || py === undefined ? '' : times(s.medianRps, py.medianRps, 2);
-    const vsC = s.kind === 'c' || c === undefined || s.stage !== '3g' ? '' : times(s.medianRps, c.medianRps, 2);
+    const vsPy = s.kind === 'python' || py === undefined ? '' : `${fmt(roundRatio(s, py), 2)}×`;
+    const vsC = s.kind === 'c' || c === undefined || s.stage !== '3g' ? '' : `${fmt(roundRatio(s, c), 2)}×`;
     const m = s.median;
     rows.push(
       row(
@@ -137,12 +137,11 @@ function readingLines(r: BenchResult): string[] {
   const say = (name: string, value: number, meaning: string): void => {
     if (Number.isFinite(value)) lines.push(`- ${name}: **${fmt(value, 2)}×**${meaning}.`);
   };
-  say(
-    'webserver3g.ts as started / webserver3g.py, requests per second',
-    ratio(ts?.medianRps, get('py-3g')?.medianRps),
-    '',
-  );
-  say('webserver3g.ts as started / server.c', ratio(ts?.medianRps, get('c-3g')?.medianRps), '');
+  const py = get('py-3g');
+  const c = get('c-3g');
+  const perRound = " (the median of the rounds' ratios: each round measures both under the same load)";
+  if (ts && py) say('webserver3g.ts as started / webserver3g.py, requests per second', roundRatio(ts, py), perRound);
+  if (ts && c) say('webserver3g.ts as started / server.c, requests per second', roundRatio(ts, c), perRound);
   const plain = r.servers.find(
     (s) => s.id.startsWith('ts-3g+') && s.label.endsWith('no speed flags') && s.runs.length > 0,
   );
@@ -151,7 +150,7 @@ function readingLines(r: BenchResult): string[] {
     const faults = `${fmt(ts.median.childFaults)} against ${fmt(plain.median.childFaults)} page faults per child`;
     say(
       'webserver3g.ts as started / with no speed flags',
-      ratio(ts.medianRps, plain.medianRps),
+      roundRatio(ts, plain),
       ` requests per second, ${cpu} and ${faults}: what the start's flags bring`,
     );
   }
@@ -300,7 +299,8 @@ function methodSection(r: BenchResult): string[] {
     `- Load: \`${ab}\`${pinned}.`,
     '  Each run starts a fresh server and sends it 200 requests first that are not counted' +
       " (JIT, caches, the first fork's set-up).",
-    `  Rounds go through every server in turn, ${o.rounds} times; the table shows the median round.`,
+    `  Rounds go through every server in turn, ${o.rounds} times; the table shows the median round;` +
+      ' "vs Python" and "vs C" are the medians of the ratios within a round (one load for both).',
     '- Failed requests: ab\'s "Failed requests" (connect, receive, length, exceptions)' +
       ' plus non-2xx responses plus requests that never completed.',
     '- The TypeScript stages start as a learner starts them' +

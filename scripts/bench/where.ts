@@ -4,7 +4,7 @@
  * what each adds, and what bounds webserver3g, said from those figures.
  */
 import type { BenchResult, ServerSummary } from './run.js';
-import { fmt, ratio } from './stats.js';
+import { fmt, roundRatio } from './stats.js';
 
 /** The rows, cheapest first; each does what the one before does and one thing more. */
 const LADDER: Array<[id: string, what: string]> = [
@@ -70,7 +70,7 @@ function ladderTable(r: BenchResult, rows: ServerSummary[]): string[] {
         s.label,
         what,
         `**${fmt(s.medianRps)}**`,
-        s.kind === 'python' || python === undefined ? '' : `${fmt(ratio(s.medianRps, python.medianRps), 2)}×`,
+        s.kind === 'python' || python === undefined ? '' : `${fmt(roundRatio(s, python), 2)}×`,
         fmt(s.median.parentCpuMs, 2),
         fmt(s.median.childCpuMs, 2),
         fmt(cpu(s), 2),
@@ -112,7 +112,7 @@ function reading(get: (id: string) => ServerSummary | undefined, concurrency: nu
         ` request against ${ms(cpu(c))} for the same loop in a C process: the kernel copies the page tables of` +
         ' everything node maps, and the child gives them back when it exits.' +
         (python !== undefined
-          ? ` Still, that row serves ${fmt(ratio(node.medianRps, python.medianRps), 2)}× what webserver3g.py` +
+          ? ` Still, that row serves ${fmt(roundRatio(node, python), 2)}× what webserver3g.py` +
             ' serves: the size of a Node process is not what keeps the stage below Python.'
           : ''),
     );
