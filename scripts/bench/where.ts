@@ -136,9 +136,13 @@ function reading(get: (id: string) => ServerSummary | undefined, concurrency: nu
   }
   if (accept !== undefined && fork !== undefined) {
     lines.push(
-      `- os.fork() adds ${ms(cpu(fork) - cpu(accept))}, most of it in the child (${ms(fork.median.childCpuMs)}` +
-        ` against ${ms(accept.median.childCpuMs)}): a child that runs JavaScript writes to pages it shares with` +
-        ' the parent (its stack, V8 heap pages, malloc pages) and each first write copies a page.',
+      `- os.fork() adds ${ms(cpu(fork) - cpu(accept))}, in both processes. The rows before forked from C, which` +
+        " leaves V8's heap out of the child (V8 marks it so); os.fork() makes it the child's too, so that the" +
+        ' child can run JavaScript. From then on every page either process writes while they share it is' +
+        ` copied first: the parent's page faults go from ${fmt(accept.median.parentFaults)} to` +
+        ` ${fmt(fork.median.parentFaults)} a request and the child's from ${fmt(accept.median.childFaults)} to` +
+        ` ${fmt(fork.median.childFaults)} (its stack, V8 heap pages, malloc pages), and the child's CPU from` +
+        ` ${ms(accept.median.childCpuMs)} to ${ms(fork.median.childCpuMs)}.`,
     );
   }
   if (floor !== undefined && stage !== undefined) {
