@@ -10,6 +10,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { CHECKS, findCheck, formatLine, runCheck } from './experiments/checks.js';
 import { type Context, Interrupted, stopOnSignals } from './experiments/framework.js';
+import { findStage } from './lib/stages.js';
 
 let current: Context | null = null;
 const interrupted = stopOnSignals(() => current, 'check');
@@ -91,9 +92,11 @@ async function main(): Promise<number> {
       },
     });
     const held = result.lines.filter((l) => l.ok).length;
+    // a stage beyond the article is the project's own design, not the article's
+    const whose = findStage(check.stage)?.article === null ? "this project's" : "the article's";
     process.stdout.write(
       `\n${held} of ${result.lines.length} expectations hold${result.port !== null ? ` (port ${result.port})` : ''}: ` +
-        `${result.passed ? `it behaves as the article's ${check.stage}` : `not yet the article's ${check.stage}`}.\n`,
+        `${result.passed ? `it behaves as ${whose} ${check.stage}` : `not yet ${whose} ${check.stage}`}.\n`,
     );
     if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     return result.passed ? 0 : 1;

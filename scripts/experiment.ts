@@ -9,16 +9,22 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { type AnyExperiment, type Param, Context, Interrupted, stopOnSignals } from './experiments/framework.js';
 import { experiments, findExperiment } from './experiments/index.js';
-import { findStage } from './lib/stages.js';
+import { findStage, stageOfPackage } from './lib/stages.js';
 
 let current: Context | null = null;
 const interrupted = stopOnSignals(() => current, 'experiment');
 
 function list(): string {
   const width = Math.max(...experiments.map((e) => e.name.length));
+  const line = (e: AnyExperiment): string =>
+    `  ${e.name.padEnd(width)}  ${stageOfPackage(e.stage).stage}  ${e.summary}`;
+  const beyond = (e: AnyExperiment): boolean => stageOfPackage(e.stage).article === null;
   return [
     "The article's experiments, in its order:",
-    ...experiments.map((e) => `  ${e.name.padEnd(width)}  ${e.stage.replace('webserver', '')}  ${e.summary}`),
+    ...experiments.filter((e) => !beyond(e)).map(line),
+    '',
+    'Beyond the article (stages it does not contain):',
+    ...experiments.filter(beyond).map(line),
     '',
     'Each one starts the stage, runs the clients, shows what happens, and stops everything it started.',
     'Watch one while it runs: pnpm observe 8888 (in another terminal). --json also prints the outcome as JSON.',
@@ -43,7 +49,7 @@ function withParams(y: Argv, e: AnyExperiment): Argv {
 
 /** The names an experiment answers to: its own, and its stage's ('3d') when no other experiment uses that stage. */
 function namesOf(e: AnyExperiment): string[] {
-  const stage = e.stage.replace('webserver', '');
+  const { stage } = stageOfPackage(e.stage);
   return findExperiment(stage) === e ? [e.name, stage, e.stage] : [e.name];
 }
 

@@ -1,17 +1,20 @@
 // Every experiment of `pnpm experiment`, run for real: each test checks the outcome the
 // article describes (the hanging client, the EMFILE/EAGAIN/EINTR crash, the zombies...).
 import t from 'tap';
+import { zombieCommand } from './fixture.js';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort, ROOT } from '../scripts/lib/stage.js';
 import { missingFromOutput, quotedBlock } from '../scripts/lib/quoted.js';
 import { runExperiment, type Experiment } from '../scripts/experiments/framework.js';
+import { stageOfPackage, stages } from '../scripts/lib/stages.js';
 import {
   frameworks,
   helloWorld,
   concurrent,
   eintr,
   experiments,
+  findExperiment,
   iterative,
   noClose,
   noZombies,
@@ -37,25 +40,23 @@ t.test('pnpm experiment lists every experiment on one line each, and refuses an 
   const listed = spawnSync(tsx, ['scripts/experiment.ts'], { cwd: ROOT, encoding: 'utf8' });
   t.equal(listed.status, 0);
   for (const e of experiments)
-    t.match(listed.stdout, new RegExp(`^  ${e.name} +${e.stage.replace('webserver', '')}  \\S`, 'm'), e.name);
+    t.match(listed.stdout, new RegExp(`^  ${e.name} +${stageOfPackage(e.stage).stage}  \\S`, 'm'), e.name);
+  // the registry's order: each experiment's stage is a stage of scripts/lib/stages.ts, in its order
+  const order = stages().map((s) => s.package);
+  const at = experiments.map((e) => order.indexOf(e.stage));
+  t.notOk(at.includes(-1), `every experiment runs a stage of the registry: ${experiments.map((e) => e.stage)}`);
   t.same(
-    experiments.map((e) => e.name),
-    [
-      'hello-world',
-      'frameworks',
-      'iterative',
-      'sleeping',
-      'concurrent',
-      'no-close',
-      'out-of-descriptors',
-      'zombies',
-      'out-of-processes',
-      'eintr',
-      'zombies-again',
-      'no-zombies',
-      'wsgi',
-    ],
+    at,
+    [...at].sort((a, b) => a - b),
+    'in the order of their stages',
   );
+  t.same(
+    experiments.filter((e) => e.stage === 'webserver3d').map((e) => e.name),
+    ['no-close', 'out-of-descriptors', 'zombies', 'out-of-processes'],
+    "a stage's experiments in the article's order",
+  );
+  for (const s of stages().filter((s) => s.article === null))
+    t.ok(findExperiment(s.stage), `pnpm experiment ${s.stage} finds the experiment of a stage beyond the article`);
   const unknown = spawnSync(tsx, ['scripts/experiment.ts', 'no-such-thing'], { cwd: ROOT, encoding: 'utf8' });
   t.equal(unknown.status, 1);
   t.match(unknown.stderr, /No experiment called "no-such-thing"/);
@@ -193,8 +194,12 @@ t.test('out-of-descriptors (3d, ulimit -n 256, client3 --max-clients=300): accep
 t.test('zombies (3d): the exited child stays a zombie, and kill -9 does not remove it', async (t) => {
   const o = await run(zombies);
   t.equal(o.zombies, 1, 'one zombie after one curl');
-  // [node] on Node 20 and 22; Node 24 names its main thread, and so the zombie, MainThread
-  t.match(o.psLine ?? '', /^\d+\s+\d+\s+Z\S*\s+\[(node|MainThread)\] <defunct>$/, 'ps shows it as Z [node] <defunct>');
+  // [node] on Node 20 and 22, [MainThread] on 24, [node-MainThread] on 26: the name of the main thread
+  t.match(
+    o.psLine ?? '',
+    new RegExp(`^\\d+\\s+\\d+\\s+Z\\S*\\s+${zombieCommand()}$`),
+    'ps shows it as Z [<main thread>] <defunct>',
+  );
   t.ok(o.survivedKill9, 'still there after kill -9');
 });
 

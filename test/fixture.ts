@@ -6,7 +6,7 @@ import { must } from '../scripts/lib/must.js';
 
 const DIST = fileURLToPath(new URL('./fixtures/dist/', import.meta.url));
 /** The re-check programs of docs/fork-in-node.md, compiled with @lsbaws/posix. */
-const CHECKS = fileURLToPath(new URL('../packages/posix/dist/checks/', import.meta.url));
+const CHECKS = fileURLToPath(new URL('../scripts/rechecks/dist/', import.meta.url));
 
 export interface Fixture {
   child: ChildProcessWithoutNullStreams;
@@ -79,4 +79,24 @@ export function startNodeProgram(
     });
   const kill = (): void => killGroup(child.pid);
   return { child, pid: must(child.pid, `a PID for ${name}`), stdout: () => out, stderr: () => err, line, exited, kill };
+}
+
+/**
+ * What ps shows in brackets for a zombie of a Node process: the name the Node line gives its main
+ * thread (the kernel keeps only that of an exited process), checked on each line the project runs.
+ */
+const MAIN_THREAD_NAMES: Record<string, string> = { 20: 'node', 22: 'node', 24: 'MainThread', 26: 'node-MainThread' };
+
+/** The main thread's name under the running Node line; throws for a line not in the table. */
+export function mainThreadName(): string {
+  const line = process.versions.node.split('.')[0] ?? '';
+  const name = MAIN_THREAD_NAMES[line];
+  if (name === undefined)
+    throw new Error(`test/fixture.ts: what does Node ${line} name its main thread? Add it to MAIN_THREAD_NAMES`);
+  return name;
+}
+
+/** A zombie's command as ps shows it, as a RegExp source: \[node-MainThread\] <defunct>. */
+export function zombieCommand(): string {
+  return `\\[${mainThreadName()}\\] <defunct>`;
 }

@@ -12,6 +12,7 @@ import { eventually, openConnection, HELLO_REQUEST } from '../scripts/lib/client
 import { zombies } from '../scripts/lib/procfs.js';
 import { snapshot } from '../scripts/lib/observe-model.js';
 import { renderSvg } from '../scripts/lib/observe-svg.js';
+import { zombieCommand } from './fixture.js';
 
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
 
@@ -155,7 +156,7 @@ t.test(
     t.equal(zombie.getAttribute('data-state'), 'Z');
     t.ok(texts(zombie).includes('ZOMBIE'), 'marked ZOMBIE');
     t.ok(
-      texts(zombie).some((s) => /^\[(node|MainThread)\] <defunct>$/.test(s)),
+      texts(zombie).some((s) => new RegExp(`^${zombieCommand()}$`).test(s)),
       'named as ps names it',
     );
     t.same(groups(zombie, 'slot'), [], 'with no descriptors left');

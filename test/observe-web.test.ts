@@ -16,6 +16,7 @@ import { listenerOf, stat } from '../scripts/lib/procfs.js';
 import { snapshot } from '../scripts/lib/observe-model.js';
 import { changes } from '../scripts/lib/observe-timeline.js';
 import { renderSvg } from '../scripts/lib/observe-svg.js';
+import { zombieCommand } from './fixture.js';
 
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -111,7 +112,7 @@ t.test('the live page shows a zombie appear during pnpm experiment zombies', asy
   const first = page.locator('#picture svg g.process.zombie').first();
   await first.waitFor({ timeout: 60_000 });
   t.equal(await first.getAttribute('data-ppid'), String(server), "a zombie box: the server's child");
-  t.match(await first.textContent(), /ZOMBIE\s*\[(node|MainThread)\] <defunct>/, 'marked ZOMBIE, named as ps names it');
+  t.match(await first.textContent(), new RegExp(`ZOMBIE\\s*${zombieCommand()}`), 'marked ZOMBIE, named as ps names it');
   // a child the page saw come and go: its fork and its exit in the timeline
   const seen = async (): Promise<{ pid: number; events: string } | undefined> => {
     const events = await page.locator('#timeline').innerText();

@@ -2,8 +2,12 @@
 // Hono and Express, one client at a time; bad input gets a 4xx and the server keeps serving;
 // `pnpm diff 2 3h` is the article's closing exercise, and shows the Python's changes.
 import t from 'tap';
+import { readdirSync, readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startStage, type Launched } from '../scripts/lib/stage.js';
+import { startStage, ROOT, type Launched } from '../scripts/lib/stage.js';
 import {
   curl,
   eventually,
@@ -87,7 +91,14 @@ t.test('bad input gets a 4xx and the iterative server keeps serving', async (t) 
     ['a malformed request line', 'HELLO\r\n\r\n', /^HTTP\/1\.1 400 Bad Request$/],
     ['HTTP/1.1 without Host', 'GET / HTTP/1.1\r\n\r\n', /^HTTP\/1\.1 400 Bad Request$/],
     ['an unsupported HTTP version', 'GET / HTTP/2.0\r\nHost: x\r\n\r\n', /^HTTP\/1\.1 505 HTTP Version Not Supported$/],
-    ['a chunked body', 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', /^HTTP\/1\.1 411 /],
+    [
+      'a transfer coding it does not implement',
+      'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n',
+      /^HTTP\/1\.1 501 /,
+    ],
+    ['an invalid Host', 'GET / HTTP/1.1\r\nHost: x/hello?\r\n\r\n', /^HTTP\/1\.1 400 Bad Request$/],
+    ['a bare LF among CRLFs', 'GET / HTTP/1.1\r\nHost: x\r\nA: b\nContent-Length: 2\r\n\r\nab', /^HTTP\/1\.1 400 /],
+    ['CONNECT', 'CONNECT host:443 HTTP/1.1\r\nHost: host:443\r\n\r\n', /^HTTP\/1\.1 501 Not Implemented$/],
     ['half a request, then nothing (timeout 2 s)', 'GET / HTTP/1.1\r\nHo', /^HTTP\/1\.1 408 Request Timeout$/],
   ];
   for (const [what, request, expected] of cases) {
@@ -111,6 +122,16 @@ t.test('what reaches the application, and applications that fail: a 500, and the
     bodyLength: 3,
     'wsgi.multiprocess': false,
   });
+  const chunked = await rawRequest(
+    echo.port,
+    'POST http://example.com/c?y=2 HTTP/1.1\r\nHost: other\r\nTransfer-Encoding: chunked\r\n\r\n' +
+      '3\r\nabc\r\n4;ext=1\r\ndefg\r\n0\r\nX-Trailer: t\r\n\r\n',
+  );
+  t.match(
+    JSON.parse(parseResponse(chunked.data).body),
+    { PATH_INFO: '/c', QUERY_STRING: 'y=2', HTTP_HOST: 'example.com', CONTENT_LENGTH: '7', bodyStart: 'abcdefg' },
+    "a chunked body decoded, and an absolute-form target's host taking Host's place",
+  );
   await echo.stop();
 
   for (const app of ['throws', 'stuck', 'forgetsStartResponse']) {
@@ -126,6 +147,46 @@ t.test('what reaches the application, and applications that fail: a 500, and the
     );
     await stage.stop();
   }
+});
+
+t.test('a client that does not read its response holds the server at most LSBAWS_RESPONSE_TIMEOUT', async (t) => {
+  const stage = await serve(t, `${APPS}:huge`, { LSBAWS_RESPONSE_TIMEOUT: '2' });
+  // asks for 64 MiB and reads none of it: the server's send() blocks once the socket buffers are full
+  const stuck = connect(stage.port, '127.0.0.1');
+  stuck.pause(); // reads nothing
+  t.teardown(() => stuck.destroy());
+  await once(stuck, 'connect');
+  stuck.write(`GET /huge HTTP/1.1\r\nHost: x\r\n\r\n`);
+  await stage.waitFor(/^< GET \/huge HTTP\/1\.1$/m);
+  const started = Date.now();
+  const other = await curl([`http://127.0.0.1:${stage.port}/short`], 60);
+  const waited = Date.now() - started;
+  t.equal(other.stdout, 'short\n', 'the next client is answered');
+  t.ok(waited < 20_000, `once the stuck one's time is up (${waited} ms; without the deadline, over a minute)`);
+  t.match(stage.output, /Client 127\.0\.0\.1:\d+ went away: did not take the response within 2 s/);
+});
+
+t.test("the stage shows Part 2's protocol: the request line split, the response built by hand", async (t) => {
+  const source = readFileSync(join(ROOT, 'packages/webserver2/src/webserver2.ts'), 'utf8');
+  t.match(source, /= this\.clientConnection\.recvRequest\(\);/, 'the request, read whole (recv(1024) in the Python)');
+  t.match(source, /\] = requestLine\.split\(' '\)/, 'the request line split into method, path and version');
+  t.match(source, /let response = `HTTP\/1\.1 \$\{status\}\\r\\n`;/, 'the status line');
+  t.match(
+    source,
+    /for \(const \[name, value\] of responseHeaders\) \{\n\s+response \+= `\$\{name\}: \$\{value\}\\r\\n`;/,
+  );
+  t.match(source, /this\.clientConnection\.sendall\(/, 'sent with sendall');
+  const wsgi = readdirSync(join(ROOT, 'packages/wsgi/src'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => readFileSync(join(ROOT, 'packages/wsgi/src', f), 'utf8'))
+    .join('\n');
+  t.notMatch(wsgi, /process\.exit\(/, '@lsbaws/wsgi never ends the process: it throws to the stage');
+  const code = (file: string): number =>
+    readFileSync(join(ROOT, file), 'utf8')
+      .split('\n')
+      .filter((l) => !/^\s*(\/\/|\*|\/\*|$)/.test(l)).length;
+  // webserver3h.py has 126 lines of code (comments and blank lines left out)
+  t.ok(code('packages/webserver3h/src/webserver3h.ts') <= 1.3 * 126, 'webserver3h.ts: at most 1.3x the Python');
 });
 
 t.test('pnpm diff 2 3h: the Python step from webserver2 to webserver3h, and little else', async (t) => {

@@ -2,7 +2,7 @@
 // `pnpm -C <repository> --filter webserver3h start -- myapp:app`, edited and run again; a
 // framework's app object given as it is; and the one line a mistake costs.
 import t from 'tap';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startStage, type Launched, type StartOptions } from '../scripts/lib/stage.js';
@@ -88,7 +88,7 @@ t.test('myapp.ts beside you runs as written, and an edit takes effect on the nex
 });
 
 t.test(
-  'a syntax error, a missing package, a module that is not there: one line each, naming file, line and column',
+  'a syntax error, a type error, a missing package or local file, a module that is not there: one line each',
   async (t) => {
     const dir = appDirectory(t);
     writeFileSync(
@@ -97,6 +97,13 @@ t.test(
         'startResponse) => {\n  const status = ;\n};\n',
     );
     writeFileSync(join(dir, 'needs.ts'), "import { Hono } from 'no-such-framework';\nexport const app = new Hono();\n");
+    writeFileSync(
+      join(dir, 'typed.ts'),
+      "import type { Application } from '@lsbaws/wsgi';\nconst n: number = 'x';\n" +
+        'export const app: Application = (environ, startResponse) => [String(n)];\n',
+    );
+    writeFileSync(join(dir, 'greeting.ts'), GREETING);
+    writeFileSync(join(dir, 'typo.ts'), "import { greeting } from './greetings.js';\nexport const app = greeting;\n");
     const cases: Array<[app: string, line: RegExp]> = [
       ['broken:app', new RegExp(`^SyntaxError: ${dir}/broken\\.ts:4:18: Unexpected ";"$`)],
       [
@@ -107,6 +114,20 @@ t.test(
         ),
       ],
       ['nothere:app', /^ModuleNotFoundError: No module named 'nothere' \(searched .*\)$/],
+      [
+        'typed:app',
+        new RegExp(
+          `^TypeScriptError: ${dir}/typed\\.ts:2:7: error TS2322: ` +
+            "Type 'string' is not assignable to type 'number'\\.$",
+        ),
+      ],
+      [
+        'typo:app',
+        new RegExp(
+          `^ModuleNotFoundError: ${dir}/typo\\.ts:1:26: No local file '\\./greetings\\.js': ` +
+            `${dir}/greetings\\.js does not exist .*check the name in the import$`,
+        ),
+      ],
     ];
     for (const [app, line] of cases) {
       const stage = await serve(t, [app], { cwd: dir, ready: null });
@@ -124,6 +145,38 @@ t.test(
     }
   },
 );
+
+t.test('the type check is remembered: an unchanged application starts without running tsc again', async (t) => {
+  const dir = appDirectory(t);
+  const cache = join(dir, 'cache');
+  const env = { LSBAWS_TYPECHECK_CACHE: cache };
+  writeFileSync(join(dir, 'greeting.ts'), GREETING);
+  const app = (text: string): string =>
+    `import type { Application } from '@lsbaws/wsgi';\nimport { greeting } from './greeting.js';\n` +
+    `export const app: Application = (environ, startResponse) => {\n` +
+    `  startResponse('200 OK', []);\n  return [${JSON.stringify(text)}, greeting('you')];\n};\n`;
+  writeFileSync(join(dir, 'checked.ts'), app('one '));
+  const passed = (): Array<[string, number]> =>
+    readdirSync(cache)
+      .filter((f) => /^[0-9a-f]{64}$/.test(f))
+      .map((f) => [f, statSync(join(cache, f)).mtimeMs]);
+
+  let stage = await serve(t, ['checked:app'], { cwd: dir, env });
+  t.equal((await curl([`http://127.0.0.1:${stage.port}/`])).stdout, 'one Hello, you, from TypeScript!\n');
+  await stage.stop();
+  const first = passed();
+  t.equal(first.length, 1, 'the check that passed is remembered');
+
+  stage = await serve(t, ['checked:app'], { cwd: dir, env });
+  await stage.stop();
+  t.same(passed(), first, 'unchanged: not checked again');
+
+  writeFileSync(join(dir, 'greeting.ts'), GREETING.replace('Hello', 'Hi'));
+  stage = await serve(t, ['checked:app'], { cwd: dir, env });
+  t.equal((await curl([`http://127.0.0.1:${stage.port}/`])).stdout, 'one Hi, you, from TypeScript!\n');
+  await stage.stop();
+  t.equal(passed().length, 2, 'a local import edited: checked again');
+});
 
 t.test("a framework's app object given as it is runs through its adapter, or is refused in one line", async (t) => {
   for (const [app, hello, adapter] of [

@@ -1,6 +1,7 @@
 // Stage 3h runs real frameworks' applications unchanged, as Part 2 ran Pyramid, Flask and Django:
 // a Hono app through the Fetch adapter, an Express 5 app through the Node (req, res) adapter.
 import t from 'tap';
+import { fileURLToPath } from 'node:url';
 import { startStage } from '../scripts/lib/stage.js';
 import { childrenLeft, curl, eventually, parseResponse as parse, rawRequest } from '../scripts/lib/clients.js';
 import { children, fds } from '../scripts/lib/procfs.js';
@@ -88,3 +89,25 @@ for (const fw of frameworks) {
     t.equal(fds(pid).size, before, 'no descriptor leak in the parent');
   });
 }
+
+const APPS = fileURLToPath(new URL('./fixtures/dist/wsgi-apps.js', import.meta.url));
+
+t.test('the adapters build URLs from validated parts only', async (t) => {
+  for (const [app, absolute, http10] of [
+    ['fetchUrl', 'http://example.com/abs?x=1\n', /^http:\/\/[^/\s]+:\d+\/old\n$/],
+    ['nodeUrl', 'example.com /abs?x=1\n', /^ \/old\n$/],
+  ] as const) {
+    const stage = await startStage('webserver3h', { args: [`${APPS}:${app}`] });
+    t.teardown(() => stage.stop());
+    const port = stage.port;
+    const abs = await rawRequest(port, 'GET http://example.com/abs?x=1 HTTP/1.1\r\nHost: other.example\r\n\r\n');
+    t.equal(parse(abs.data).body, absolute, `${app}: an absolute-form target's host, not Host's`);
+    for (const host of ['x/echo?', 'x/hello?', 'a b', '[::1', 'a:99999']) {
+      const r = await rawRequest(port, `POST /nothing HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 0\r\n\r\n`);
+      t.equal(parse(r.data).status, 'HTTP/1.1 400 Bad Request', `${app}: Host ${JSON.stringify(host)} is a 400`);
+    }
+    const old = await rawRequest(port, 'GET /old HTTP/1.0\r\n\r\n');
+    t.match(parse(old.data).body, http10, `${app}: HTTP/1.0 without Host: the server's name and port`);
+    await stage.stop();
+  }
+});

@@ -15,10 +15,13 @@ import {
   concurrent,
   eintr,
   iterative,
+  manyConnections,
   noClose,
+  nodeEmfile,
   noZombies,
   outOfDescriptors,
   outOfProcesses,
+  prefork,
   sleeping,
   wsgi,
   zombies,
@@ -403,6 +406,103 @@ const STEPS: StageSteps[] = [
         ],
         { clients: 64 },
       ),
+    ],
+  },
+  // beyond the article: what a pre-forked, a poll() and a node:net server are for
+  {
+    stage: 'prefork',
+    steps: [
+      step(prefork, [
+        {
+          text: 'forks its children before the first client, each holding the listening socket',
+          holds: (o) => o.childrenAtStart.length >= 2 && o.childrenListen,
+          measured: (o) =>
+            `${count(o.childrenAtStart.length, 'child', 'children')}` +
+            `${o.childrenListen ? ', each holds it' : ', not all hold it'}`,
+        },
+        {
+          text: 'the children forked at start serve every connection, more than one of them',
+          holds: (o) =>
+            o.unheld === 0 &&
+            o.unanswered === 0 &&
+            Object.keys(o.spread).length >= 2 &&
+            Object.keys(o.spread).every((pid) => o.childrenAtStart.includes(Number(pid))),
+          measured: (o) => {
+            const served = Object.entries(o.spread);
+            const shown = served
+              .slice(0, 6)
+              .map(([pid, n]) => `${pid === String(o.server) ? 'the parent' : pid}: ${n}`);
+            const others = served.filter(([pid]) => !o.childrenAtStart.includes(Number(pid))).length;
+            return (
+              `${shown.join(', ')}${served.length > 6 ? `, … (${served.length} processes)` : ''}; ` +
+              `${others} not among the children at start, ${o.unheld} held by no process, ${o.unanswered} not answered`
+            );
+          },
+          hint: () => 'fork the children once, before the first client, and let each loop on accept()',
+        },
+        {
+          text: 'a killed child is reaped and replaced, and the server answers',
+          holds: (o) => o.replaced && o.zombiesAfter === 0 && o.responseAfter.includes(HELLO),
+          measured: (o) =>
+            `${count(o.childrenAfter.length, 'child', 'children')} after, ${count(o.zombiesAfter, 'zombie')}, ` +
+            `then ${quoted(o.responseAfter)}`,
+          hint: () => 'in the SIGCHLD handler reap with waitpid(-1, WNOHANG), then fork a child in its place',
+        },
+      ]),
+    ],
+  },
+  {
+    stage: 'poll',
+    steps: [
+      step(
+        manyConnections,
+        [
+          {
+            text: 'holds every idle connection in one process, with no child',
+            holds: (o) => o.idle.processes === 1 && o.idle.held >= o.connections,
+            measured: (o) => `${count(o.idle.processes, 'process', 'processes')} holding ${o.idle.held} connections`,
+          },
+          {
+            text: `answers "${HELLO}" at once while they are all silent`,
+            holds: (o) => o.curl.response.includes(HELLO),
+            measured: (o) => `curl printed ${quoted(o.curl.response)} after ${o.curl.ms} ms`,
+            hint: () => 'wait for every descriptor at once (poll), and recv only from one that is ready',
+          },
+          {
+            text: 'answers each of them once it sends its request, and closes them',
+            holds: (o) => o.answeredLate === o.connections && o.descriptorsAfter <= o.descriptorsBefore,
+            measured: (o) =>
+              `${o.answeredLate} of ${o.connections} answered; ${o.descriptorsAfter} descriptors after, ` +
+              `${o.descriptorsBefore} before`,
+          },
+        ],
+        { connections: 200 },
+      ),
+    ],
+  },
+  {
+    stage: 'net',
+    steps: [
+      step(nodeEmfile, [
+        {
+          text: 'one process: no children',
+          holds: (o) => o.children === 0,
+          measured: (o) => count(o.children, 'child', 'children'),
+        },
+        {
+          text: 'survives running out of descriptors (ulimit -n 64, 100 clients at once) and answers again',
+          holds: (o) => o.alive && o.responseAfter.includes(HELLO),
+          measured: (o) =>
+            `${o.alive ? 'still running' : 'gone'}: ${o.held} connections held, ${o.dropped} dropped; ` +
+            `then curl printed ${quoted(o.responseAfter)}`,
+          hint: () => "handle accept()'s EMFILE (Node: a server 'error' listener) instead of dying of it",
+        },
+        {
+          text: 'answers the connections it kept',
+          holds: (o) => o.held > 0 && o.answered === o.held,
+          measured: (o) => `${o.answered} of ${o.held} answered`,
+        },
+      ]),
     ],
   },
 ];

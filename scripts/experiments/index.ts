@@ -1,4 +1,4 @@
-/** Every experiment of `pnpm experiment`, in the article's order. */
+/** Every experiment of `pnpm experiment`, in the article's order, then those of the stages beyond it. */
 import type { AnyExperiment } from './framework.js';
 import { findStage } from '../lib/stages.js';
 import { helloWorld } from './hello-world.js';
@@ -14,6 +14,9 @@ import { eintr } from './eintr.js';
 import { zombiesAgain } from './zombies-again.js';
 import { noZombies } from './no-zombies.js';
 import { wsgi } from './wsgi.js';
+import { prefork } from './prefork.js';
+import { manyConnections } from './many-connections.js';
+import { nodeEmfile } from './node-emfile.js';
 
 export const experiments: AnyExperiment[] = [
   helloWorld,
@@ -29,6 +32,9 @@ export const experiments: AnyExperiment[] = [
   zombiesAgain,
   noZombies,
   wsgi,
+  manyConnections,
+  prefork,
+  nodeEmfile,
 ];
 
 export {
@@ -45,6 +51,9 @@ export {
   zombiesAgain,
   noZombies,
   wsgi,
+  prefork,
+  manyConnections,
+  nodeEmfile,
 };
 
 /** The experiment called name, also accepting the stage ('3d', 'webserver3e') when only one experiment uses it. */

@@ -293,8 +293,10 @@ export function blockedIn(pid: number): string | null {
   const nr = Number(text.split(' ')[0]);
   if (text !== '' && Number.isInteger(nr)) {
     const name = SYSCALLS[process.arch]?.[nr];
-    // @lsbaws/posix's accept() waits in poll(2) for the listening socket and the event loop
-    if (name === 'poll' && holdsListeningSocket(pid)) return 'accept';
+    // @lsbaws/posix's accept() waits in poll(2) for two descriptors, the listening socket and the
+    // event loop's; a poll() of more (select.poll in webserver-poll) is a poll
+    const nfds = parseInt(text.split(' ')[2] ?? '', 16);
+    if (name === 'poll' && nfds === 2 && holdsListeningSocket(pid)) return 'accept';
     if (name) return name;
   }
   let wchan = '';

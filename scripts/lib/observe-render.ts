@@ -17,6 +17,8 @@ export interface RenderOptions {
 }
 
 const STD = ['stdin', 'stdout', 'stderr'];
+/** Connections listed one by one for a process; more are summed up in one line. */
+const MAX_CONNECTIONS = 8;
 
 export function render(snap: Snapshot, options: RenderOptions = {}): string {
   const c = colours(options.color ?? false);
@@ -111,7 +113,16 @@ function processBlock(p: ProcessInfo, snap: Snapshot, options: RenderOptions, c:
   }
   const runtime = p.fds.filter((f) => f.kind === 'runtime');
   let runtimeShown = false;
+  // a process that holds hundreds of connections (webserver-poll): the first few, then the rest summed up
+  const connections = p.fds.filter((f) => f.kind === 'connection');
+  const rest = connections.length > MAX_CONNECTIONS + 1 ? connections.slice(MAX_CONNECTIONS) : [];
   for (const f of p.fds) {
+    if (rest.includes(f)) {
+      if (f === rest[0]) {
+        lines.push(`${pad}${'...'.padStart(4)}  ${rest.length} more connections (${ranges(rest.map((r) => r.fd))})`);
+      }
+      continue;
+    }
     if (f.kind === 'runtime' && !options.all) {
       if (!runtimeShown) {
         lines.push(

@@ -1,7 +1,7 @@
 /*********************************************************************
  * Test client - client3.ts                                          *
  *                                                                   *
- * Tested with Node 20, 22 & 24 on Linux                             *
+ * Tested with Node 22, 24 & 26 on Linux                             *
  ********************************************************************/
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';

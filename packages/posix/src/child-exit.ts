@@ -3,9 +3,18 @@
  * program, or an uncaught exception (a client3 child that cannot connect). Node's own exit
  * joins libuv's threadpool threads, which the child does not have, and dies of SIGSEGV there
  * (docs/fork-in-node.md, fact 6); so the child leaves through _exit(2), with the same code.
+ *
+ * The end of the program needs one more step. When its event loop runs dry, Node first waits
+ * for the platform's worker threads to finish the tasks V8 gave them (NodePlatform::DrainTasks),
+ * and only then emits 'beforeExit' and exits. The child has none of those threads: once it has
+ * collected garbage (every scavenge posts a task from Node 26 on), it would wait there for ever.
+ * So the child's loop never runs dry: a timer of its own keeps it turning, and when nothing but
+ * that timer is left, it does what Node does then: emits 'beforeExit', and exits unless a
+ * listener gave the loop more to do.
  */
 import { inspect } from 'node:util';
 import { call } from './libc.js';
+import { eventLoopAlive } from './event-loop.js';
 
 /** The exception that is ending the child, if one is: Node would print it only after 'exit'. */
 let fatal: { error: unknown } | null = null;
@@ -14,6 +23,33 @@ let fatal: { error: unknown } | null = null;
 export function leaveThroughExitInChild(): void {
   process.on('uncaughtExceptionMonitor', noteFatal);
   process.on('exit', leave);
+  let emitted = false; // 'beforeExit' was emitted at the last look, and the loop is still dry
+  const end = setInterval(() => {
+    if (!onlyThisTimerLeft()) {
+      emitted = false;
+      return;
+    }
+    if (!emitted) {
+      emitted = true;
+      process.emit('beforeExit', Number(process.exitCode ?? 0));
+      return;
+    }
+    clearInterval(end);
+    process.exit();
+  }, END_POLL_MS);
+}
+
+/** How often a child looks whether its event loop has anything left to do. */
+const END_POLL_MS = 20;
+
+/**
+ * Whether nothing but this timer is left: no other timer or immediate (Node counts them), and no
+ * other active handle or request (libuv counts them; in a timer's callback its timer is stopped).
+ */
+function onlyThisTimerLeft(): boolean {
+  const resources = process.getActiveResourcesInfo();
+  const timers = resources.filter((r) => r === 'Timeout').length;
+  return timers === 1 && !resources.includes('Immediate') && !eventLoopAlive();
 }
 
 function noteFatal(error: unknown): void {

@@ -46,3 +46,11 @@ export class TimeoutError extends OSError {
     this.name = 'TimeoutError';
   }
 }
+
+/** Python's BlockingIOError: a call on a non-blocking socket would have had to wait (EAGAIN). */
+export class BlockingIOError extends OSError {
+  constructor(syscall: string) {
+    super(platform.errno.EAGAIN, 'Resource temporarily unavailable', syscall);
+    this.name = 'BlockingIOError';
+  }
+}

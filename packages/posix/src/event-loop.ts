@@ -15,8 +15,8 @@ let backendFd = -1;
 
 const { EINTR } = platform.errno;
 const { size, fdOffset, eventsOffset, reventsOffset, POLLIN } = platform.pollfd;
-/** The two pollfds, written and read within one synchronous stretch: one buffer serves every wait. */
-const fds = Buffer.alloc(2 * size);
+/** waitReadable's two pollfds, kept between waits (a wait that starts while another waits makes its own). */
+let spareFds: Buffer | null = Buffer.alloc(2 * size);
 
 /**
  * Waits in a row that may skip turning the event loop when it has nothing to do: after this many,
@@ -35,44 +35,65 @@ export function turnBeforeNextWait(): void {
   waitsWithoutTurn = TURN_AT_LEAST_EVERY - 1;
 }
 
-/** poll(2) on fd and on the loop's descriptor; returns poll's result and errno, revents in `fds`. */
-function pollBoth(fd: number, timeout: number): { value: number; errno: number } {
-  if (backendFd === -1) backendFd = call('uv_backend_fd', defaultLoop).value as number;
-  fds.fill(0);
-  fds.writeInt32LE(fd, fdOffset);
-  fds.writeInt16LE(POLLIN, eventsOffset);
-  fds.writeInt32LE(backendFd, size + fdOffset);
-  fds.writeInt16LE(POLLIN, size + eventsOffset);
-  return call('poll', fds, 2, timeout) as { value: number; errno: number };
+/**
+ * poll(2) until fd is readable, letting the event loop turn meanwhile (pollWithEventLoop).
+ * A signal that interrupts the wait throws OSError EINTR for `syscall` after its handler has
+ * run, as the blocking call would fail in C.
+ */
+export async function waitReadable(fd: number, syscall: string): Promise<void> {
+  const fds = spareFds ?? Buffer.alloc(2 * size);
+  spareFds = null;
+  try {
+    fds.fill(0);
+    fds.writeInt32LE(fd, fdOffset);
+    fds.writeInt16LE(POLLIN, eventsOffset);
+    await pollWithEventLoop(fds, 1, -1, syscall);
+  } finally {
+    spareFds = fds;
+  }
 }
 
 /**
- * poll(2) until fd is readable, letting the event loop turn whenever its own descriptor
+ * poll(2) on the first nfds struct pollfd of fds (which has room for one more), for at most timeout
+ * ms (-1: until one is ready), letting the event loop turn whenever its own descriptor
  * (uv_backend_fd) says it has work, such as a signal libuv caught: the handler runs then,
- * whichever thread took the signal. A signal that interrupts the wait throws OSError EINTR
- * for `syscall` after its handler has run, as the blocking call would fail in C. The loop
- * turns only when it has work (or every TURN_AT_LEAST_EVERY waits): a server under load
- * goes from one connection to the next without a turn of the loop in between.
+ * whichever thread took the signal. Returns how many of the nfds have events (0: time ran out);
+ * throws OSError EINTR after the interrupting signal's handler has run. The loop turns only when
+ * it has work (or every TURN_AT_LEAST_EVERY waits): a server under load goes from one connection
+ * to the next without a turn of the loop in between.
  */
-export async function waitReadable(fd: number, syscall: string): Promise<void> {
+export async function pollWithEventLoop(fds: Buffer, nfds: number, timeout: number, syscall: string): Promise<number> {
+  const deadline = timeout < 0 ? Infinity : Date.now() + timeout;
+  const loop = nfds * size;
   for (;;) {
     if (++waitsWithoutTurn >= TURN_AT_LEAST_EVERY) {
       waitsWithoutTurn = 0;
       await setImmediate();
     }
-    const { value, errno } = pollBoth(fd, -1);
+    if (backendFd === -1) backendFd = call('uv_backend_fd', defaultLoop).value as number;
+    fds.fill(0, loop, loop + size);
+    fds.writeInt32LE(backendFd, loop + fdOffset);
+    fds.writeInt16LE(POLLIN, loop + eventsOffset);
+    const left = deadline === Infinity ? -1 : Math.max(0, Math.ceil(deadline - Date.now()));
+    const { value, errno } = call('poll', fds, nfds + 1, left);
     if (value === -1) {
       waitsWithoutTurn = 0;
       if (errno === EINTR) await setImmediate(); // the interrupting signal's handler runs first
       throw new OSError(errno, strerror(errno), syscall);
     }
-    if (fds.readInt16LE(size + reventsOffset) !== 0) {
+    const loopHasWork = fds.readInt16LE(loop + reventsOffset) !== 0;
+    if (loopHasWork) {
       waitsWithoutTurn = 0;
-      await setImmediate(); // the loop has work (a signal libuv caught): handlers that are due run now
-      continue; // and the descriptor is looked at again, after them
+      await setImmediate(); // a signal libuv caught, or other work: handlers that are due run now
     }
-    if (fds.readInt16LE(reventsOffset) !== 0) return; // readable (or in error: the call will say)
+    const ready = (value as number) - (loopHasWork ? 1 : 0);
+    if (ready > 0 || Date.now() >= deadline) return ready; // readable (or in error: the call will say)
   }
+}
+
+/** uv_loop_alive(3): whether the loop has referenced handles or requests that are active. */
+export function eventLoopAlive(): boolean {
+  return call('uv_loop_alive', defaultLoop).value !== 0;
 }
 
 /** In the child, right after fork(): a libuv loop of its own (new epoll instance, new signal pipe). */

@@ -1,6 +1,6 @@
 /**
  * What it takes for fork() to work in a Node process (measured, with the programs of
- * src/checks/, in docs/fork-in-node.md; explained in this package's README):
+ * scripts/rechecks/, in docs/fork-in-node.md; explained in this package's README):
  * 1. node runs with --single-threaded: the child has one thread, and a V8 that waits for its
  *    GC helper threads would hang there for ever (--single-threaded-gc alone once left a child
  *    hanging on Node 24, so it is not enough).

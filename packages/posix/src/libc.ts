@@ -35,6 +35,7 @@ const signatures = {
   kill: [I32, [I32, I32]],
   write: [I64, [I32, BUF, I64]],
   close: [I32, [I32]],
+  fcntl: [I32, [I32, I32, I32]],
   getrlimit: [I32, [I32, BUF]],
   setrlimit: [I32, [I32, BUF]],
   // signals and time
@@ -49,10 +50,18 @@ const signatures = {
   prctl: [I32, [I32, I64, I64, I64, I64]],
   syscall: [I64, [I64, I64, I64, BUF]],
   strerror: [STR, [I32]],
+  // the platform task queue's lock and condition (worker-queue.ts)
+  pthread_mutex_lock: [I32, [ADDR]],
+  pthread_mutex_unlock: [I32, [ADDR]],
+  pthread_mutex_init: [I32, [ADDR, ADDR]],
+  pthread_cond_init: [I32, [ADDR, BUF]],
+  pthread_condattr_init: [I32, [BUF]],
+  pthread_condattr_setclock: [I32, [BUF, I32]],
   // libuv, exported by the node binary itself
   uv_default_loop: [PTR, []],
   uv_loop_fork: [I32, [PTR]],
   uv_backend_fd: [I32, [PTR]],
+  uv_loop_alive: [I32, [PTR]],
 } satisfies Record<string, [DataType, FieldType[]]>;
 
 export type LibcFunction = keyof typeof signatures;

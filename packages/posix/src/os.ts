@@ -3,7 +3,7 @@ import { platform } from './platform/index.js';
 import { call, check, checkRestarting } from './libc.js';
 import { makeHeapForkable, requireOneJavaScriptThread } from './fork-safety.js';
 import { reinitEventLoopInChild } from './event-loop.js';
-import { findWorkerQueue, resetWorkerQueueInChild } from './worker-queue.js';
+import { lockWorkerQueue, requireWorkerQueue, resetWorkerQueueInChild, unlockWorkerQueue } from './worker-queue.js';
 import { leaveThroughExitInChild } from './child-exit.js';
 
 export const { WNOHANG } = platform.os;
@@ -12,8 +12,14 @@ export const { WNOHANG } = platform.os;
 export function fork(): number {
   requireOneJavaScriptThread();
   makeHeapForkable();
-  findWorkerQueue();
-  const pid = check('fork');
+  requireWorkerQueue();
+  lockWorkerQueue();
+  let pid = -1;
+  try {
+    pid = check('fork');
+  } finally {
+    if (pid !== 0) unlockWorkerQueue(); // in the parent, also when fork() failed
+  }
   if (pid === 0) {
     resetWorkerQueueInChild();
     reinitEventLoopInChild();

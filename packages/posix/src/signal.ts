@@ -21,6 +21,8 @@ type Disposition = Handler | typeof SIG_DFL | typeof SIG_IGN;
 
 const names = new Map(Object.entries(platform.signals).map(([name, num]) => [num, name as SignalName]));
 const installed = new Map<number, { handler: Disposition; listener?: () => void }>();
+/** The pause() calls waiting for a handler to run. */
+const paused: Array<() => void> = [];
 
 /** sigaction(2), Python style: sets the handler for signalnum and returns the previous one. */
 export function signal(signalnum: number, handler: Disposition): Disposition {
@@ -29,7 +31,10 @@ export function signal(signalnum: number, handler: Disposition): Disposition {
   const previous = installed.get(signalnum);
   if (previous?.listener) process.off(name, previous.listener);
   if (typeof handler === 'function') {
-    const listener = (): void => handler(signalnum, null);
+    const listener = (): void => {
+      handler(signalnum, null);
+      for (const resume of paused.splice(0)) resume();
+    };
     process.on(name, listener);
     siginterrupt(signalnum, true);
     turnBeforeNextWait(); // libuv's watcher delivers only after a turn of the loop
@@ -44,4 +49,14 @@ export function signal(signalnum: number, handler: Disposition): Disposition {
 /** siginterrupt(3): whether the signal interrupts blocking calls (clears SA_RESTART) or not. */
 function siginterrupt(signalnum: number, flag: boolean): void {
   check('siginterrupt', signalnum, flag ? 1 : 0);
+}
+
+/** pause(2), Python's signal.pause(): waits (with the event loop) until a signal's handler has run. */
+export async function pause(): Promise<void> {
+  const alive = setInterval(() => {}, 2 ** 30); // a signal listener alone does not keep Node running
+  try {
+    await new Promise<void>((resolve) => paused.push(resolve));
+  } finally {
+    clearInterval(alive);
+  }
 }

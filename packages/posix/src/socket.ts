@@ -1,12 +1,12 @@
 /**
- * Python's socket module: IPv4 stream sockets with blocking calls.
+ * Python's socket module: IPv4 stream sockets with blocking calls (or non-blocking: setblocking).
  * Every call is synchronous except accept(), the call the article interrupts with a signal:
  * it waits with the event loop, so that signal handlers run while it blocks and, when a
  * signal has interrupted it, before it throws EINTR (the handler runs first, as in C).
  */
 import { platform } from './platform/index.js';
 import { call, check, checkRestarting } from './libc.js';
-import { OSError, TimeoutError } from './errors.js';
+import { BlockingIOError, OSError, TimeoutError } from './errors.js';
 import { waitReadable } from './event-loop.js';
 
 export const { AF_INET, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, SHUT_WR } = platform.socket;
@@ -17,6 +17,7 @@ export type Address = [host: string, port: number];
 
 const sin = platform.sockaddrIn;
 const { EAGAIN } = platform.errno;
+const { F_GETFL, F_SETFL, O_NONBLOCK } = platform.fcntl;
 /** accept(2)'s out-parameters, filled and read within one synchronous call: one pair serves every accept. */
 const peer = Buffer.alloc(sin.size);
 const peerLength = Buffer.alloc(4);
@@ -76,6 +77,16 @@ export class Socket {
     this.timeout = seconds;
   }
 
+  /**
+   * Python's setblocking: false sets O_NONBLOCK (fcntl(2)), and a call that would wait throws
+   * BlockingIOError instead ([Errno 11]); gettimeout() is then 0, as in Python.
+   */
+  setblocking(flag: boolean): void {
+    const flags = check('fcntl', this.fd, F_GETFL, 0);
+    check('fcntl', this.fd, F_SETFL, flag ? flags & ~O_NONBLOCK : flags | O_NONBLOCK);
+    this.timeout = flag ? null : 0;
+  }
+
   /** The timeout settimeout() set, or null. */
   gettimeout(): number | null {
     return this.timeout;
@@ -94,9 +105,10 @@ export class Socket {
 
   /** accept(2): the new connection and the peer's address. Interruptible: see the module comment. */
   async accept(): Promise<[Socket, Address]> {
-    await waitReadable(this.fd, 'accept'); // a connection is waiting, or this throws (EINTR...)
+    // a connection is waiting, or this throws (EINTR...); a non-blocking socket does not wait
+    if (this.timeout !== 0) await waitReadable(this.fd, 'accept');
     peerLength.writeUInt32LE(peer.length);
-    const fd = check('accept', this.fd, peer, peerLength);
+    const fd = this.timed('accept', () => check('accept', this.fd, peer, peerLength));
     return [new Socket(this.family, this.type, 0, fd), unpackSockaddrIn(peer)];
   }
 
@@ -148,11 +160,15 @@ export class Socket {
     check('close', fd);
   }
 
-  /** A call on a socket with a timeout that ran out (EAGAIN) throws TimeoutError, as in Python. */
+  /**
+   * A call on a socket with a timeout that ran out (EAGAIN) throws TimeoutError, and on a
+   * non-blocking one BlockingIOError, as in Python.
+   */
   private timed(syscall: string, f: () => number): number {
     try {
       return f();
     } catch (e) {
+      if (this.timeout === 0 && e instanceof OSError && e.errno === EAGAIN) throw new BlockingIOError(syscall);
       if (this.timeout !== null && e instanceof OSError && e.errno === EAGAIN) throw new TimeoutError(syscall);
       throw e;
     }

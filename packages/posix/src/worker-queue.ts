@@ -1,116 +1,138 @@
 /**
- * Node's platform task queue, as a forked child needs it (the measurements are in this
- * package's README, "A full collection in a child").
+ * Node's platform task queue, as a forked child needs it (docs/fork-in-node.md, fact 4).
  *
- * The parent's platform worker threads sleep in pthread_cond_wait on the queue's condition
- * variable. The child has none of those threads, but the variable still counts them, and
- * glibc's pthread_cond_signal may wait there for a woken waiter to leave its group: for ever.
- * V8 posts work to the queue even with --single-threaded (a full collection does), so a
- * child that collected could hang. The parent finds the queue once, from where its workers
- * sleep; every child then puts the queue's mutex and condition variables back in the state
- * pthread_mutex_init and pthread_cond_init leave: unlocked, nobody waiting.
+ * V8 posts work to the platform's worker threads even with --single-threaded (a full collection
+ * does on every Node line; a scavenge does too from Node 26). The workers sleep in
+ * pthread_cond_wait on the queue's condition variable. The child has none of those threads, but
+ * the variable, copied by fork(), still counts them, and glibc's pthread_cond_signal waits for a
+ * woken waiter to leave its group: for ever. A worker may also hold the queue's lock at the
+ * instant of fork(), and the child would never get it.
+ *
+ * So os.fork() does what a pthread_atfork(3) handler does, through libc's own calls: before
+ * fork() it takes the queue's lock, so that no worker is inside the queue; after, the parent
+ * releases it, and the child releases it and makes the condition variable new
+ * (pthread_cond_init(3)), with nobody waiting. All it needs to know is where the two are:
+ * - the condition variable, from where the workers sleep: /proc/self/task/TID/syscall shows the
+ *   futex word each one waits on, which lies in the variable (glibc's pthread_cond_t);
+ * - the lock, just before it: Node's TaskQueue declares `Mutex lock_;` and then
+ *   `ConditionVariable tasks_available_;` (src/node_platform.h, the same from Node 8 to 26).
  */
-import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { platform } from './platform/index.js';
 import { call } from './libc.js';
+import { sleep } from './time.js';
 
 type Layout = NonNullable<typeof platform.forkSafety>;
 
-/** Where the queue's mutex starts, and the bytes that make it and both conditions fresh. */
-let fresh: { address: bigint; image: Buffer } | null = null;
-/** Searches left: a Node whose queue has another layout (Node 24's) is not searched for ever. */
-let searches = 10;
+/** The queue's lock and condition variable, once found. */
+let queue: { mutex: bigint; cond: bigint } | null = null;
+/** pthread_condattr_t with the clock libuv gives its condition variables (CLOCK_MONOTONIC). */
+let condAttributes: Buffer | null = null;
 
-/**
- * Finds the queue from its sleeping workers, until found: when this module loads, while
- * nothing has woken them yet, and otherwise before each fork(), ten times at most.
- */
+/** Finds the queue from its sleeping workers, once: when this module loads, else before a fork(). */
 export function findWorkerQueue(): void {
   const layout = platform.forkSafety;
-  if (fresh !== null || layout === null || searches === 0) return;
-  searches--;
+  if (queue !== null || layout === null) return;
   try {
-    const byWaiters = [...conditionsWaitedOn(layout)].sort(([, a], [, b]) => b - a);
-    for (const [cond, sleepers] of byWaiters) {
-      fresh = freshTaskQueue(layout, cond, sleepers);
-      if (fresh !== null) return;
-    }
+    const cond = workersCondition(layout);
+    if (cond !== null) queue = { mutex: cond - BigInt(layout.mutex.size), cond };
   } catch {
-    // /proc could not be read (no descriptor left, say): this fork goes without
+    // /proc could not be read (no descriptor left, say): not found this time
   }
-  // not found (the workers are busy, or the layout is another): the next fork() looks again
 }
 findWorkerQueue();
 
-/** In the child, right after fork(): the queue's lock and conditions as if just initialised. */
-export function resetWorkerQueueInChild(): void {
-  if (fresh !== null) call('memcpy', fresh.address, fresh.image, fresh.image.length);
+/**
+ * Before fork(): throws, in one line, unless the queue has been found. The workers sleep between
+ * two tasks, so it looks again for up to a second before it gives up (fork() is then refused:
+ * a child that collected garbage could hang).
+ */
+export function requireWorkerQueue(): void {
+  if (platform.forkSafety === null) return;
+  for (let tries = 0; queue === null && tries < 100; tries++) {
+    findWorkerQueue();
+    if (queue === null) sleep(0.01);
+  }
+  if (queue === null)
+    throw new Error(
+      "@lsbaws/posix: fork() refused: Node's platform worker threads were not found asleep on their task queue " +
+        `(Node ${process.version}; docs/fork-in-node.md, fact 4), so a child that collected garbage could hang`,
+    );
 }
 
-/** The condition variables this process's other threads sleep on, with how many sleep there. */
-function conditionsWaitedOn(layout: Layout): Map<bigint, number> {
-  const waiting = new Map<bigint, number>();
-  for (const tid of readdirSync('/proc/self/task')) {
-    if (Number(tid) === process.pid) continue;
-    let syscall: string; // "202 0x2a0a69d0 0x189 0x0 ...": number, then arguments (proc(5))
-    try {
-      syscall = readFileSync(`/proc/self/task/${tid}/syscall`, 'utf8');
-    } catch {
-      continue; // the thread has exited
-    }
-    const [nr, futexWord, op] = syscall.trim().split(' ');
-    if (
-      futexWord === undefined ||
-      Number(nr) !== layout.nrFutex ||
-      (Number(op) & ~layout.FUTEX_FLAGS) !== layout.FUTEX_WAIT_BITSET
-    )
-      continue;
-    // the word is __g_signals[0] or [1]; the variable starts at the aligned address before them
-    const cond = (BigInt(futexWord) - BigInt(layout.cond.signalsOffset)) & ~BigInt(layout.cond.align - 1);
-    waiting.set(cond, (waiting.get(cond) ?? 0) + 1);
+/** Before fork(): pthread_mutex_lock(3) on the queue's lock, so no worker is inside the queue. */
+export function lockWorkerQueue(): void {
+  if (queue !== null) call('pthread_mutex_lock', queue.mutex);
+}
+
+/** In the parent, after fork() (whether it forked or failed): pthread_mutex_unlock(3). */
+export function unlockWorkerQueue(): void {
+  if (queue !== null) call('pthread_mutex_unlock', queue.mutex);
+}
+
+/** In the child, right after fork(): the lock released, the condition new (pthread_cond_init(3)). */
+export function resetWorkerQueueInChild(): void {
+  if (queue === null) return;
+  if (call('pthread_mutex_unlock', queue.mutex).value !== 0) call('pthread_mutex_init', queue.mutex, 0n);
+  call('pthread_cond_init', queue.cond, monotonicCondAttributes());
+}
+
+/** pthread_condattr_init(3) and pthread_condattr_setclock(3): CLOCK_MONOTONIC, as uv_cond_init sets. */
+function monotonicCondAttributes(): Buffer {
+  if (condAttributes === null) {
+    const attributes = Buffer.alloc(platform.forkSafety?.condattrSize ?? 8);
+    call('pthread_condattr_init', attributes);
+    call('pthread_condattr_setclock', attributes, platform.forkSafety?.CLOCK_MONOTONIC ?? 1);
+    condAttributes = attributes;
   }
-  return waiting;
+  return condAttributes;
 }
 
 /**
- * If the condition variable at `cond` is a TaskQueue's tasks_available_ (it counts at least
- * `sleepers` waiters, and a std::deque follows where Node's layout puts it), the address of
- * the queue's mutex and the bytes that reset the mutex and both conditions; otherwise null.
+ * The condition variable the platform's workers sleep on: the one threads named V8Worker wait on
+ * (Node 22 and later name them), else the one most threads wait on, if no other has as many;
+ * null while none sleeps there.
  */
-function freshTaskQueue(layout: Layout, cond: bigint, sleepers: number): { address: bigint; image: Buffer } | null {
-  const { mutex, cond: c, taskQueue } = layout;
-  const address = cond - BigInt(mutex.size);
-  const bytes = readOwnMemory(address, mutex.size + taskQueue.dequeOffset + 6 * 8);
-  if (bytes === null) return null;
-  const wrefs = bytes.readUInt32LE(mutex.size + c.wrefsOffset);
-  // libstdc++'s deque: _M_map, _M_map_size, _M_start { cur, first, last, node }, _M_finish { ... }
-  const deque = mutex.size + taskQueue.dequeOffset;
-  const word = (i: number): bigint => bytes.readBigUInt64LE(deque + 8 * i);
-  const isDeque = word(0) !== 0n && word(4) - word(3) === BigInt(taskQueue.dequeNodeBytes);
-  if (wrefs >>> 3 < sleepers || !isDeque) return null;
-
-  const image = Buffer.alloc(mutex.size + 2 * c.size); // lock_, tasks_available_, tasks_drained_
-  bytes.copy(image, mutex.stateSize, mutex.stateSize, mutex.size); // the mutex's kind stays
-  for (const at of [mutex.size, mutex.size + c.size]) {
-    image.writeUInt32LE(bytes.readUInt32LE(at + c.wrefsOffset) & c.wrefsAttrMask, at + c.wrefsOffset);
+function workersCondition(layout: Layout): bigint | null {
+  const sleepers = new Map<bigint, { threads: number; workers: number }>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    if (Number(tid) === process.pid) continue;
+    const cond = conditionWaitedOn(layout, tid);
+    if (cond === null) continue;
+    const worker = /V8Worker/.test(readThreadFile(tid, 'comm') ?? '');
+    const count = sleepers.get(cond) ?? { threads: 0, workers: 0 };
+    sleepers.set(cond, { threads: count.threads + 1, workers: count.workers + (worker ? 1 : 0) });
   }
-  return { address, image };
+  const [best, next] = [...sleepers].sort(([, a], [, b]) => b.workers - a.workers || b.threads - a.threads);
+  if (best === undefined) return null;
+  if (best[1].workers === 0 && next !== undefined && next[1].threads === best[1].threads) return null; // a tie
+  return best[0];
 }
 
-/** Reads this process's memory through /proc/self/mem; null where nothing is mapped. */
-function readOwnMemory(address: bigint, length: number): Buffer | null {
-  const fd = openSync('/proc/self/mem', 'r');
+/** The pthread_cond_t a thread sleeps on (from the futex word it waits on), or null. */
+function conditionWaitedOn(layout: Layout, tid: string): bigint | null {
+  // "202 0x2a0a69d0 0x189 0x0 ...": the system call's number, then its arguments (proc(5))
+  const [nr, futexWord, op] = (readThreadFile(tid, 'syscall') ?? '').trim().split(' ');
+  if (
+    futexWord === undefined ||
+    Number(nr) !== layout.nrFutex ||
+    (Number(op) & ~layout.FUTEX_FLAGS) !== layout.FUTEX_WAIT_BITSET
+  )
+    return null;
+  // the word is __g_signals[0] or [1]; the variable starts at the aligned address before them
+  return (BigInt(futexWord) - BigInt(layout.cond.signalsOffset)) & ~BigInt(layout.cond.align - 1);
+}
+
+/** A file of /proc/self/task/TID, or null once the thread has exited. */
+function readThreadFile(tid: string, name: string): string | null {
   try {
-    const buffer = Buffer.alloc(length);
-    return readSync(fd, buffer, 0, length, address) === length ? buffer : null;
+    return readFileSync(`/proc/self/task/${tid}/${name}`, 'utf8');
   } catch {
     return null;
-  } finally {
-    closeSync(fd);
   }
 }
 
 /** Whether the queue has been found (docs/fork-in-node.md's re-check reports it). */
 export function workerQueueFound(): boolean {
-  return fresh !== null;
+  return queue !== null;
 }

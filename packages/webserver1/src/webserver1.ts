@@ -1,4 +1,4 @@
-// Tested with Node 20, 22 & 24 on Linux
+// Tested with Node 22, 24 & 26 on Linux
 import { socket } from '@lsbaws/posix';
 
 const [HOST, PORT] = ['', Number(process.env.PORT ?? 8888)];

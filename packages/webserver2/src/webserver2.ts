@@ -1,8 +1,9 @@
-// Tested with Node 20, 22 & 24 on Linux
+// Tested with Node 22, 24 & 26 on Linux
 import { socket } from '@lsbaws/posix';
 import {
-  ErrorStream, InputStream, accept, closeIterable, curlLines, getattr, httpDate, importModule, requestVariables, splitAppPath, sys,
-  type Application, type Connection, type Environ, type HeadersSet, type HttpRequest, type ResponseBody, type ResponseHeaders, type Write,
+  ErrorStream, InputStream, accept, closeIterable, curlLines, getattr, httpDate, importModule, requestVariables,
+  splitAppPath, splitlines, sys, type Application, type Connection, type Environ, type HeadersSet, type HttpRequest,
+  type ResponseBody, type ResponseHeaders, type Write,
 } from '@lsbaws/wsgi';
 
 class WSGIServer {
@@ -58,12 +59,12 @@ class WSGIServer {
   }
 
   async handleOneRequest(): Promise<void> {
-    // The whole request, read and checked: HTTP errors are answered (4xx)
-    const requestData = this.requestData = this.clientConnection.recv();
+    // The whole request, read and checked (HTTP/1.1 as RFC 9112 says): errors are answered (4xx)
+    const requestData = this.requestData = this.clientConnection.recvRequest();
     // Print formatted request data a la 'curl -v'
-    console.log(curlLines('< ', requestData));
+    console.log(curlLines('< ', requestData.text, requestData.body));
 
-    this.parseRequest(requestData);
+    this.parseRequest(requestData.text);
 
     // Construct environment dictionary using request data
     const env = this.getEnviron();
@@ -76,13 +77,13 @@ class WSGIServer {
     await this.finishResponse(result);
   }
 
-  parseRequest(text: HttpRequest): void {
-    const requestLine = text.requestLine; // split and checked by recv()
+  parseRequest(text: string): void {
+    const requestLine = splitlines(text)[0] ?? '';
     // Break down the request line into components
     [this.requestMethod,  // GET
      this.path,           // /hello
      this.requestVersion, // HTTP/1.1
-    ] = requestLine;
+    ] = requestLine.split(' ') as [string, string, string];
   }
 
   getEnviron(): Environ {
@@ -101,7 +102,7 @@ class WSGIServer {
     env['wsgi.run_once']     = false;
     // Required CGI variables
     env['REQUEST_METHOD']    = this.requestMethod;       // GET
-    env['PATH_INFO']         = this.path;                // /hello
+    env['PATH_INFO']         = this.requestData.path;    // /hello (this.path decoded, without ?query)
     env['SERVER_NAME']       = this.serverName;          // localhost
     env['SERVER_PORT']       = String(this.serverPort);  // 8888
     // and the rest: QUERY_STRING, CONTENT_TYPE, HTTP_*, REMOTE_ADDR...
@@ -119,21 +120,23 @@ class WSGIServer {
     ];
     this.headersSet = [status, [...responseHeaders, ...serverHeaders]];
     // To adhere to WSGI specification the start_response must return
-    // a 'write' callable: it sends data at once.
-    return (data) => this.clientConnection.write(this.headersSet, data);
+    // a 'write' callable: what it writes goes before the body.
+    return (data) => this.clientConnection.write(data);
   };
 
   async finishResponse(result: ResponseBody): Promise<void> {
     try {
-      for await (const data of result) {
-        // held back while the body is small (to say its length), then streamed
-        this.clientConnection.buffer(this.headersSet, data);
+      // The body (none for HEAD), then Content-Length and Connection: close
+      const body = await this.clientConnection.readBody(result);
+      const [status, responseHeaders] = this.clientConnection.frame(this.headersSet);
+      let response = `HTTP/1.1 ${status}\r\n`;
+      for (const [name, value] of responseHeaders) {
+        response += `${name}: ${value}\r\n`;
       }
-      const [status, responseHeaders] = this.headersSet;
-      // The status line, the headers and the body that is not sent yet
-      const response = this.clientConnection.sendall(status, responseHeaders);
+      response += '\r\n';
       // Print formatted response data a la 'curl -v'
-      console.log(curlLines('> ', response));
+      console.log(curlLines('> ', response, body));
+      this.clientConnection.sendall(Buffer.concat([Buffer.from(response, 'latin1'), body]));
     } finally {
       await closeIterable(result); // PEP 3333: the iterable's close(), if it has one
       this.clientConnection.close();
@@ -150,13 +153,19 @@ function makeServer(serverAddress: socket.Address, application: Application): WS
   return server;
 }
 
-if (sys.argv.length < 2) {
-  sys.exit('Provide a WSGI application object as module:callable');
+let application: Application;
+try {
+  if (sys.argv.length < 2) {
+    sys.exit('Provide a WSGI application object as module:callable');
+  }
+  const appPath = sys.argv[1];
+  const [moduleName, applicationName] = splitAppPath(appPath);
+  const module = await importModule(moduleName);
+  application = getattr(module, applicationName);
+} catch (e) {
+  console.error(String(e)); // the message, in one line, as Python's last line of a traceback
+  process.exit(1);
 }
-const appPath = sys.argv[1];
-const [moduleName, applicationName] = splitAppPath(appPath);
-const module = await importModule(moduleName);
-const application = getattr(module, applicationName);
 const httpd = makeServer(SERVER_ADDRESS, application);
 console.log(`WSGIServer: Serving HTTP on port ${PORT} ...\n`);
 await httpd.serveForever();

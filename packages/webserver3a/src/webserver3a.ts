@@ -1,7 +1,7 @@
 /*********************************************************************
  * Iterative server - webserver3a.ts                                 *
  *                                                                   *
- * Tested with Node 20, 22 & 24 on Linux                             *
+ * Tested with Node 22, 24 & 26 on Linux                             *
  ********************************************************************/
 import { socket } from '@lsbaws/posix';
 

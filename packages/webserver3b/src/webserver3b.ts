@@ -1,7 +1,7 @@
 /*************************************************************************
  * Iterative server - webserver3b.ts                                     *
  *                                                                       *
- * Tested with Node 20, 22 & 24 on Linux                                 *
+ * Tested with Node 22, 24 & 26 on Linux                                 *
  *                                                                       *
  * - Server sleeps for 60 seconds after sending a response to a client   *
  ************************************************************************/

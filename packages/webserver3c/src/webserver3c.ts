@@ -1,7 +1,7 @@
 /***************************************************************************
  * Concurrent server - webserver3c.ts                                      *
  *                                                                         *
- * Tested with Node 20, 22 & 24 on Linux                                   *
+ * Tested with Node 22, 24 & 26 on Linux                                   *
  *                                                                         *
  * - Child process sleeps for 60 seconds after handling a client's request *
  * - Parent and child processes close duplicate descriptors                *

@@ -1,7 +1,7 @@
 /***************************************************************************
  * Concurrent server - webserver3d.ts                                      *
  *                                                                         *
- * Tested with Node 20, 22 & 24 on Linux                                   *
+ * Tested with Node 22, 24 & 26 on Linux                                   *
  *                                                                         *
  * - Parent and child processes DO NOT close duplicate descriptors         *
  * - Client connections are not terminated                                 *

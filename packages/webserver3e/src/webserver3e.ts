@@ -1,7 +1,7 @@
 /***************************************************************************
  * Concurrent server - webserver3e.ts                                      *
  *                                                                         *
- * Tested with Node 20, 22 & 24 on Linux                                   *
+ * Tested with Node 22, 24 & 26 on Linux                                   *
  *                                                                         *
  * - Handle zombies by establishing a signal handler and calling 'wait'    *
  *   * NB: using console.log is not recommended inside a signal handler    *

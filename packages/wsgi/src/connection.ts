@@ -1,40 +1,35 @@
 /**
- * One client connection of a WSGI server: what the stages hold in `clientConnection`, doing the
- * work the Python does in a line or two, robustly.
+ * One client connection of a WSGI server: what the stages hold in `clientConnection`. The stages
+ * read the request line and build the response as the Python does; this does what the Python
+ * leaves out.
  *
- * - `recv()` reads the whole request (the head, then the body by its Content-Length) within
- *   limits and a deadline, and parses it strictly: the Python's `recv(1024)` and the split of
- *   its request line.
- * - `checkStart()`, `write()`, `buffer()` and `sendall()` send the response PEP 3333's way: the
- *   status line and headers once, before the first body byte; a small body held back and sent
- *   whole with its Content-Length, a large one (or one sent with write()) streamed; nothing of
- *   the body for HEAD, 1xx, 204 and 304; `Connection: close`, one request per connection.
+ * - `recvRequest()` reads the whole request within limits and a deadline, and checks it strictly
+ *   (./request.ts): where the Python's `recv(1024)` trusts one read to hold a whole request.
+ * - `checkStart()`, `write()`, `readBody()` and `frame()` keep PEP 3333's rules for the response:
+ *   start_response's arguments, write() before the body, a body of bytes or strings, sync or
+ *   async, the headers only for HEAD; `Content-Length` and `Connection: close` (one request per
+ *   connection) added to the application's headers.
+ * - `sendall(data)` is the socket's sendall, under a deadline for the whole response
+ *   (LSBAWS_RESPONSE_TIMEOUT), so a client that does not read cannot hold the server longer.
  * - `serve(handler)` runs the stage's handleOneRequest and makes what goes wrong an answer:
  *   4xx for a bad request, 500 for an application that failed (also outside the request's
  *   promises, or one that never finishes), a line on stderr for a client that went away.
  */
-import { socket, OSError } from '@lsbaws/posix';
+import { socket, OSError, TimeoutError } from '@lsbaws/posix';
+import { HttpError, LIMITS, recvBefore, recvRequest, type HttpRequest } from './request.js';
+import { errorResponse, hasNoBody, statusLine } from './response.js';
+import { curlLines } from './print.js';
 import {
-  HttpError,
+  ErrorStream,
   checkResponse,
-  curlLines,
-  errorResponse,
-  formatHead,
-  hasHeader,
-  hasNoBody,
-  lingeringClose,
-  parseHttpRequest,
-  recvRequest,
-  statusLine,
-  LIMITS,
-  SHOWN_BODY_BYTES,
-  type HttpRequest,
-  type Message,
-} from './http.js';
-import { ErrorStream, type Chunk, type HeadersSet, type ResponseHeaders } from './wsgi.js';
+  type Chunk,
+  type HeadersSet,
+  type ResponseBody,
+  type ResponseHeaders,
+} from './wsgi.js';
 
-/** A body up to this size is sent whole, with its Content-Length; a larger one streams. */
-export const BUFFERED_BODY_SIZE = 256 * 1024;
+/** How long a client has to take the whole response, in ms (LSBAWS_RESPONSE_TIMEOUT, seconds; default 10). */
+export const RESPONSE_TIMEOUT_MS = Number(process.env.LSBAWS_RESPONSE_TIMEOUT ?? 10) * 1000;
 
 /** Python's `listen_socket.accept()`, giving the client connection as a Connection. */
 export async function accept(listenSocket: socket.Socket): Promise<[Connection, socket.Address]> {
@@ -43,19 +38,16 @@ export async function accept(listenSocket: socket.Socket): Promise<[Connection, 
 }
 
 export class Connection {
-  /** The request, once recv() has read it. */
+  /** The request, once recvRequest() has read it. */
   request: HttpRequest | null = null;
-  /** The bytes recv() read, parsed or not (a bad request is printed too). */
-  private received: Buffer | null = null;
-  /** start_response was called for this response (the server's headersSet may be a previous request's). */
+  /** start_response was called for this response. */
   private started = false;
-  private headersSent = false;
-  /** The response has no body to send: HEAD, or a status without one. */
-  private bodyless = false;
-  private held: Buffer[] = [];
-  private heldSize = 0;
-  /** What went out, for the 'curl -v' print. */
-  private sent: Message = { head: Buffer.alloc(0), body: Buffer.alloc(0), bodySize: 0 };
+  /** What write() was given: it goes before the body the application returns. */
+  private written: Buffer[] = [];
+  /** The whole body's length, for Content-Length (also for HEAD, which sends none of it). */
+  private bodyLength = 0;
+  private responseDeadline = 0;
+  private responseStarted = false;
   /** serve() is running: close() waits for it, which may still have an error to answer. */
   private serving = false;
   private closed = false;
@@ -64,24 +56,23 @@ export class Connection {
     readonly socket: socket.Socket,
     readonly address: socket.Address,
     readonly limits = LIMITS,
+    readonly responseTimeoutMs = RESPONSE_TIMEOUT_MS,
   ) {}
 
-  /** The whole request, read and parsed (HttpError when it is not a request this server takes). */
-  recv(): HttpRequest {
-    this.received = recvRequest(this.socket, this.limits);
-    this.request = parseHttpRequest(this.received, this.address);
+  /** The whole request, read and checked (HttpError when it is not a request this server takes). */
+  recvRequest(): HttpRequest {
+    this.request = recvRequest(this.socket, this.address, this.limits);
     return this.request;
   }
 
   /**
    * start_response's rules (PEP 3333): valid status and headers; a second call only with excInfo,
-   * which replaces a response not sent yet, and is thrown again once the headers are out.
+   * which replaces the response (nothing of it is sent before the application is done).
    */
   checkStart(status: string, responseHeaders: ResponseHeaders, excInfo?: unknown): void {
     if (excInfo !== undefined && excInfo !== null) {
-      if (this.headersSent) throw excInfo;
-      this.held = [];
-      this.heldSize = 0;
+      if (this.responseStarted) throw excInfo;
+      this.written = [];
     } else if (this.started) {
       throw new Error('start_response was called a second time without excInfo');
     }
@@ -89,35 +80,68 @@ export class Connection {
     this.started = true;
   }
 
-  /** PEP 3333's write(): the status line and headers if they are not out yet, then data, at once. */
-  write(headersSet: HeadersSet, data: Chunk): void {
+  /** PEP 3333's write(): data goes out before the body the application returns ("buffered for transmission"). */
+  write(data: Chunk): void {
     if (!this.started) throw new Error('write() was called before start_response');
-    this.sendHead(headersSet);
-    this.sendBody(toBytes(data));
-  }
-
-  /** A chunk of the body the application returned: held back while the body is small, then streamed. */
-  buffer(headersSet: HeadersSet, data: Chunk): void {
-    const bytes = toBytes(data);
-    if (!this.started) throw new Error('the application returned body data before calling start_response');
-    if (this.headersSent) return this.sendBody(bytes);
-    this.held.push(bytes);
-    this.heldSize += bytes.length;
-    if (this.heldSize > BUFFERED_BODY_SIZE) this.sendHead(headersSet);
+    this.written.push(toBytes(data));
   }
 
   /**
-   * The end of the response: sends what is not sent yet (the status line and headers with the
-   * body's Content-Length, then the body held back) and returns what went out, to print.
+   * The body of the response: what write() was given, then the chunks of the iterable the
+   * application returned (start_response must be called by the first one). Empty for a HEAD
+   * request and a status without a body; frame() still knows the length.
    */
-  sendall(status: string | undefined, responseHeaders: ResponseHeaders | undefined): Message {
-    if (!this.started || status === undefined || responseHeaders === undefined) {
-      throw new Error('the application returned without calling start_response');
+  async readBody(result: ResponseBody): Promise<Buffer> {
+    const chunks = this.written;
+    for await (const data of result) {
+      const bytes = toBytes(data);
+      if (!this.started) throw new Error('the application returned body data before calling start_response');
+      chunks.push(bytes);
     }
-    // The body is complete: its length is known (for HEAD, only if the application gave one)
-    const length = this.request?.method === 'HEAD' && this.heldSize === 0 ? undefined : this.heldSize;
-    this.sendHead([status, responseHeaders], length);
-    return this.sent;
+    if (!this.started) throw new Error('the application returned without calling start_response');
+    const body = Buffer.concat(chunks);
+    this.bodyLength = body.length;
+    return this.request?.method === 'HEAD' ? Buffer.alloc(0) : body;
+  }
+
+  /**
+   * The status and headers to send: the application's and the server's (one Date and Server: the
+   * application's win), with Content-Length and `Connection: close`, one request per connection.
+   */
+  frame(headersSet: HeadersSet): [status: string, responseHeaders: ResponseHeaders] {
+    const [status, responseHeaders] = headersSet;
+    if (status === undefined || responseHeaders === undefined) throw new Error('no headers were set');
+    const seen = new Set<string>();
+    const headers = responseHeaders.filter(([name]) => {
+      const lower = name.toLowerCase();
+      if (lower === 'content-length' || lower === 'date' || lower === 'server') {
+        if (seen.has(lower)) return false;
+        seen.add(lower);
+      }
+      return true;
+    });
+    const headOnly = this.request?.method === 'HEAD' && this.bodyLength === 0; // the application's length stands
+    if (!hasNoBody(status) && !seen.has('content-length') && !headOnly) {
+      headers.push(['Content-Length', String(this.bodyLength)]);
+    }
+    headers.push(['Connection', 'close']);
+    return [status, headers];
+  }
+
+  /**
+   * The socket's sendall(data), under one deadline for the whole response: a client that reads
+   * nothing holds the server at most responseTimeoutMs, however many calls the response takes.
+   */
+  sendall(data: Uint8Array | string): void {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
+    if (!this.responseStarted) this.responseDeadline = Date.now() + this.responseTimeoutMs;
+    this.responseStarted = true;
+    for (let sent = 0; sent < bytes.length;) {
+      const left = this.responseDeadline - Date.now();
+      if (left <= 0) throw new TimeoutError('send');
+      this.socket.settimeout(left / 1000);
+      sent += this.socket.send(bytes.subarray(sent));
+    }
   }
 
   /**
@@ -156,21 +180,19 @@ export class Connection {
 
   /**
    * What goes wrong becomes an answer, if one can still be given: 4xx for a bad request, 500 for
-   * an application that failed (its error goes to wsgi.errors). A client that went away costs
-   * one line on stderr.
+   * an application that failed (its error goes to wsgi.errors). A client that went away, or did
+   * not take its response in time, costs one line on stderr.
    */
   private fail(e: unknown): void {
     const client = `${this.address[0]}:${this.address[1]}`;
     if (e instanceof OSError && (e.syscall === 'send' || e.syscall === 'recv')) {
-      console.error(`Client ${client} went away: ${e.message}`);
+      const why =
+        e instanceof TimeoutError ? `did not take the response within ${this.responseTimeoutMs / 1000} s` : '';
+      console.error(`Client ${client} went away: ${why || e.message}`);
       return;
     }
     let status: string, message: string;
     if (e instanceof HttpError) {
-      if (this.received !== null && this.request === null) {
-        // Print formatted request data a la 'curl -v', as far as it went
-        console.log(curlLines('< ', { head: Buffer.alloc(0), body: this.received, bodySize: this.received.length }));
-      }
       console.error(`Bad request from ${client}: ${e.statusLine}: ${e.message}`);
       [status, message] = [e.statusLine, e.message];
     } else {
@@ -180,76 +202,19 @@ export class Connection {
       );
       [status, message] = [statusLine(500), 'A server error occurred.  Please contact the administrator.'];
     }
-    if (this.headersSent || this.socket.fileno() === -1) {
+    if (this.responseStarted || this.socket.fileno() === -1) {
       return; // too late for another status: the client sees the response end early
     }
-    this.headersSent = true;
-    const response = errorResponse(status, message);
-    console.log(curlLines('> ', response));
+    const [head, body] = errorResponse(status, message);
+    console.log(curlLines('> ', head, body));
     try {
-      this.socket.sendall(Buffer.concat([response.head, response.body]));
+      this.sendall(Buffer.concat([Buffer.from(head, 'latin1'), body]));
     } catch {
       // gone already
     }
     this.closed = true;
     lingeringClose(this.socket);
   }
-
-  /**
-   * Sends the status line and headers (and the body held back so far), once. With contentLength,
-   * the body is complete and the response says how long it is; without, it ends when the
-   * connection closes.
-   */
-  private sendHead(headersSet: HeadersSet, contentLength?: number): void {
-    if (this.headersSent) return;
-    const [status, responseHeaders] = headersSet;
-    if (status === undefined || responseHeaders === undefined) throw new Error('no headers were set');
-    const headers = withoutRepeats(responseHeaders);
-    if (contentLength !== undefined && !hasNoBody(status) && !hasHeader(headers, 'Content-Length')) {
-      headers.push(['Content-Length', String(contentLength)]);
-    }
-    headers.push(['Connection', 'close']); // one request per connection
-    const head = Buffer.from(formatHead(status, headers), 'latin1');
-    this.sent.head = head;
-    const held = this.held;
-    this.held = [];
-    this.headersSent = true;
-    this.bodyless = this.request?.method === 'HEAD' || hasNoBody(status);
-    if (this.bodyless) {
-      this.socket.sendall(head);
-      return;
-    }
-    // head and held body in one sendall
-    this.socket.sendall(Buffer.concat([head, ...held]));
-    for (const chunk of held) this.noteSent(chunk);
-  }
-
-  private sendBody(bytes: Buffer): void {
-    if (bytes.length === 0 || this.bodyless) return;
-    this.socket.sendall(bytes);
-    this.noteSent(bytes);
-  }
-
-  /** Keeps the first bytes of the body for the 'curl -v' print, and counts the rest. */
-  private noteSent(bytes: Buffer): void {
-    const { body, bodySize } = this.sent;
-    if (body.length < SHOWN_BODY_BYTES) {
-      this.sent.body = Buffer.concat([body, bytes.subarray(0, SHOWN_BODY_BYTES - body.length)]);
-    }
-    this.sent.bodySize = bodySize + bytes.length;
-  }
-}
-
-/** The headers without a second Date or Server: one the application set itself wins over the server's. */
-function withoutRepeats(headers: ResponseHeaders): ResponseHeaders {
-  const seen = new Set<string>();
-  return headers.filter(([name]) => {
-    const lower = name.toLowerCase();
-    if (lower !== 'date' && lower !== 'server') return true;
-    if (seen.has(lower)) return false;
-    seen.add(lower);
-    return true;
-  });
 }
 
 /** A body chunk as bytes: strings are sent as UTF-8. */
@@ -268,5 +233,27 @@ export async function closeIterable(result: unknown): Promise<void> {
     if (typeof close === 'function') await (close as () => unknown).call(result);
   } catch (e) {
     console.error('Error in close() of the response body:', e);
+  }
+}
+
+/**
+ * Closes a connection after an answer that may have left the client's data unread (an error
+ * response): shuts our side, reads and discards what is still coming for lingerMs (2 s), then
+ * closes. Closing with unread data would make the kernel reset the connection, and the client
+ * could lose the answer.
+ */
+export function lingeringClose(connection: socket.Socket, lingerMs = 2000): void {
+  try {
+    connection.shutdown(socket.SHUT_WR);
+    const deadline = Date.now() + lingerMs;
+    for (let drained = 0; drained < 16 * 1024 * 1024;) {
+      const chunk = recvBefore(connection, deadline);
+      if (chunk.length === 0) break;
+      drained += chunk.length;
+    }
+  } catch {
+    // the client is gone, or took too long: close anyway
+  } finally {
+    connection.close();
   }
 }

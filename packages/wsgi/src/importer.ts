@@ -1,6 +1,8 @@
 /**
  * `module:callable` to an application, the way Python's `__import__(module)` and
- * `getattr(module, callable)` find one, and Python's `sys.argv` and `sys.exit(message)`.
+ * `getattr(module, callable)` find one. What goes wrong is thrown as the error Python would raise
+ * (ValueError, ModuleNotFoundError, SyntaxError, TypeError...), one line each, for the stage to
+ * print with `sys.exit(error)`: the library never ends the process.
  *
  * The module is looked up on a search path, like sys.path: the directory pnpm was started from
  * (INIT_CWD), the current directory (the server's package, under pnpm), then the examples of
@@ -15,6 +17,7 @@
  * the application's own directory; `@lsbaws/wsgi` is this package, the server's own copy. The
  * compiled module goes to a temporary directory, is imported and removed: the next start
  * compiles the source again. Its source map points stack traces at the application's files.
+ * TypeScript files are type-checked first (./typecheck.ts), as `pnpm start` does for the stages.
  */
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -24,19 +27,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BuildFailure, BuildOptions, BuildResult, Message } from 'esbuild';
 import { fromFetch, type FetchHandler } from './adapters/fetch.js';
 import { fromNode, type NodeListener } from './adapters/node.js';
+import { LoadError } from './sys.js';
+import { typecheck } from './typecheck.js';
 import type { Application } from './wsgi.js';
-
-/** Python's sys.argv: the script, then its arguments (without the `--` that `pnpm start -- x` passes on). */
-export const argv: string[] = [
-  process.argv[1] ?? 'node',
-  ...process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--')),
-];
-
-/** Python's sys.exit(message): the message on stderr, exit status 1. */
-export function exit(message: string): never {
-  console.error(message);
-  process.exit(1);
-}
 
 /** A module's exports, with Python's `__name__`: the name it was imported by. */
 export type Module = Record<string, unknown> & { readonly __name__: string };
@@ -51,15 +44,15 @@ export function searchPath(): string[] {
   return [...new Set(dirs.filter((d): d is string => !!d).map((d) => resolve(d)))];
 }
 
-/** 'wsgiapp:app' -> ['wsgiapp', 'app']; anything else ends the program, as Python's ValueError would. */
+/** 'wsgiapp:app' -> ['wsgiapp', 'app']; anything else is a ValueError, as in Python. */
 export function splitAppPath(appPath: string | undefined): [module: string, callable: string] {
   // sys.argv[1], which the main block has checked is there
-  if (appPath === undefined) exit('Provide a WSGI application object as module:callable');
+  if (appPath === undefined) throw new LoadError('ValueError', 'no module:callable given');
   const colon = appPath.lastIndexOf(':');
   const module = appPath.slice(0, colon);
   const callable = appPath.slice(colon + 1);
   if (colon <= 0 || callable === '' || !/^[A-Za-z_$][\w$]*$/.test(callable)) {
-    exit(`ValueError: '${appPath}' is not of the form module:callable (e.g. wsgiapp:app)`);
+    throw new LoadError('ValueError', `'${appPath}' is not of the form module:callable (e.g. wsgiapp:app)`);
   }
   return [module, callable];
 }
@@ -79,36 +72,32 @@ export function findModule(module: string, dirs = searchPath()): string | null {
   return null;
 }
 
-/**
- * Python's __import__(module): the module's exports; a module that cannot be found or loaded ends the program in one
- * line.
- */
+/** Python's __import__(module): the module's exports; one that cannot be found or loaded throws an LoadError. */
 export async function importModule(module: string): Promise<Module> {
   const dirs = searchPath();
   const file = findModule(module, dirs);
-  if (file === null) exit(`ModuleNotFoundError: No module named '${module}' (searched ${dirs.join(', ')})`);
+  if (file === null) {
+    throw new LoadError('ModuleNotFoundError', `No module named '${module}' (searched ${dirs.join(', ')})`);
+  }
   const dir = mkdtempSync(join(tmpdir(), 'lsbaws-wsgi-'));
   const compiled = join(dir, `${parse(file).name}.mjs`);
   let exports: Record<string, unknown> = {};
-  let failure: string | null = null;
   try {
-    writeFileSync(compiled, compile(file, compiled));
+    const { code, inputs } = compile(file, compiled);
+    typecheck(file, inputs);
+    writeFileSync(compiled, code);
     exports = (await import(pathToFileURL(compiled).href)) as Record<string, unknown>;
   } catch (e) {
+    if (e instanceof LoadError) throw e;
     const reason = e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : String(e);
-    failure =
-      e instanceof CompileError ? e.message : `ImportError: Loading module '${module}' (${file}) failed: ${reason}`;
+    throw new LoadError('ImportError', `Loading module '${module}' (${file}) failed: ${reason}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  if (failure !== null) exit(failure);
   // A CommonJS module's exports are its default export; Node's own import also names them
   const named = isObject(exports.default) && Object.keys(exports).length === 1 ? exports.default : {};
   return Object.defineProperty({ ...named, ...exports }, '__name__', { value: module }) as Module;
 }
-
-/** An esbuild error, as one line: the file, line and column, and what is wrong. */
-class CompileError extends Error {}
 
 /** The directories whose packages an application in dir imports: every node_modules from dir up. */
 function nodeModulesDirs(dir: string): string[] {
@@ -119,8 +108,11 @@ function nodeModulesDirs(dir: string): string[] {
   }
 }
 
-/** The application file and the local files it imports, as one ES module that will be written to outfile. */
-function compile(file: string, outfile: string): string {
+/**
+ * The application file and the local files it imports, as one ES module that will be written to
+ * outfile, and the local files that went into it.
+ */
+function compile(file: string, outfile: string): { code: string; inputs: string[] } {
   process.env.ESBUILD_WORKER_THREADS = '0'; // read when esbuild loads: its sync API then runs no thread
   const esbuild = createRequire(import.meta.url)('esbuild') as { buildSync(o: BuildOptions): BuildResult };
   const options: BuildOptions = {
@@ -145,31 +137,41 @@ function compile(file: string, outfile: string): string {
     sourcemap: 'inline',
     sourcesContent: false,
     logLevel: 'silent',
+    metafile: true,
   };
   try {
     const result = esbuild.buildSync(options);
-    return result.outputFiles?.[0]?.text ?? '';
+    const inputs = Object.keys(result.metafile?.inputs ?? {}).map((input) => resolve(dirname(file), input));
+    return { code: result.outputFiles?.[0]?.text ?? '', inputs };
   } catch (e) {
     const [error] = (e as BuildFailure).errors ?? [];
     if (error === undefined) throw e;
-    throw new CompileError(oneLine(error, dirname(file)));
+    throw oneLine(error, dirname(file));
   }
 }
 
 /** 'SyntaxError: /path/myapp.ts:3:14: Expected ";" but found "x"': where and what, on one line. */
-function oneLine(error: Message, dir: string): string {
+function oneLine(error: Message, dir: string): LoadError {
   const where = error.location
     ? `${resolve(dir, error.location.file)}:${error.location.line}:${error.location.column + 1}: `
     : '';
   const missing = /^Could not resolve "([^"]+)"/.exec(error.text)?.[1];
-  if (missing !== undefined) {
-    const name = missing.startsWith('@') ? missing.split('/').slice(0, 2).join('/') : missing.split('/')[0];
-    return (
-      `ModuleNotFoundError: ${where}No module named '${missing}' ` +
-      `(install it beside the application: npm install ${name})`
+  if (missing !== undefined && /^\.{0,2}\//.test(missing)) {
+    const from = error.location ? dirname(resolve(dir, error.location.file)) : dir;
+    return new LoadError(
+      'ModuleNotFoundError',
+      `${where}No local file '${missing}': ${resolve(from, missing)} does not exist ` +
+        `(nor as .ts, .mts, .js or /index.ts): check the name in the import`,
     );
   }
-  return `${error.location ? 'SyntaxError' : 'ImportError'}: ${where}${error.text}`;
+  if (missing !== undefined) {
+    const name = missing.startsWith('@') ? missing.split('/').slice(0, 2).join('/') : missing.split('/')[0];
+    return new LoadError(
+      'ModuleNotFoundError',
+      `${where}No module named '${missing}' (install it beside the application: npm install ${name})`,
+    );
+  }
+  return new LoadError(error.location ? 'SyntaxError' : 'ImportError', `${where}${error.text}`);
 }
 
 /**
@@ -182,7 +184,10 @@ export function getattr(module: Module, name: string): Application {
   const what = `${module.__name__}:${name}`;
   if (!(name in module)) {
     const exported = Object.keys(module).join(', ') || 'nothing';
-    exit(`AttributeError: module '${module.__name__}' has no attribute '${name}' (it exports ${exported})`);
+    throw new LoadError(
+      'AttributeError',
+      `module '${module.__name__}' has no attribute '${name}' (it exports ${exported})`,
+    );
   }
   const value = module[name];
   if (isObject(value) && typeof value.fetch === 'function') {
@@ -198,14 +203,16 @@ export function getattr(module: Module, name: string): Application {
     return fromNode(value as NodeListener);
   }
   if (isObject(value)) {
-    exit(
-      `TypeError: '${what}' is not callable (it is object): export a WSGI ` +
+    throw new LoadError(
+      'TypeError',
+      `'${what}' is not callable (it is object): export a WSGI ` +
         `application, or a framework's app through its adapter from '@lsbaws/wsgi': ` +
         `fromFetch(app.fetch) for a Fetch-API app, fromNode(app) for a Node (req, res) one`,
     );
   }
-  if (typeof value !== 'function')
-    exit(`TypeError: '${what}' is not callable (it is ${value === null ? 'null' : typeof value})`);
+  if (typeof value !== 'function') {
+    throw new LoadError('TypeError', `'${what}' is not callable (it is ${value === null ? 'null' : typeof value})`);
+  }
   return refuseResponses(value as Application);
 }
 

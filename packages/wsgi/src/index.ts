@@ -1,23 +1,32 @@
 /**
  * @lsbaws/wsgi: what the WSGI servers of the article (webserver2, webserver3h) do beyond the
- * Python, and what applications import.
+ * Python, and what applications import. Only what the stages and applications use is exported.
  *
- * For applications: the interface (`Application`, `Environ`, `StartResponse`...), and the
- * adapters that run a framework's app as a WSGI-style application: `fromFetch` (Hono, any
- * Fetch-API app) and `fromNode` (Express, any Node (req, res) listener).
+ * For applications (./wsgi.ts, ./adapters): the interface (`Application`, `Environ`,
+ * `StartResponse`...), and the adapters that run a framework's app as a WSGI-style application:
+ * `fromFetch` (Hono, any Fetch-API app) and `fromNode` (Express, any Node (req, res) listener).
  *
- * For the servers: the client `Connection` (reading and strictly parsing a request within
- * limits, sending the response, answering errors), and `module:callable` to an application
- * (`splitAppPath`, `importModule`, `getattr`, `sys`).
+ * For the servers: the client `Connection` (./connection.ts), which reads a request strictly
+ * within limits (./request.ts) and keeps PEP 3333's rules for the response (./response.ts); the
+ * 'curl -v' print (./print.ts); `module:callable` to an application (./importer.ts, which
+ * type-checks it first, ./typecheck.ts) and Python's `sys` (./sys.ts).
  */
-import { argv, exit } from './importer.js';
-
-export * from './wsgi.js';
-export * from './http.js';
-export * from './connection.js';
-export { fromFetch, toRequest, responseHead, type FetchHandler } from './adapters/fetch.js';
-export { fromNode, toIncomingMessage, type NodeListener } from './adapters/node.js';
-export { splitAppPath, findModule, importModule, getattr, searchPath, type Module } from './importer.js';
-
-/** Python's sys, as the servers' main blocks use it: sys.argv, sys.exit(message). */
-export const sys = { argv, exit };
+export { InputStream, ErrorStream, requestVariables } from './wsgi.js';
+export type {
+  Application,
+  Chunk,
+  Environ,
+  HeadersSet,
+  ResponseBody,
+  ResponseHeaders,
+  StartResponse,
+  Write,
+} from './wsgi.js';
+export { accept, closeIterable, type Connection } from './connection.js';
+export type { HttpRequest } from './request.js';
+export { httpDate } from './response.js';
+export { curlLines, splitlines } from './print.js';
+export { splitAppPath, importModule, getattr, type Module } from './importer.js';
+export { sys } from './sys.js';
+export { fromFetch, type FetchHandler } from './adapters/fetch.js';
+export { fromNode, type NodeListener } from './adapters/node.js';

@@ -20,10 +20,12 @@
  *   generator may call it lazily, as PEP 3333 allows. If the returned object has a close()
  *   method, the server calls it when the response is over, whatever happened.
  *
+ * What an application passes to start_response is checked against PEP 3333's rules (checkResponse).
+ *
  * Where PEP 3333 speaks of "native strings" (environ values, status, header names and values)
  * these are JavaScript strings holding ISO-8859-1 (latin1) text, bytes as code points 0-255.
  */
-import type { HttpRequest } from './http.js';
+import { BAD_VALUE, TOKEN, isValidHost, type HttpRequest } from './request.js';
 
 /** A chunk of the response body: bytes, or a string sent as UTF-8. */
 export type Chunk = Uint8Array | string;
@@ -50,6 +52,48 @@ export type ResponseBody = (Iterable<Chunk> | AsyncIterable<Chunk>) & { close?()
 
 /** A WSGI-style application: (environ, start_response) -> iterable of bytes. */
 export type Application = (environ: Environ, startResponse: StartResponse) => ResponseBody | Promise<ResponseBody>;
+
+/**
+ * Headers that describe the connection, which is the server's business: an application may not
+ * set them (PEP 3333), and the adapters drop those a framework sets.
+ */
+export const HOP_BY_HOP: ReadonlySet<string> = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'trailers',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/** Checks what an application passed to start_response (PEP 3333's rules); throws TypeError. */
+export function checkResponse(status: unknown, headers: unknown): asserts headers is ResponseHeaders {
+  if (typeof status !== 'string' || !/^[1-9]\d\d [^\x00-\x1f\x7f]*$/.test(status)) {
+    throw new TypeError(`start_response: status must look like '200 OK', got ${JSON.stringify(status)}`);
+  }
+  if (!Array.isArray(headers)) throw new TypeError('start_response: headers must be an array of [name, value] pairs');
+  for (const header of headers) {
+    if (
+      !Array.isArray(header) ||
+      header.length !== 2 ||
+      typeof header[0] !== 'string' ||
+      typeof header[1] !== 'string'
+    ) {
+      throw new TypeError(
+        `start_response: each header must be a [name, value] pair of strings, got ${JSON.stringify(header)}`,
+      );
+    }
+    const [name, value] = header as [string, string];
+    if (!TOKEN.test(name)) throw new TypeError(`start_response: invalid header name ${JSON.stringify(name)}`);
+    if (BAD_VALUE.test(value)) throw new TypeError(`start_response: control characters in the value of ${name}`);
+    if (HOP_BY_HOP.has(name.toLowerCase()))
+      throw new TypeError(`start_response: hop-by-hop header ${name} is not allowed`);
+  }
+}
 
 /** wsgi.input: the request body, read like Python's io.BytesIO (read, readline, readlines, iteration). */
 export class InputStream implements Iterable<Buffer> {
@@ -174,31 +218,51 @@ export function headerVariables(headers: Iterable<[name: string, value: string]>
   return variables;
 }
 
-/** The request headers of an environ, lower-case names as Node has them: [['user-agent', 'curl/7.88.1'], ...]. */
+/**
+ * The request headers of an environ, lower-case names as Node has them: [['user-agent', 'curl/7.88.1'], ...].
+ * Host is environHost's: a value that is not a valid host never reaches an application's URL.
+ */
 export function environHeaders(environ: Environ): Array<[name: string, value: string]> {
   const headers: Array<[string, string]> = [];
   for (const [key, value] of Object.entries(environ)) {
     if (typeof value !== 'string') continue;
-    if (key.startsWith('HTTP_')) headers.push([key.slice(5).toLowerCase().replace(/_/g, '-'), value]);
+    if (key === 'HTTP_HOST') headers.push(['host', environHost(environ)]);
+    else if (key.startsWith('HTTP_')) headers.push([key.slice(5).toLowerCase().replace(/_/g, '-'), value]);
     else if ((key === 'CONTENT_TYPE' || key === 'CONTENT_LENGTH') && value !== '')
       headers.push([key.toLowerCase().replace('_', '-'), value]);
   }
   return headers;
 }
 
+/** The host an environ's request is for: HTTP_HOST when it is a valid host (RFC 3986), else SERVER_NAME:SERVER_PORT. */
+export function environHost(environ: Environ): string {
+  const host = environ.HTTP_HOST;
+  return host !== undefined && host !== '' && isValidHost(host)
+    ? host
+    : `${environ.SERVER_NAME}:${environ.SERVER_PORT}`;
+}
+
+/** Characters a path or query may hold as they are; the others are percent-encoded. */
+const URI_CHAR = /[A-Za-z0-9\-._~!$&'()*+,;=:@/]/;
+
 /**
- * The request target of an environ: REQUEST_URI when the server provides it, otherwise PEP 3333's
- * URL reconstruction from SCRIPT_NAME, PATH_INFO and QUERY_STRING (the path percent-encoded again).
+ * The request target of an environ, in origin-form: REQUEST_URI when the server provides one, otherwise
+ * PEP 3333's URL reconstruction from SCRIPT_NAME, PATH_INFO and QUERY_STRING (percent-encoded again).
  */
 export function environTarget(environ: Environ): string {
-  if (typeof environ.REQUEST_URI === 'string' && environ.REQUEST_URI.startsWith('/')) return environ.REQUEST_URI;
-  const path = Buffer.from(environ.SCRIPT_NAME + environ.PATH_INFO, 'latin1');
-  let target = '';
-  for (const byte of path) {
-    const c = String.fromCharCode(byte);
-    target += /[A-Za-z0-9\-._~!$&'()*+,;=:@/]/.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return (target || '/') + (environ.QUERY_STRING ? `?${environ.QUERY_STRING}` : '');
+  const uri = environ.REQUEST_URI;
+  if (typeof uri === 'string' && /^\/[\x21-\x22\x24-\x7e]*$/.test(uri)) return uri;
+  const encode = (text: string, more: RegExp): string => {
+    let encoded = '';
+    for (const byte of Buffer.from(text, 'latin1')) {
+      const c = String.fromCharCode(byte);
+      encoded += URI_CHAR.test(c) || more.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    }
+    return encoded;
+  };
+  const path = encode(environ.SCRIPT_NAME + environ.PATH_INFO, /$^/);
+  const query = encode(environ.QUERY_STRING, /[?%]/);
+  return (path.startsWith('/') ? path : `/${path}`) + (query ? `?${query}` : '');
 }
 
 /**

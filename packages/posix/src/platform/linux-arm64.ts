@@ -5,5 +5,12 @@ import { linux, linuxForkSafety } from './linux.js';
 export const linuxArm64: Platform = {
   name: 'linux-arm64',
   ...linux,
-  forkSafety: { ...linuxForkSafety, auditArch: 0xc00000b7, nrMadvise: 233, nrSeccomp: 277, nrFutex: 98 },
+  forkSafety: {
+    ...linuxForkSafety,
+    auditArch: 0xc00000b7,
+    nrMadvise: 233,
+    nrSeccomp: 277,
+    mutex: { size: 48 },
+    nrFutex: 98,
+  },
 };

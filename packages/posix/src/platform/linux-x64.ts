@@ -5,5 +5,12 @@ import { linux, linuxForkSafety } from './linux.js';
 export const linuxX64: Platform = {
   name: 'linux-x64',
   ...linux,
-  forkSafety: { ...linuxForkSafety, auditArch: 0xc000003e, nrMadvise: 28, nrSeccomp: 317, nrFutex: 202 },
+  forkSafety: {
+    ...linuxForkSafety,
+    auditArch: 0xc000003e,
+    nrMadvise: 28,
+    nrSeccomp: 317,
+    mutex: { size: 40 },
+    nrFutex: 202,
+  },
 };

@@ -117,13 +117,16 @@ export const linux: Omit<Platform, 'name' | 'forkSafety'> = {
   resource: { RLIMIT_NOFILE: 7, RLIM_INFINITY: 0xffffffffffffffffn },
   sockaddrIn: { size: 16, familyOffset: 0, portOffset: 2, addrOffset: 4 },
   pollfd: { size: 8, fdOffset: 0, eventsOffset: 4, reventsOffset: 6, POLLIN: 0x1 },
+  poll: { POLLIN: 0x1, POLLPRI: 0x2, POLLOUT: 0x4, POLLERR: 0x8, POLLHUP: 0x10, POLLNVAL: 0x20 }, // asm-generic/poll.h
+  fcntl: { F_GETFL: 3, F_SETFL: 4, O_NONBLOCK: 0o4000 }, // asm-generic/fcntl.h
   rlimit: { size: 16, curOffset: 0, maxOffset: 8 },
   timeval: { size: 16, secOffset: 0, usecOffset: 8 },
   timespec: { size: 16, secOffset: 0, nsecOffset: 8 },
 };
 
 /**
- * The numbers shared by both architectures' fork safety (linux/mman.h, linux/prctl.h, linux/seccomp.h, linux/futex.h).
+ * The numbers shared by both architectures' fork safety (linux/mman.h, linux/prctl.h, linux/seccomp.h,
+ * linux/futex.h, linux/time.h).
  */
 export const linuxForkSafety = {
   MADV_DONTFORK: 10,
@@ -133,9 +136,8 @@ export const linuxForkSafety = {
   SECCOMP_FILTER_FLAG_TSYNC: 1,
   FUTEX_WAIT_BITSET: 9,
   FUTEX_FLAGS: 128 | 256,
-  // glibc 2.34+ on 64-bit (bits/struct_mutex.h, bits/thread-shared-types.h)
-  mutex: { size: 40, stateSize: 16 },
-  cond: { size: 48, align: 8, wrefsOffset: 36, wrefsAttrMask: 0b11, signalsOffset: 40 },
-  // Node 20 built with libstdc++: mutex 40, two condvars 48 each, int, bool, then the deque
-  taskQueue: { dequeOffset: 48 + 48 + 8, dequeNodeBytes: 512 },
+  // glibc on 64-bit (bits/thread-shared-types.h, bits/pthreadtypes-arch.h), glibc 2.25 and later
+  cond: { align: 8, signalsOffset: 40 },
+  condattrSize: 4,
+  CLOCK_MONOTONIC: 1,
 };

@@ -27,6 +27,10 @@ export interface Platform {
   };
   /** struct pollfd { int fd; short events; short revents; } and POLLIN. */
   pollfd: { size: number; fdOffset: number; eventsOffset: number; reventsOffset: number; POLLIN: number };
+  /** poll(2)'s event bits (select.POLLIN ...). */
+  poll: Record<'POLLIN' | 'POLLPRI' | 'POLLOUT' | 'POLLERR' | 'POLLHUP' | 'POLLNVAL', number>;
+  /** fcntl(2): the commands and the flag that make a descriptor non-blocking. */
+  fcntl: { F_GETFL: number; F_SETFL: number; O_NONBLOCK: number };
   /** struct rlimit: two rlim_t. */
   rlimit: { size: number; curOffset: number; maxOffset: number };
   /** struct timeval: two longs (seconds, microseconds). */
@@ -51,24 +55,12 @@ export interface Platform {
     FUTEX_WAIT_BITSET: number;
     /** FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME, masked off an op to compare its command. */
     FUTEX_FLAGS: number;
-    /** The C library's pthread_mutex_t and pthread_cond_t (glibc's nptl layouts). */
-    mutex: { size: number; /** __lock, __count, __owner, __nusers: all 0 when unlocked */ stateSize: number };
-    cond: {
-      size: number;
-      align: number;
-      /** __wrefs: waiters << 3 | flags, of which... */
-      wrefsOffset: number;
-      /** ...the bits pthread_cond_init sets from its attributes (process-shared, clock). */
-      wrefsAttrMask: number;
-      /** __g_signals[2]: the futex words waiters sleep on (one per waiter group). */
-      signalsOffset: number;
-    };
-    /**
-     * Node's TaskQueue (src/node_platform.h: Mutex lock_, ConditionVariable tasks_available_,
-     * tasks_drained_, int outstanding_tasks_, bool stopped_, std::queue of unique_ptr), whose
-     * tasks_available_ the platform's worker threads wait on: where its std::deque starts,
-     * and the span of one deque node (512 bytes in libstdc++) that recognises it.
-     */
-    taskQueue: { dequeOffset: number; dequeNodeBytes: number };
+    /** sizeof(pthread_mutex_t): Node's TaskQueue keeps its lock just before its condition variable. */
+    mutex: { size: number };
+    /** glibc's pthread_cond_t: its alignment, and where __g_signals[2], the futex words waiters sleep on, start. */
+    cond: { align: number; signalsOffset: number };
+    /** sizeof(pthread_condattr_t), and the clock pthread_condattr_setclock(3) is given (as uv_cond_init does). */
+    condattrSize: number;
+    CLOCK_MONOTONIC: number;
   };
 }

@@ -9,8 +9,15 @@
  *   export const app = fromFetch(hono.fetch);
  */
 import { STATUS_CODES } from 'node:http';
-import { environHeaders, environTarget, type Application, type Environ, type ResponseHeaders } from '../wsgi.js';
-import { HOP_BY_HOP } from '../http.js';
+import {
+  HOP_BY_HOP,
+  environHeaders,
+  environHost,
+  environTarget,
+  type Application,
+  type Environ,
+  type ResponseHeaders,
+} from '../wsgi.js';
 
 /** A Fetch-API handler: Hono's app.fetch, or any (Request) => Response. */
 export type FetchHandler = (request: Request) => Response | Promise<Response>;
@@ -19,8 +26,9 @@ export type FetchHandler = (request: Request) => Response | Promise<Response>;
 export function toRequest(environ: Environ): Request {
   const headers = new Headers();
   for (const [name, value] of environHeaders(environ)) headers.append(name, value);
-  const host = headers.get('host') ?? `${environ.SERVER_NAME}:${environ.SERVER_PORT}`;
-  const url = `${environ['wsgi.url_scheme']}://${host}${environTarget(environ)}`;
+  // from validated parts only: a valid host, a target in origin-form
+  const scheme = environ['wsgi.url_scheme'] === 'https' ? 'https' : 'http';
+  const url = `${scheme}://${environHost(environ)}${environTarget(environ)}`;
   const method = environ.REQUEST_METHOD;
   const hasBody = method !== 'GET' && method !== 'HEAD';
   return new Request(url, { method, headers, body: hasBody ? environ['wsgi.input'].read() : null });

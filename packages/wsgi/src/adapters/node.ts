@@ -25,6 +25,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Duplex } from 'node:stream';
 import {
+  HOP_BY_HOP,
   environHeaders,
   environTarget,
   type Application,
@@ -32,7 +33,6 @@ import {
   type ResponseHeaders,
   type StartResponse,
 } from '../wsgi.js';
-import { HOP_BY_HOP } from '../http.js';
 
 /** A Node request listener: what http.createServer takes. */
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => unknown;

@@ -1,12 +1,10 @@
-/* The loop of server.c, as functions (serve.h says what each does). */
-#include "serve.h"
-
-#include <errno.h>
+/* The loop of server.c, as functions (serve.h says what each does); handle_request is hello.h's. */
 #include <signal.h>
-#include <string.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
-#include <unistd.h>
+
+#pragma GCC diagnostic ignored "-Wunused-function" /* hello.h is shared: each file uses part of it */
+#include "hello.h"
+#include "serve.h"
 
 static void grim_reaper(int signum) {
   (void)signum;
@@ -20,32 +18,6 @@ int lsb_install_reaper(void) {
   struct sigaction action = {.sa_handler = grim_reaper}; /* no SA_RESTART: accept fails with EINTR */
   sigemptyset(&action.sa_mask);
   return sigaction(SIGCHLD, &action, NULL);
-}
-
-static void send_all(int fd, const char *data, size_t len) {
-  while (len > 0) {
-    ssize_t n = send(fd, data, len, 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return;
-    data += n;
-    len -= (size_t)n;
-  }
-}
-
-static void handle_request(int client) {
-  char request[1024];
-  ssize_t n = recv(client, request, sizeof request, 0);
-  if (n > 0) {
-    /* print(request.decode()): the request and a newline, in one write */
-    char line[sizeof request + 1];
-    memcpy(line, request, (size_t)n);
-    line[n] = '\n';
-    if (write(STDOUT_FILENO, line, (size_t)n + 1) < 0) {
-      /* stdout closed: nothing to do */
-    }
-  }
-  static const char response[] = "HTTP/1.1 200 OK\n\nHello, World!\n";
-  send_all(client, response, sizeof response - 1);
 }
 
 void lsb_handle_child(int listen_socket, int client) {

@@ -3,16 +3,13 @@
  * the child of a plain fork() has no JavaScript heap and dies with SIGSEGV; the seccomp filter
  * and the one MADV_DOFORK sweep that os.fork() starts with keep every page, old and new.
  *
- *   node --single-threaded packages/posix/dist/checks/dontfork.js
+ *   node --single-threaded scripts/rechecks/dist/dontfork.js
  *
  * Prints what it saw, step by step; exits 0 when every step came out as the page says.
  */
 import { readFileSync } from 'node:fs';
-import { call, check } from '../libc.js';
-import { makeHeapForkable } from '../fork-safety.js';
-import { WIFSIGNALED, WTERMSIG } from '../os.js';
-import { platform } from '../platform/index.js';
 import { Checklist, describeStatus } from './report.js';
+import { call, check, makeHeapForkable, WIFSIGNALED, WTERMSIG, platform } from '@lsbaws/posix/fork-steps';
 
 /** The mappings of this process whose VmFlags carry `dc` (MADV_DONTFORK), their size, and all that is mapped. */
 function dontforkMappings(): { mappings: number; kB: number; mappedKB: number } {

@@ -4,7 +4,7 @@
  * NODE_OPTIONS refuses the flag, and what setting it at run time does depends on the Node
  * version (shown, not relied on).
  *
- *   node packages/posix/dist/checks/single-threaded-gc.js
+ *   node scripts/rechecks/dist/single-threaded-gc.js
  *
  * Runs itself once per way of starting node (each with --expose-gc); each run forks children,
  * with os.fork(), that allocate and force two full collections, and counts those still
@@ -13,9 +13,8 @@
 import { spawnSync } from 'node:child_process';
 import { setFlagsFromString } from 'node:v8';
 import { fileURLToPath } from 'node:url';
-import { fork, kill, waitpid, WNOHANG, _exit } from '../os.js';
-import { sleep } from '../time.js';
 import { Checklist } from './report.js';
+import { fork, kill, waitpid, WNOHANG, _exit, sleep } from '@lsbaws/posix/fork-steps';
 
 const FORKS = 20;
 const DEADLINE_MS = 5_000;

@@ -4,7 +4,7 @@
  * worker_threads Worker run JavaScript on a thread of their own, which a forked child would not
  * have; os.fork() sees them (process.report lists them as workers) and refuses, with the reason.
  *
- *   node packages/posix/dist/checks/loader-thread.js [--json]
+ *   node scripts/rechecks/dist/loader-thread.js [--json]
  *
  * Runs itself once per case, and prints a sentence per case; with --json, also a JSON line
  * ({ variant, threads, workers, first, afterwards }: what fork() said with the other thread
@@ -15,8 +15,8 @@ import { once } from 'node:events';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { fork, waitpid, _exit } from '../os.js';
 import { Checklist } from './report.js';
+import { fork, waitpid, _exit } from '@lsbaws/posix/fork-steps';
 
 /** A loader whose only hook passes every import on: enough for Node to start the hooks thread. */
 const HOOKS =

