@@ -42,6 +42,8 @@ t.test(
 t.test('options: defaults, LSBAWS_PY, and a refusal of what it does not know', async (t) => {
   const o = parseOptions([], { LSBAWS_PY: '/somewhere/lsbaws' });
   t.equal(o.requests, 4000);
+  t.equal(o.out, join(ROOT, 'bench-report'), 'the report goes to bench-report/ unless told: docs/ only when asked');
+  t.equal(parseOptions(['--out', 'docs'], {}).out, join(process.cwd(), 'docs'));
   t.ok(o.variants.includes('') && o.variants.includes('--jitless'), 'the candidates alone, and none');
   t.same(parseOptions(['--variants', 'none'], {}).variants, []);
   t.same(parseOptions(['--variants', ',UV_USE_IO_URING=0 --no-lazy'], {}).variants, [
@@ -74,6 +76,8 @@ t.test('a tiny run writes benchmarks.md, .svg and .json with every row and no fa
     '2',
     '--variants',
     ',UV_USE_IO_URING=0 --no-lazy',
+    '--posix',
+    'HEAD',
     '--startups',
     '2',
     '--out',
@@ -89,9 +93,19 @@ t.test('a tiny run writes benchmarks.md, .svg and .json with every row and no fa
       `server ${id} in benchmarks.json`,
     );
   const c = spawnSync('cc', ['--version']).status === 0;
-  const measured = ['ts-3g', 'ts-3g+v1', 'ts-3g+v2', 'ts-3h', 'ts-floor', 'ts-floor+plain', ...(c ? ['c-3g'] : [])];
+  const loops = ['loop-c', 'loop-js-ffi-rs', 'loop-js-koffi', 'loop-posix-accept', 'loop-posix-fork'];
+  const measured = [
+    'ts-3g',
+    'ts-3g+v1',
+    'ts-3g+v2',
+    'ts-3h',
+    'ts-floor',
+    'ts-floor+plain',
+    ...(c ? ['c-3g', ...loops] : []),
+  ];
   t.equal(server('ts-3g+v1').label, 'webserver3g.ts, no speed flags');
   t.equal(server('ts-3g+v2').label, 'webserver3g.ts, UV_USE_IO_URING=0 --no-lazy');
+  t.equal(server('ts-3g@HEAD').label, 'webserver3g.ts, @lsbaws/posix at HEAD');
   for (const id of measured) {
     t.equal(server(id).runs.length, 2, `${id}: two rounds`);
     t.equal(server(id).failed, 0, `${id}: no failed request`);
@@ -107,6 +121,8 @@ t.test('a tiny run writes benchmarks.md, .svg and .json with every row and no fa
   }
   t.ok(result.forks.find((f) => f.id === 'node')?.medianUs, 'fork latency through @lsbaws/posix measured');
   t.ok(result.forks.find((f) => f.id === 'node-plain')?.medianUs, '... and with no speed flags');
+  for (const id of ['posix-getpid', 'ffi-rs-getpid', 'koffi-getpid', 'posix-write', 'ffi-rs-write', 'koffi-write'])
+    t.ok((result.calls?.find((x) => x.id === id)?.ns ?? 0) > 0, `one C call, ${id}: measured`);
   for (const id of ['pnpm', 'pnpm-touched', 'node']) {
     const s = result.startups.find((x) => x.id === id);
     t.equal(s?.seconds.length, 2, `start-up, ${id}: two starts, each answered`);
@@ -123,6 +139,8 @@ t.test('a tiny run writes benchmarks.md, .svg and .json with every row and no fa
     '## fork + _exit + waitpid',
     '## Start-up',
     '## webserver3g over 400 requests',
+    ...(c ? ['## Where the time goes'] : []),
+    '## One C call from JavaScript',
     '## Machine',
   ])
     t.match(md, heading);

@@ -88,3 +88,24 @@ export function measureForks(iterations: number, cSkip: string | null): ForkResu
       : skipped('c', 'C', cSkip),
   ];
 }
+
+/** One C call from JavaScript (programs/calls.ts): nanoseconds per call, through each FFI. */
+export interface CallResult {
+  id: string;
+  label: string;
+  ns: number;
+}
+
+/** programs/calls.ts with the start's flags: one JSON line of CallResults. */
+export function measureCalls(iterations: number): CallResult[] {
+  const { argv, env } = nodeCommand(nodeRun(), join(BUILD_DIR, 'calls.js'), [String(iterations)]);
+  const [command, ...args] = withoutNodeOptions(argv);
+  const out = execFileSync(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 120_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return JSON.parse(out.trim().split('\n').at(-1) ?? '[]') as CallResult[];
+}

@@ -29,6 +29,11 @@ export interface BenchOptions {
    * ("UV_USE_IO_URING=0 --no-lazy": environment and flags; "" for none), beside it as started.
    */
   variants: string[];
+  /**
+   * Extra rows: webserver3g on @lsbaws/posix as it is at each of these git revisions (its stage file
+   * and the package, compiled apart), run with the start's flags: a change measured beside its base.
+   */
+  posixRefs: string[];
   /** Starts of each program for the start-up times (0 skips them). */
   startups: number;
   /** Run ab on this CPU (taskset -c), or null to let the scheduler place it. */
@@ -51,17 +56,20 @@ benchmarks.svg and benchmarks.json.
   --fork-iterations N   iterations of each fork loop (default 2000)
   --stability N         requests of the memory run against webserver3g, 0 to skip (default 20000)
   --stability-chunks N  parts of the memory run (default 4)
-  --out DIR             output directory (default docs)
+  --out DIR             output directory (default bench-report; --out docs rewrites docs/benchmarks.md)
   --lsbaws-py DIR       a checkout of rspivak/lsbaws (default: $LSBAWS_PY; without it the
                         Python columns are skipped)
   --python2 PATH        Python 2 for webserver3h.py, which is Python 2 code (default: $PYTHON2,
                         else python2 on the PATH; without one that column is skipped)
-  --only IDS            comma-separated server ids: ts-3g, ts-3h, py-3g, py-3h, c-3g, ts-floor
+  --only IDS            comma-separated server ids: ts-3g, ts-3h, py-3g, py-3h, c-3g, ts-floor,
+                        loop-c, loop-js-ffi-rs, loop-js-koffi, loop-posix-accept, loop-posix-fork
   --variants LIST       extra rows: webserver3g run by node with only --single-threaded
                         --enable-source-maps plus each comma-separated item, environment
                         and flags ("UV_USE_IO_URING=0 --no-lazy"; an empty item: nothing
                         more; "none": no such rows). Default: every candidate alone, and
                         the start's flags with those it leaves out
+  --posix REFS          extra rows: webserver3g on @lsbaws/posix as it is at each comma-separated
+                        git revision (e.g. main,HEAD), with the start's flags: a change beside its base
   --startups N          starts of each program for the start-up times, 0 to skip (default 5)
   --ab-cpu N            pin ab to CPU N (taskset -c N)
   --render FILE         measure nothing: write benchmarks.md and .svg again from a benchmarks.json
@@ -91,11 +99,12 @@ const DEFAULTS: BenchOptions = {
   forkIterations: 2000,
   stabilityRequests: 20_000,
   stabilityChunks: 4,
-  out: resolve(ROOT, 'docs'),
+  out: resolve(ROOT, 'bench-report'),
   lsbawsPy: null,
   python2: null,
   only: null,
   variants: DEFAULT_VARIANTS,
+  posixRefs: [],
   startups: 5,
   abCpu: null,
   render: null,
@@ -126,6 +135,11 @@ const SETTERS: Record<string, Setter> = {
       .map((s) => s.trim())
       .filter(Boolean)),
   '--variants': (o, v) => (o.variants = v === 'none' ? [] : v.split(',').map((s) => s.trim())),
+  '--posix': (o, v) =>
+    (o.posixRefs = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)),
   '--startups': (o, v) => (o.startups = integer('--startups', v, 0)),
   '--ab-cpu': (o, v) => (o.abCpu = integer('--ab-cpu', v, 0)),
   '--render': (o, v) => (o.render = resolve(v)),

@@ -1,14 +1,8 @@
 /** benchmarks.md: the tables, the chart, the machine, and how to read them. */
 import type { BenchResult, ServerSummary, StabilityChunk } from './run.js';
 import { DEFAULT_VARIANTS } from './options.js';
-import { fmt, ratio } from './stats.js';
-
-/** webserver3g as started against webserver3g.py: the bar, and the moonshot. */
-const BAR_VS_PYTHON = 0.6;
-const MOONSHOT_VS_PYTHON = 1.0;
-const TARGET_VS_C = 0.3;
-/** `pnpm --filter webserver3g start` with nothing changed, to the first answer, seconds. */
-const TARGET_STARTUP = 0.6;
+import { fmt, ratio, roundRatio } from './stats.js';
+import { whereTheTimeGoes } from './where.js';
 
 /** A Markdown table row, `| a | b |`: an empty string is an empty cell (`|  |`). */
 const row = (...cells: (string | number)[]): string => `| ${cells.join(' | ')} |`;
@@ -38,6 +32,7 @@ export function commandLine(r: BenchResult): string {
   if (o.variants.join(',') !== DEFAULT_VARIANTS.join(',')) {
     args.push(`--variants '${o.variants.length === 0 ? 'none' : o.variants.join(',')}'`);
   }
+  if ((o.posixRefs ?? []).length > 0) args.push(`--posix ${o.posixRefs.join(',')}`);
   if (o.startups !== 5) args.push(`--startups ${o.startups}`);
   if (o.only !== null) args.push(`--only ${o.only.join(',')}`);
   if (o.abCpu !== null) args.push(`--ab-cpu ${o.abCpu}`);
@@ -93,8 +88,8 @@ function serverRows(r: BenchResult): string[] {
     }
     const rps = s.runs.map((x) => x.load.requestsPerSecond);
     const py = pythonOf(s);
-    const vsPy = s.kind === 'python' || py === undefined ? '' : times(s.medianRps, py.medianRps, 2);
-    const vsC = s.kind === 'c' || c === undefined || s.stage !== '3g' ? '' : times(s.medianRps, c.medianRps, 2);
+    const vsPy = s.kind === 'python' || py === undefined ? '' : `${fmt(roundRatio(s, py), 2)}×`;
+    const vsC = s.kind === 'c' || c === undefined || s.stage !== '3g' ? '' : `${fmt(roundRatio(s, c), 2)}×`;
     const m = s.median;
     rows.push(
       row(
@@ -135,49 +130,51 @@ function forkRows(r: BenchResult): string[] {
   ];
 }
 
-function targetLines(r: BenchResult): string[] {
+function readingLines(r: BenchResult): string[] {
   const get = (id: string): ServerSummary | undefined => r.servers.find((s) => s.id === id && s.runs.length > 0);
   const ts = get('ts-3g');
   const lines: string[] = [];
-  const check = (name: string, value: number, target: number): void => {
-    if (!Number.isFinite(value)) return void lines.push(`- ${name}: not measured in this run.`);
-    lines.push(
-      `- ${name}: **${fmt(value, 2)}×** (target at least ${target}×): ${value >= target ? 'met' : 'not met'}.`,
-    );
+  const say = (name: string, value: number, meaning: string): void => {
+    if (Number.isFinite(value)) lines.push(`- ${name}: **${fmt(value, 2)}×**${meaning}.`);
   };
-  const vsPython = ratio(ts?.medianRps, get('py-3g')?.medianRps);
-  check('webserver3g.ts as started / webserver3g.py, requests per second (the bar)', vsPython, BAR_VS_PYTHON);
-  check('webserver3g.ts as started / webserver3g.py, requests per second (the moonshot)', vsPython, MOONSHOT_VS_PYTHON);
-  check(
-    'webserver3g.ts as started / server.c, requests per second',
-    ratio(ts?.medianRps, get('c-3g')?.medianRps),
-    TARGET_VS_C,
-  );
+  const py = get('py-3g');
+  const c = get('c-3g');
+  const perRound = " (the median of the rounds' ratios: each round measures both under the same load)";
+  if (ts && py) say('webserver3g.ts as started / webserver3g.py, requests per second', roundRatio(ts, py), perRound);
+  if (ts && c) say('webserver3g.ts as started / server.c, requests per second', roundRatio(ts, c), perRound);
   const plain = r.servers.find(
     (s) => s.id.startsWith('ts-3g+') && s.label.endsWith('no speed flags') && s.runs.length > 0,
   );
   if (plain !== undefined && ts !== undefined) {
-    const rps = times(ts.medianRps, plain.medianRps, 2);
     const cpu = `${fmt(ts.median.childCpuMs, 2)} against ${fmt(plain.median.childCpuMs, 2)} ms of CPU`;
     const faults = `${fmt(ts.median.childFaults)} against ${fmt(plain.median.childFaults)} page faults per child`;
-    lines.push(
-      `- webserver3g.ts as started / with no speed flags: **${rps}** requests per second, ${cpu} and ${faults}:` +
-        " what the start's flags bring.",
+    say(
+      'webserver3g.ts as started / with no speed flags',
+      roundRatio(ts, plain),
+      ` requests per second, ${cpu} and ${faults}: what the start's flags bring`,
     );
-  }
-  for (const floor of [get('ts-floor'), get('ts-floor+plain')]) {
-    if (floor === undefined) continue;
-    const vsPy = ratio(floor.medianRps, get('py-3g')?.medianRps);
-    if (Number.isFinite(vsPy)) {
-      lines.push(
-        `- ${floor.label} / webserver3g.py: **${fmt(vsPy, 2)}×**: a Node child that does only what server.c's` +
-          ' child does (no console.log, nothing decoded). No code in the stage can do better with these flags.',
-      );
-    }
   }
   const failed = r.servers.reduce((n, s) => n + s.failed, 0);
   lines.push(`- failed requests, all servers and rounds: **${failed}**.`);
   return lines;
+}
+
+/** One C call from JavaScript through each FFI, nanoseconds. */
+function callRows(r: BenchResult): string[] {
+  const calls = r.calls ?? [];
+  if (calls.length === 0) return [];
+  return [
+    '## One C call from JavaScript',
+    '',
+    "scripts/bench/programs/calls.ts, with the start's flags: the same call many times in a row, nanoseconds each." +
+      " @lsbaws/posix builds each function's ffi-rs descriptor once and reads errno only after a call that" +
+      ' failed; the ffi-rs rows call it the way a program does by default.',
+    '',
+    row('call', 'ns'),
+    '| --- | ---: |',
+    ...calls.map((c) => row(c.label, `**${fmt(c.ns)}**`)),
+    '',
+  ];
 }
 
 function variantNote(r: BenchResult): string[] {
@@ -218,11 +215,8 @@ function startupSection(r: BenchResult): string[] {
   ];
   const pnpm = startups.find((s) => s.id === 'pnpm' && s.seconds.length > 0);
   if (pnpm !== undefined) {
-    const met = pnpm.medianSeconds <= TARGET_STARTUP ? 'met' : 'not met';
     const median = `**${fmt(pnpm.medianSeconds, 3)} s**`;
-    lines.push(
-      `- \`pnpm --filter webserver3g start\`, nothing changed: ${median} (target at most ${TARGET_STARTUP} s): ${met}.`,
-    );
+    lines.push(`- \`pnpm --filter webserver3g start\`, nothing changed: ${median}.`);
     const node = startups.find((s) => s.id === 'node' && s.seconds.length > 0);
     if (node !== undefined) {
       const others = pnpm.medianSeconds - node.medianSeconds;
@@ -305,7 +299,8 @@ function methodSection(r: BenchResult): string[] {
     `- Load: \`${ab}\`${pinned}.`,
     '  Each run starts a fresh server and sends it 200 requests first that are not counted' +
       " (JIT, caches, the first fork's set-up).",
-    `  Rounds go through every server in turn, ${o.rounds} times; the table shows the median round.`,
+    `  Rounds go through every server in turn, ${o.rounds} times; the table shows the median round;` +
+      ' "vs Python" and "vs C" are the medians of the ratios within a round (one load for both).',
     '- Failed requests: ab\'s "Failed requests" (connect, receive, length, exceptions)' +
       ' plus non-2xx responses plus requests that never completed.',
     '- The TypeScript stages start as a learner starts them' +
@@ -331,146 +326,7 @@ function methodSection(r: BenchResult): string[] {
   ];
 }
 
-const WHERE_THE_TIME_GOES = [
-  '## Where the time goes',
-  '',
-  'Measured on this machine while building the benchmark,' +
-    ' with `perf record -g` on webserver3g and every child it forked',
-  '(1,500 requests; each sample sorted by what the kernel or node was doing), /proc and small loops.' +
-    ' "Before" is node with',
-  'only `--single-threaded --enable-source-maps`, "after" with the start\'s flags;' +
-    ' the per-request figures of this run are in',
-  'the tables above (rows "no speed flags" and "as started").' +
-    " Shares are of the parent's or of the children's CPU time.",
-  '',
-  row('cost', 'before', 'after', 'what moved it'),
-  '| --- | ---: | ---: | --- |',
-  row(
-    'parent: the fork() system call',
-    '38%',
-    '37%',
-    'nothing measured here: it copies the page tables of every anonymous page',
-  ),
-  row(
-    'parent: page faults after each fork (copy-on-write of the pages it writes)',
-    '23%',
-    '28%',
-    "nothing: V8's heap and malloc's",
-  ),
-  row(
-    'parent: JavaScript, V8 and node',
-    '26%',
-    '22%',
-    "(after: node's code runs from huge pages, where perf cannot name it)",
-  ),
-  row(
-    'parent: ffi-rs',
-    '2.0%',
-    '1.7%',
-    'nothing: ffi-rs 1.3.7 has no call interface to keep, `define()` calls `load()` each time',
-  ),
-  row(
-    'child: page faults',
-    '33% (377 a request)',
-    '31% (245)',
-    '`--use-largepages=silent`: the code is shared, not faulted in',
-  ),
-  row(
-    'child: parsing and compiling the functions only children run',
-    '11.5%',
-    'none seen',
-    '`--no-lazy`: compiled once, in the parent',
-  ),
-  row('child: ffi-rs', '2.7%', '3.0%', 'nothing (as in the parent)'),
-  row(
-    "child: libuv's new loop (uv_loop_fork, io_uring)",
-    'under 1%',
-    'under 1%',
-    '`UV_USE_IO_URING=0` changed neither faults nor CPU',
-  ),
-  row('child: exit (unmapping)', '1.3%', '2.3%', 'nothing'),
-  row(
-    'child CPU, all of it, per request (`pnpm bench --requests 1500 --rounds 3`)',
-    '2.11 ms',
-    '1.55 ms',
-    'the three flags: −27%',
-  ),
-  row('parent CPU per request (same run)', '1.09 ms', '1.05 ms', 'hardly anything: this is what bounds the throughput'),
-  '',
-  '**The parent bounds the throughput.** It accepts, forks and closes one connection after the other,' +
-    ' so requests per second',
-  "are at most 1 / (the parent's CPU per request):" +
-    ' about 1.05 ms for webserver3g.ts against 0.39 ms for webserver3g.py in the',
-  "same run. Two thirds of it are the kernel's work for fork():" +
-    ' copying the page-table entries of every anonymous page (a Node',
-  'server maps about 60 MB, python3 15 MB, and V8 puts its 256 KB heap pages at random addresses,' +
-    ' each needing page-table',
-  'pages of its own: about 500 KB of page tables against 70 KB),' +
-    ' then a copy-on-write fault for each page the parent writes',
-  "again (about 95 a request: half in V8's heap, where functions update their feedback and budget counters," +
-    " half in malloc's).",
-  'The flags work on the child; none of the candidates measured moves the parent,' +
-    ' so they raise the throughput less than',
-  "they cut the child's CPU. The accept() pre-yield costs about 4 µs a request," +
-    ' and SIGCHLD interrupts accept() (EINTR) for',
-  'a few requests in a thousand: neither matters.',
-  '',
-  '**The parent, measured again on a quiet machine** (load below 1; `ab -n 3000 -c 20`, /proc/PID/stat and',
-  "/proc/PID/status before and after): 0.87 ms and 124 page faults a request for webserver3g.ts with the start's",
-  'flags, 0.36 ms and 67 for webserver3g.py; 568 KB of page tables against 68 KB. `perf record -e page-faults -d`',
-  "on the parent puts 35% of its faults in malloc's main heap and about half in V8's 256 KB heap pages. A full",
-  'garbage collection before the first request changed nothing (6.7 MB of heap before and after, the same faults).',
-  '`UV_USE_IO_URING=0` cannot help on Node 20.20: its libuv (1.46) makes no io_uring_setup call in the stage,',
-  'parent or child (`strace -f`), so that row differs from the one without flags by noise only. Python slows down',
-  'more than Node on a busy machine, so the ratio to Python is higher there: 0.63× with a load of 7 to 11, 0.56× to',
-  '0.57× on the quiet machine, in the same kind of run.',
-  '',
-  '**The ceiling.** scripts/bench/programs/server.ts is server.c in Node, statement for statement,' +
-    ' on the same @lsbaws/posix:',
-  'its child reads, writes the request with a raw write(2), sends, closes and exits, with no console.log and nothing',
-  "decoded. Its rows, with the start's flags and without, are what any stage code could reach:" +
-    " what webserver3g's child does",
-  'beyond them costs little beside fork() of a Node parent.',
-  '',
-  '**The child.** A child that only returns from fork() and calls `_exit` through ffi-rs' +
-    ' already takes about 130 page faults;',
-  "webserver3g's child 377 without the flags." +
-    " A third were reads of node's own machine code and 9% of its read-only data:",
-  'fork() does not copy the page tables of file mappings, so each child faulted back in the code it ran, which',
-  '`--use-largepages=silent` removes. The others copy pages that the child writes:' +
-    ' V8 heap pages (the interpreter writes the',
-  'age of every function it enters and its counters), malloc pages, libc and thread data, the stack.' +
-    ' Functions that only',
-  'children run (handleRequest, recv, sendall, `_exit`, Buffer.allocUnsafe) were compiled in every child, with a',
-  '`malloc_consolidate` that wrote (so copied) many malloc pages: `--no-lazy` compiles them in the parent.' +
-    ' `console.log` runs',
-  "interpreted and without feedback in the child. Looking up libuv's loop once in the parent instead of in every child",
-  '(@lsbaws/posix) saved about 12 faults.',
-  '',
-  '**ffi-rs.** A trivial call (getpid) costs about 2.4 µs against 0.18 µs for `process.getuid()`,' +
-    ' 6.6 µs with a buffer',
-  'argument: ffi-rs converts every argument, prepares a call interface and builds the errno object on each call, and',
-  'its `define()` only wraps `load()`, so there is no prepared interface to keep.' +
-    ' A dozen calls a request make 2 to 3% of',
-  'either process: not the lever.',
-  '',
-  '**What does not help measurably** (page faults of the child):' +
-    ' `Buffer.alloc` instead of `allocUnsafe` in recv (+10: alloc',
-  'takes malloc memory, allocUnsafe a pool already mapped), calls without errno for `_exit` and `uv_loop_fork` (+6),',
-  "resolving recv's and send's symbols in the parent (−2), `mallopt(M_MXFAST, 0)` (−3)," +
-    ' `UV_THREADPOOL_SIZE=1` (−6),',
-  '`--no-opt`, `--no-sparkplug` (slower), and the candidates of the table above that the start leaves out.',
-  '',
-  '**The moonshot** (webserver3g.ts as fast as webserver3g.py)' +
-    " needs the parent's CPU per request at Python's 0.39 ms, so a",
-  'fork() of the Node parent about three times cheaper.' +
-    ' The flags moved the parent by about 4% and the ratio to Python by',
-  'what the child gave back; what would be needed beyond is a smaller parent to copy: V8 with pointer compression (a',
-  'custom node build: 4 GB of heap in one reservation, so half the heap and far fewer page-table pages),' +
-    ' or V8 and malloc',
-  "placing their pages together (a PROT_NONE reservation of the heap's hint range cut the page tables only from 632 to",
-  '504 KB and did not raise throughput). Neither is a flag or a change to the stage.',
-  '',
+const MEMORY = [
   '**Memory.** Every Socket is registered with a FinalizationRegistry (it is closed when collected, as in Python).' +
     ' V8 puts',
   'each registration in its old generation, where it stays after `unregister()` until a full collection:' +
@@ -499,7 +355,7 @@ export function report(r: BenchResult, chartFile: string): string {
     ...serverRows(r),
     '',
     ...variantNote(r),
-    ...targetLines(r),
+    ...readingLines(r),
     '',
     ...startupSection(r),
     '',
@@ -508,7 +364,9 @@ export function report(r: BenchResult, chartFile: string): string {
     ...forkRows(r),
     '',
     ...stabilitySection(r),
-    ...WHERE_THE_TIME_GOES,
+    ...whereTheTimeGoes(r),
+    ...callRows(r),
+    ...MEMORY,
     ...methodSection(r),
     '## Machine',
     '',

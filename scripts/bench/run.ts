@@ -10,7 +10,7 @@ import { fds, usage, zombies, type Usage } from '../lib/procfs.js';
 import { freePort } from '../lib/stage.js';
 import { runAb, type LoadOptions, type LoadResult } from './load.js';
 import { describeMachine, loadNow, type Machine } from './machine.js';
-import { buildNodePrograms, measureForks, type ForkResult } from './forks.js';
+import { buildNodePrograms, measureCalls, measureForks, type CallResult, type ForkResult } from './forks.js';
 import type { BenchOptions } from './options.js';
 import { buildC, pythonSkip, serverSpecs, type RunningServer, type ServerSpec } from './servers.js';
 import { measureStartups, type StartupResult } from './startup.js';
@@ -71,6 +71,8 @@ export interface BenchResult {
   durationSeconds: number;
   loadAtEnd: number;
   forks: ForkResult[];
+  /** One C call from JavaScript through each FFI (absent in reports written before it was measured). */
+  calls?: CallResult[];
   servers: ServerSummary[];
   /** Seconds from the command to the first answer, webserver3g and webserver3g.py. */
   startups: StartupResult[];
@@ -237,6 +239,8 @@ export async function runBenchmark(o: BenchOptions): Promise<BenchResult> {
   buildNodePrograms();
   log('fork + _exit + waitpid latency...');
   const forks = measureForks(o.forkIterations, cSkip);
+  log('one C call...');
+  const calls = measureCalls(200_000);
   log('start-up...');
   const part3 = o.lsbawsPy !== null && pythonSkip(o, 'webserver3g.py') === null ? join(o.lsbawsPy, 'part3') : null;
   const startups = o.startups > 0 ? await measureStartups(o.startups, part3) : [];
@@ -254,6 +258,7 @@ export async function runBenchmark(o: BenchOptions): Promise<BenchResult> {
     options,
     startedAt: startedAt.toISOString(),
     forks,
+    calls,
     startups,
     servers,
     stability: memory,

@@ -4,7 +4,7 @@
  * (their code unchanged but for the port), and our C fork-per-connection server.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { must } from '../lib/must.js';
 import { ROOT, START_SCRIPT, Launched, nodeRun, startProgram, startStage, withoutNodeOptions } from '../lib/stage.js';
@@ -166,12 +166,70 @@ export function pythonSkip(options: BenchOptions, file: string): string | null {
 export function buildC(): string | null {
   if (versionOf('cc', ['--version']) === null) return 'no C compiler (cc) on this machine';
   mkdirSync(BUILD_DIR, { recursive: true });
-  for (const name of ['server', 'forkbench']) {
-    execFileSync('cc', ['-O2', '-Wall', '-o', join(BUILD_DIR, name), join(PROGRAMS, 'c', `${name}.c`)], {
-      stdio: 'pipe',
-    });
-  }
+  const c = (file: string): string => join(PROGRAMS, 'c', file);
+  const builds = [
+    ['-o', join(BUILD_DIR, 'server'), c('server.c'), c('serve.c')],
+    ['-o', join(BUILD_DIR, 'forkbench'), c('forkbench.c')],
+    ['-shared', '-fPIC', '-o', join(BUILD_DIR, 'libserve.so'), c('serve.c')], // for programs/loop.ts
+  ];
+  for (const args of builds) execFileSync('cc', ['-O2', '-Wall', ...args], { stdio: 'pipe' });
   return null;
+}
+
+/** programs/loop.ts's modes: the loop of server.c inside node, one piece at a time (its comment says each). */
+export const LOOP_MODES = [
+  ['c-loop', 'the C loop inside node (ffi-rs, called once)'],
+  ['js-ffi-rs', 'a JavaScript loop, C child (ffi-rs)'],
+  ['js-koffi', 'the same JavaScript loop (koffi)'],
+  ['posix-accept', "@lsbaws/posix's accept and signal, C child"],
+  ['posix-fork', "@lsbaws/posix's accept, signal and fork, C child"],
+] as const;
+
+/** programs/loop.ts in one mode, run with the start's flags. */
+function startLoop(port: number, mode: string): Promise<RunningServer> {
+  const { argv, env } = nodeCommand(nodeRun(), join(BUILD_DIR, 'loop.js'), [mode]);
+  return launch(`loop.ts ${mode}`, port, argv, ROOT, env);
+}
+
+/**
+ * webserver3g and @lsbaws/posix as they are at a git revision (git archive), compiled in a folder of
+ * their own under programs/dist/at/ against this checkout's node_modules; returns the stage's script.
+ */
+function buildAtRevision(ref: string): string {
+  const dir = join(BUILD_DIR, 'at', ref.replace(/[^\w.-]/g, '_'));
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const files = execFileSync('git', ['archive', ref, 'tsconfig.base.json', 'packages/posix', 'packages/webserver3g'], {
+    cwd: ROOT,
+    maxBuffer: 64 << 20,
+  });
+  execFileSync('tar', ['-x', '-C', dir], { input: files });
+  const link = (target: string, path: string): void => {
+    mkdirSync(join(path, '..'), { recursive: true });
+    symlinkSync(target, path);
+  };
+  link(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  link(realpathSync(join(ROOT, 'packages/posix/node_modules/ffi-rs')), join(dir, 'packages/posix/node_modules/ffi-rs'));
+  link(join(dir, 'packages/posix'), join(dir, 'packages/webserver3g/node_modules/@lsbaws/posix'));
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-b', join(dir, 'packages/webserver3g')], { stdio: 'pipe' });
+  return join(dir, 'packages/webserver3g', startProgram('webserver3g'));
+}
+
+/** webserver3g on @lsbaws/posix at `ref`, with the start's flags (built at its first start). */
+function atRevision(ref: string): ServerSpec {
+  let script: string | null = null;
+  return {
+    id: `ts-3g@${ref}`,
+    label: `webserver3g.ts, @lsbaws/posix at ${ref}`,
+    kind: 'ts',
+    stage: '3g',
+    skip: null,
+    start: (port) => {
+      script ??= buildAtRevision(ref);
+      const { argv, env } = nodeCommand(nodeRun(), script);
+      return launch(`webserver3g@${ref}`, port, argv, join(script, '..', '..'), env);
+    },
+  };
 }
 
 /** "Python 3.11" for a Python interpreter, or the fallback. */
@@ -215,6 +273,14 @@ export function serverSpecs(options: BenchOptions, cSkip: string | null): Server
       skip: cSkip,
       start: (port) => launch('server.c', port, [join(BUILD_DIR, 'server')], ROOT),
     },
+    ...LOOP_MODES.map(([mode, label]) => ({
+      id: `loop-${mode.replace(/^c-loop$/, 'c')}`,
+      label,
+      kind: 'ts' as const,
+      stage: '3g' as const,
+      skip: cSkip,
+      start: (port: number) => startLoop(port, mode),
+    })),
     {
       id: 'ts-floor',
       label: 'server.ts (server.c on Node), as started',
@@ -264,6 +330,7 @@ export function serverSpecs(options: BenchOptions, cSkip: string | null): Server
       };
     }),
   );
+  specs.splice(1 + options.variants.length, 0, ...options.posixRefs.map(atRevision));
   specs.splice(specs.findIndex((s) => s.id === 'ts-floor') + 1, 0, {
     id: 'ts-floor+plain',
     label: `server.ts, ${describeVariant(plain)}`,
@@ -273,5 +340,5 @@ export function serverSpecs(options: BenchOptions, cSkip: string | null): Server
     start: (port) => startNodeFloor(port, plain),
   });
   const only = options.only;
-  return only === null ? specs : specs.filter((s) => only.includes(s.id) || only.includes(s.id.replace(/\+.*/, '')));
+  return only === null ? specs : specs.filter((s) => only.includes(s.id) || only.includes(s.id.replace(/[+@].*/, '')));
 }

@@ -31,3 +31,18 @@ export function fmt(value: number | undefined, decimals = 0): string {
   if (value === undefined || !Number.isFinite(value)) return '–';
   return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 }
+
+/**
+ * The median, over the rounds both were measured in, of a's requests per second over b's in the
+ * same round: the machine's load drifts between rounds and hits both servers of a round alike.
+ */
+export function roundRatio(
+  a: { runs: { round: number; load: { requestsPerSecond: number } }[] },
+  b: { runs: { round: number; load: { requestsPerSecond: number } }[] },
+): number {
+  const ratios = a.runs.flatMap((x) => {
+    const y = b.runs.find((r) => r.round === x.round);
+    return y === undefined ? [] : [ratio(x.load.requestsPerSecond, y.load.requestsPerSecond)];
+  });
+  return median(ratios.filter(Number.isFinite));
+}

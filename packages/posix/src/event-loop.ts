@@ -10,9 +10,30 @@ import { OSError } from './errors.js';
 
 /** libuv's default loop, Node's main loop: the same address in every child. */
 const defaultLoop = call('uv_default_loop').value;
+/** The loop's epoll descriptor (uv_backend_fd), readable when libuv has work; -1 until asked (a child has its own). */
+let backendFd = -1;
 
 const { EINTR } = platform.errno;
 const { size, fdOffset, eventsOffset, reventsOffset, POLLIN } = platform.pollfd;
+/** waitReadable's two pollfds, kept between waits (a wait that starts while another waits makes its own). */
+let spareFds: Buffer | null = Buffer.alloc(2 * size);
+
+/**
+ * Waits in a row that may skip turning the event loop when it has nothing to do: after this many,
+ * the loop turns anyway, so that what does not wake its descriptor (timers, process.nextTick and
+ * immediates queued by JavaScript) still runs while connections keep coming.
+ */
+const TURN_AT_LEAST_EVERY = 16;
+let waitsWithoutTurn = TURN_AT_LEAST_EVERY - 1; // the first wait turns the loop
+
+/**
+ * The next wait turns the loop before it polls. A signal watcher that libuv has just started
+ * (process.on for a signal) only delivers once the loop has turned after it was started: without
+ * that turn, the handler of a signal that interrupts the wait would not run before EINTR is thrown.
+ */
+export function turnBeforeNextWait(): void {
+  waitsWithoutTurn = TURN_AT_LEAST_EVERY - 1;
+}
 
 /**
  * poll(2) until fd is readable, letting the event loop turn meanwhile (pollWithEventLoop).
@@ -20,10 +41,16 @@ const { size, fdOffset, eventsOffset, reventsOffset, POLLIN } = platform.pollfd;
  * run, as the blocking call would fail in C.
  */
 export async function waitReadable(fd: number, syscall: string): Promise<void> {
-  const fds = Buffer.alloc(2 * size);
-  fds.writeInt32LE(fd, fdOffset);
-  fds.writeInt16LE(POLLIN, eventsOffset);
-  await pollWithEventLoop(fds, 1, -1, syscall);
+  const fds = spareFds ?? Buffer.alloc(2 * size);
+  spareFds = null;
+  try {
+    fds.fill(0);
+    fds.writeInt32LE(fd, fdOffset);
+    fds.writeInt16LE(POLLIN, eventsOffset);
+    await pollWithEventLoop(fds, 1, -1, syscall);
+  } finally {
+    spareFds = fds;
+  }
 }
 
 /**
@@ -31,23 +58,35 @@ export async function waitReadable(fd: number, syscall: string): Promise<void> {
  * ms (-1: until one is ready), letting the event loop turn whenever its own descriptor
  * (uv_backend_fd) says it has work, such as a signal libuv caught: the handler runs then,
  * whichever thread took the signal. Returns how many of the nfds have events (0: time ran out);
- * throws OSError EINTR after the interrupting signal's handler has run.
+ * throws OSError EINTR after the interrupting signal's handler has run. The loop turns only when
+ * it has work (or every TURN_AT_LEAST_EVERY waits): a server under load goes from one connection
+ * to the next without a turn of the loop in between.
  */
 export async function pollWithEventLoop(fds: Buffer, nfds: number, timeout: number, syscall: string): Promise<number> {
   const deadline = timeout < 0 ? Infinity : Date.now() + timeout;
   const loop = nfds * size;
   for (;;) {
-    await setImmediate(); // handlers that are due run now
+    if (++waitsWithoutTurn >= TURN_AT_LEAST_EVERY) {
+      waitsWithoutTurn = 0;
+      await setImmediate();
+    }
+    if (backendFd === -1) backendFd = call('uv_backend_fd', defaultLoop).value as number;
     fds.fill(0, loop, loop + size);
-    fds.writeInt32LE(call('uv_backend_fd', defaultLoop).value as number, loop + fdOffset);
+    fds.writeInt32LE(backendFd, loop + fdOffset);
     fds.writeInt16LE(POLLIN, loop + eventsOffset);
     const left = deadline === Infinity ? -1 : Math.max(0, Math.ceil(deadline - Date.now()));
     const { value, errno } = call('poll', fds, nfds + 1, left);
     if (value === -1) {
+      waitsWithoutTurn = 0;
       if (errno === EINTR) await setImmediate(); // the interrupting signal's handler runs first
       throw new OSError(errno, strerror(errno), syscall);
     }
-    const ready = (value as number) - (fds.readInt16LE(loop + reventsOffset) !== 0 ? 1 : 0);
+    const loopHasWork = fds.readInt16LE(loop + reventsOffset) !== 0;
+    if (loopHasWork) {
+      waitsWithoutTurn = 0;
+      await setImmediate(); // a signal libuv caught, or other work: handlers that are due run now
+    }
+    const ready = (value as number) - (loopHasWork ? 1 : 0);
     if (ready > 0 || Date.now() >= deadline) return ready; // readable (or in error: the call will say)
   }
 }
@@ -61,4 +100,5 @@ export function eventLoopAlive(): boolean {
 export function reinitEventLoopInChild(): void {
   const err = call('uv_loop_fork', defaultLoop).value as number;
   if (err !== 0) throw new Error(`@lsbaws/posix: uv_loop_fork failed in the child (libuv error ${err})`);
+  backendFd = -1;
 }

@@ -2,7 +2,7 @@
  * The one place that talks to ffi-rs: opens libc, declares the C signatures this package
  * uses, and turns a failed call (-1 and errno) into an OSError.
  */
-import { open, load, DataType, type FieldType } from 'ffi-rs';
+import { arrayConstructor, createExternalBuffer, open, load, DataType, type FFIParams, type FieldType } from 'ffi-rs';
 import { platform } from './platform/index.js';
 import { OSError } from './errors.js';
 
@@ -66,23 +66,58 @@ const signatures = {
 
 export type LibcFunction = keyof typeof signatures;
 
-/** Calls a C function and returns its result with the errno it left (0 when it succeeded). */
+/**
+ * Each function's call descriptor, built once: ffi-rs's load() takes one object per call, and
+ * its define() builds a new one on every call. Only paramsValue changes between calls; buffer
+ * parameters are declared as arrays once (ffi-rs passes a Buffer's own memory, whatever length).
+ */
+const descriptors = Object.fromEntries(
+  Object.entries(signatures).map(([funcName, [retType, paramsType]]) => [
+    funcName,
+    {
+      library: LIBRARY,
+      funcName,
+      retType,
+      paramsType: paramsType.map((t) => (t === BUF ? arrayConstructor({ type: BUF, length: 0 }) : t)),
+      paramsValue: [] as unknown[],
+      freeResultMemory: false,
+    },
+  ]),
+) as Record<LibcFunction, FFIParams<DataType, undefined, undefined>>;
+
+/** Calls a C function through its descriptor: no errno object, no message (errno is read below). */
+function invoke(name: LibcFunction, args: unknown[]): unknown {
+  const descriptor = descriptors[name];
+  descriptor.paramsValue = args;
+  return load(descriptor);
+}
+
+/**
+ * The calling thread's errno, read in place: __errno_location(3) gives its address, the same
+ * in a forked child (the main thread's own). Read only after a call that failed.
+ */
+const errnoCell = createExternalBuffer(
+  load({ library: LIBRARY, funcName: '__errno_location', retType: PTR, paramsType: [], paramsValue: [] }),
+  4,
+);
+
+/** Calls a C function and returns its result with the errno it left (0 when it set none). */
 // value is any because it is a C result: its type is the signature's, known to the caller
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a C result, typed by the caller
 export function call(name: LibcFunction, ...args: unknown[]): { value: any; errno: number } {
-  const [retType, paramsType] = signatures[name];
-  const r = load({ library: LIBRARY, funcName: name, retType, paramsType, paramsValue: args, errno: true }) as {
-    value: unknown;
-    errnoCode: number;
-  };
-  return { value: r.value, errno: r.errnoCode };
+  errnoCell.writeInt32LE(0, 0);
+  const value = invoke(name, args);
+  return { value, errno: errnoCell.readInt32LE(0) };
 }
 
 /** Calls a C function that returns -1 and sets errno on failure; throws OSError then. */
 export function check(name: LibcFunction, ...args: unknown[]): number {
-  const { value, errno } = call(name, ...args);
-  if (value === -1) throw new OSError(errno, strerror(errno), name);
-  return value as number;
+  const value = invoke(name, args) as number;
+  if (value === -1) {
+    const errno = errnoCell.readInt32LE(0);
+    throw new OSError(errno, strerror(errno), name);
+  }
+  return value;
 }
 
 /**
@@ -92,15 +127,14 @@ export function check(name: LibcFunction, ...args: unknown[]): number {
  */
 export function checkRestarting(name: LibcFunction, ...args: unknown[]): number {
   for (;;) {
-    try {
-      return check(name, ...args);
-    } catch (e) {
-      if (!(e instanceof OSError) || e.errno !== platform.errno.EINTR) throw e;
-    }
+    const value = invoke(name, args) as number;
+    if (value !== -1) return value;
+    const errno = errnoCell.readInt32LE(0);
+    if (errno !== platform.errno.EINTR) throw new OSError(errno, strerror(errno), name);
   }
 }
 
 /** strerror(3): libc's message for an errno. */
 export function strerror(errno: number): string {
-  return call('strerror', errno).value as string;
+  return invoke('strerror', [errno]) as string;
 }

@@ -8,6 +8,7 @@
 import { platform } from './platform/index.js';
 import type { SignalName } from './platform/types.js';
 import { call, check } from './libc.js';
+import { turnBeforeNextWait } from './event-loop.js';
 
 export const { SIGCHLD } = platform.signals;
 
@@ -36,6 +37,7 @@ export function signal(signalnum: number, handler: Disposition): Disposition {
     };
     process.on(name, listener);
     siginterrupt(signalnum, true);
+    turnBeforeNextWait(); // libuv's watcher delivers only after a turn of the loop
     installed.set(signalnum, { handler, listener });
   } else {
     call('signal', signalnum, BigInt(handler));

@@ -18,6 +18,9 @@ export type Address = [host: string, port: number];
 const sin = platform.sockaddrIn;
 const { EAGAIN } = platform.errno;
 const { F_GETFL, F_SETFL, O_NONBLOCK } = platform.fcntl;
+/** accept(2)'s out-parameters, filled and read within one synchronous call: one pair serves every accept. */
+const peer = Buffer.alloc(sin.size);
+const peerLength = Buffer.alloc(4);
 
 /** Python closes a socket that nobody references any more; so does this one (when GC finds it). */
 const unreferenced = new FinalizationRegistry<number>((fd) => call('close', fd));
@@ -104,11 +107,9 @@ export class Socket {
   async accept(): Promise<[Socket, Address]> {
     // a connection is waiting, or this throws (EINTR...); a non-blocking socket does not wait
     if (this.timeout !== 0) await waitReadable(this.fd, 'accept');
-    const addr = Buffer.alloc(sin.size);
-    const addrlen = Buffer.alloc(4);
-    addrlen.writeUInt32LE(addr.length);
-    const fd = this.timed('accept', () => check('accept', this.fd, addr, addrlen));
-    return [new Socket(this.family, this.type, 0, fd), unpackSockaddrIn(addr)];
+    peerLength.writeUInt32LE(peer.length);
+    const fd = this.timed('accept', () => check('accept', this.fd, peer, peerLength));
+    return [new Socket(this.family, this.type, 0, fd), unpackSockaddrIn(peer)];
   }
 
   /** connect(2). */
@@ -216,6 +217,7 @@ function packSockaddrIn([host, port]: Address): Buffer {
 }
 
 function unpackSockaddrIn(addr: Buffer): Address {
-  const host = [...addr.subarray(sin.addrOffset, sin.addrOffset + 4)].join('.');
+  const at = sin.addrOffset;
+  const host = `${addr[at]}.${addr[at + 1]}.${addr[at + 2]}.${addr[at + 3]}`;
   return [host, addr.readUInt16BE(sin.portOffset)];
 }

@@ -10,20 +10,11 @@
  *   node --single-threaded scripts/bench/programs/dist/server.js
  */
 import { socket, os, signal, errno, OSError } from '@lsbaws/posix';
+import { grimReaper } from './reaper.js';
 
 const REQUEST_QUEUE_SIZE = 1024;
 const RESPONSE = Buffer.from('HTTP/1.1 200 OK\n\nHello, World!\n');
 const NEWLINE = Buffer.from('\n');
-
-function grimReaper(): void {
-  for (;;) {
-    try {
-      if (os.waitpid(-1, os.WNOHANG)[0] === 0) return;
-    } catch {
-      return; // ECHILD: no more children
-    }
-  }
-}
 
 function handleRequest(client: socket.Socket): void {
   const request = client.recv(1024);

@@ -6,44 +6,18 @@
  * the parent closes its copy. The benchmark's floor: what fork per connection costs without a
  * language runtime. Port: PORT in the environment (default 8888).
  *
- * The parts the bench's C servers share are in hello.h.
+ * The parts the bench's C servers share are in hello.h; the loop itself is serve.c's (which the
+ * bench also builds into libserve.so, to run it inside node).
  *
- *   cc -O2 -o server scripts/bench/programs/c/server.c && PORT=8888 ./server
+ *   cc -O2 -o server scripts/bench/programs/c/server.c scripts/bench/programs/c/serve.c && PORT=8888 ./server
  */
-#include <signal.h>
-#include <sys/wait.h>
-
+#pragma GCC diagnostic ignored "-Wunused-function" /* hello.h is shared: each file uses part of it */
 #include "hello.h"
-
-static void grim_reaper(int signum) {
-  (void)signum;
-  int saved = errno;
-  while (waitpid(-1, NULL, WNOHANG) > 0) {
-  }
-  errno = saved;
-}
+#include "serve.h"
 
 int main(void) {
   int listen_socket = listening_socket();
-
-  struct sigaction action = {.sa_handler = grim_reaper}; /* no SA_RESTART: accept fails with EINTR */
-  sigemptyset(&action.sa_mask);
-  if (sigaction(SIGCHLD, &action, NULL) < 0) die("sigaction");
-
-  for (;;) {
-    int client = accept(listen_socket, NULL, NULL);
-    if (client < 0) {
-      if (errno == EINTR) continue; /* restart 'accept' if it was interrupted */
-      die("accept");
-    }
-    pid_t pid = fork();
-    if (pid < 0) die("fork");
-    if (pid == 0) { /* child */
-      close(listen_socket);
-      handle_request(client);
-      close(client);
-      _exit(0);
-    }
-    close(client); /* parent: close its copy and loop over */
-  }
+  if (lsb_install_reaper() < 0) die("sigaction");
+  lsb_serve_forever(listen_socket);
+  die("accept");
 }
