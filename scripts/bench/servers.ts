@@ -50,7 +50,7 @@ export const PYTHON_WITH_PORT = [
 ].join('\n');
 
 /** Starts a program in a process group of its own and waits for its "Serving HTTP" line. */
-async function launch(
+export async function launch(
   name: string,
   port: number,
   program: string[],
@@ -75,7 +75,7 @@ async function launch(
 }
 
 /** A stage started with `pnpm --filter <stage> start`, as the README tells a learner. */
-async function startLikeALearner(stage: string, port: number, args: string[] = []): Promise<RunningServer> {
+export async function startLikeALearner(stage: string, port: number, args: string[] = []): Promise<RunningServer> {
   const launched = await startStage(stage, { env: { PORT: String(port) }, args, timeout: START_TIMEOUT });
   const pid = launched.serverPid();
   if (pid === null) {
@@ -166,7 +166,7 @@ export function pythonSkip(options: BenchOptions, file: string): string | null {
 export function buildC(): string | null {
   if (versionOf('cc', ['--version']) === null) return 'no C compiler (cc) on this machine';
   mkdirSync(BUILD_DIR, { recursive: true });
-  for (const name of ['server', 'forkbench']) {
+  for (const name of ['server', 'forkbench', 'prefork', 'poll']) {
     execFileSync('cc', ['-O2', '-Wall', '-o', join(BUILD_DIR, name), join(PROGRAMS, 'c', `${name}.c`)], {
       stdio: 'pipe',
     });
