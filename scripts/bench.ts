@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chart } from './bench/chart.js';
+import { DESIGNS_CHART, designsChart } from './bench/designs-report.js';
 import { parseOptions, USAGE } from './bench/options.js';
 import { report } from './bench/report.js';
 import { runBenchmark, stopAll, type BenchResult } from './bench/run.js';
@@ -34,6 +35,8 @@ async function main(): Promise<number> {
     mkdirSync(options.out, { recursive: true });
     writeFileSync(join(options.out, 'benchmarks.svg'), chart(result));
     writeFileSync(join(options.out, 'benchmarks.md'), report(result, 'benchmarks.svg'));
+    const designs = designsChart(result);
+    if (designs !== null) writeFileSync(join(options.out, DESIGNS_CHART), designs);
     if (options.render === null)
       writeFileSync(join(options.out, 'benchmarks.json'), `${JSON.stringify(result, null, 2)}\n`);
     process.stdout.write(`wrote ${join(options.out, 'benchmarks.md')}, benchmarks.svg and benchmarks.json\n`);

@@ -10,6 +10,7 @@ import { ROOT } from '../scripts/lib/stage.js';
 import { parseAb } from '../scripts/bench/load.js';
 import { parseOptions } from '../scripts/bench/options.js';
 import type { BenchResult } from '../scripts/bench/run.js';
+import { designSpecs } from '../scripts/bench/designs.js';
 
 const AB_REPORT = `
 Document Length:        14 bytes
@@ -55,6 +56,67 @@ t.test('options: defaults, LSBAWS_PY, and a refusal of what it does not know', a
   t.same(parseOptions(['--only', 'ts-3g,c-3g'], {}).only, ['ts-3g', 'c-3g']);
   t.throws(() => parseOptions(['--rounds', '0'], {}), /--rounds wants an integer >= 1/);
   t.throws(() => parseOptions(['--fast'], {}), /unknown option --fast/);
+  t.equal(o.designs, true, 'the design table is measured by default');
+  t.equal(o.idle, 500);
+  t.equal(parseOptions(['--designs', 'no', '--idle', '0'], {}).designs, false);
+  t.throws(() => parseOptions(['--designs', 'maybe'], {}), /--designs wants yes or no/);
+});
+
+t.test('the design table: every design answers, with its CPU, its memory with idle connections held', async (t) => {
+  const out = mkdtempSync(join(tmpdir(), 'lsbaws-designs-'));
+  t.teardown(() => rmSync(out, { recursive: true, force: true }));
+  const args = ['scripts/bench.ts', '--only', 'designs', '--requests', '200', '--rounds', '1', '--idle', '20'];
+  const run = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), [...args, '--out', out], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
+  t.equal(run.status, 0, `pnpm bench --only designs exited 0\n${run.stderr}`);
+
+  const result = JSON.parse(readFileSync(join(out, 'benchmarks.json'), 'utf8')) as BenchResult;
+  const table = must(result.designs, 'the design table in benchmarks.json');
+  t.same(result.forks, [], '--only designs: nothing else measured');
+  const c = spawnSync('cc', ['--version']).status === 0;
+  const expected = designSpecs(c ? null : 'no cc').filter((s) => s.skip === null);
+  t.same(
+    [...new Set(expected.map((s) => s.design))].sort(),
+    ['3g', 'net', 'poll', 'prefork'],
+    'webserver3g and every stage beyond the article, from the registry',
+  );
+  if (c)
+    t.ok(
+      ['c-3g', 'c-prefork', 'c-poll'].every((id) => expected.some((s) => s.id === id)),
+      'the C equivalents',
+    );
+  for (const spec of expected) {
+    const d = must(
+      table.designs.find((x) => x.id === spec.id),
+      `design ${spec.id} in benchmarks.json`,
+    );
+    t.equal(d.error, null, `${spec.id}: no error`);
+    t.equal(d.runs.length, 1, `${spec.id}: one round`);
+    t.equal(d.failed, 0, `${spec.id}: no failed request`);
+    t.equal(d.runs[0]?.load.complete, 200, `${spec.id}: every request answered`);
+    t.ok(d.cpuMsPer1000 >= 0, `${spec.id}: its CPU measured`);
+    const idle = must(d.runs[0]?.idle, `${spec.id}: the idle connections measured`);
+    t.equal(idle.connected, 20, `${spec.id}: 20 idle connections held`);
+    t.ok(idle.pssMB > 0 && idle.rssMB >= idle.pssMB, `${spec.id}: PSS and RSS of its processes`);
+    t.type(idle.answered, 'boolean');
+  }
+  const forking = must(
+    table.designs.find((d) => d.id === 'ts-3g'),
+    'webserver3g in the design table',
+  );
+  t.ok(forking.idleProcesses > 1, 'webserver3g forked for idle clients');
+  t.equal(table.designs.find((d) => d.id === 'ts-poll')?.idleProcesses, 1, 'webserver-poll: one process');
+
+  const md = readFileSync(join(out, 'benchmarks.md'), 'utf8');
+  t.match(md, '## Server designs side by side');
+  t.match(md, /^\| webserver-prefork\.ts \| prefork \| \*\*[\d,]+\*\* \|/m, 'the prefork row has a figure');
+  t.match(md, /^- webserver-poll\.ts \/ webserver3g\.ts, requests per second: \*\*[\d.]+×\*\* .*: (met|not met)[.;]/m);
+  const svg = readFileSync(join(out, 'benchmarks-designs.svg'), 'utf8');
+  t.match(svg, /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  t.match(svg, /webserver-net\.ts/);
 });
 
 t.test('a tiny run writes benchmarks.md, .svg and .json with every row and no failed request', async (t) => {

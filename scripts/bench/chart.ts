@@ -4,9 +4,9 @@
  */
 import type { ForkResult } from './forks.js';
 import type { BenchResult, ServerSummary } from './run.js';
-import { fmt, max, min } from './stats.js';
+import { fmt, max, min, sum } from './stats.js';
 
-const COLORS = { ts: '#3178c6', python: '#e0b000', c: '#6b6b6b' } as const;
+export const COLORS = { ts: '#3178c6', python: '#e0b000', c: '#6b6b6b' } as const;
 const GROUPS = {
   '3g': 'webserver3g: "Hello, World!" from a forked child',
   '3h': 'webserver3h: the WSGI example application',
@@ -29,7 +29,7 @@ const STYLE = [
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-interface Bar {
+export interface Bar {
   /** A heading row above this bar (a new group), if any. */
   group?: string;
   label: string;
@@ -40,7 +40,7 @@ interface Bar {
   note: string;
 }
 
-function panel(title: string, subtitle: string, bars: Bar[], y0: number): { svg: string; height: number } {
+export function panel(title: string, subtitle: string, bars: Bar[], y0: number): { svg: string; height: number } {
   const top = Math.max(...bars.map((b) => b.high ?? b.value), 1);
   const x = (v: number): number => LABEL + (v / top) * BAR_AREA;
   const parts = [
@@ -130,6 +130,11 @@ export function chart(result: BenchResult): string {
     forkBars(result.forks),
     a.height,
   );
+  return page(result, [a, b]);
+}
+
+/** An SVG of panels one under the other, with the machine and the date at the foot. */
+export function page(result: BenchResult, panels: { svg: string; height: number }[]): string {
   const m = result.machine;
   const machine = [
     `${m.cpu}, ${m.cores} cores`,
@@ -139,14 +144,13 @@ export function chart(result: BenchResult): string {
     m.python ?? 'no Python',
   ];
   const footer = `${machine.join(', ')} · ${result.startedAt.slice(0, 10)}`;
-  const height = a.height + b.height + 30;
+  const height = sum(panels.map((p) => p.height)) + 30;
   const size = `width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}"`;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" ${size} font-family="${FONT}">`,
     `<style>${STYLE}</style>`,
     `<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
-    a.svg,
-    b.svg,
+    ...panels.map((p) => p.svg),
     `<text x="20" y="${height - 12}" class="foot">${esc(footer)}</text>`,
     '</svg>',
     '',

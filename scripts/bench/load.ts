@@ -32,6 +32,15 @@ export interface LoadOptions {
   cpu: number | null;
 }
 
+/** The load of each measured run from the options, and the warm-up before it (at most 200 requests, not counted). */
+export function loadsOf(o: { requests: number; concurrency: number; socketTimeout: number; abCpu: number | null }): {
+  load: LoadOptions;
+  warmUp: LoadOptions;
+} {
+  const load = { requests: o.requests, concurrency: o.concurrency, socketTimeout: o.socketTimeout, cpu: o.abCpu };
+  return { load, warmUp: { ...load, requests: Math.min(200, o.requests) } };
+}
+
 const number = (re: RegExp, text: string): number | undefined => {
   const m = re.exec(text);
   return m === null ? undefined : Number(m[1]);

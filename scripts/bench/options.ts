@@ -40,7 +40,14 @@ export interface BenchOptions {
   abCpu: number | null;
   /** Measure nothing: write the report again from this benchmarks.json. */
   render: string | null;
+  /** The design table (scripts/bench/designs.ts): every server design side by side. */
+  designs: boolean;
+  /** Idle connections the design table holds open to measure each design's memory (0 skips that). */
+  idle: number;
 }
+
+/** `--only designs`: the design table alone. */
+export const designsOnly = (o: BenchOptions): boolean => o.only !== null && o.only.every((id) => id === 'designs');
 
 export const USAGE = `Usage: pnpm bench [options]
 
@@ -62,7 +69,8 @@ benchmarks.svg and benchmarks.json.
   --python2 PATH        Python 2 for webserver3h.py, which is Python 2 code (default: $PYTHON2,
                         else python2 on the PATH; without one that column is skipped)
   --only IDS            comma-separated server ids: ts-3g, ts-3h, py-3g, py-3h, c-3g, ts-floor,
-                        loop-c, loop-js-ffi-rs, loop-js-koffi, loop-posix-accept, loop-posix-fork
+                        loop-c, loop-js-ffi-rs, loop-js-koffi, loop-posix-accept, loop-posix-fork;
+                        designs: the design table
   --variants LIST       extra rows: webserver3g run by node with only --single-threaded
                         --enable-source-maps plus each comma-separated item, environment
                         and flags ("UV_USE_IO_URING=0 --no-lazy"; an empty item: nothing
@@ -73,6 +81,10 @@ benchmarks.svg and benchmarks.json.
   --startups N          starts of each program for the start-up times, 0 to skip (default 5)
   --ab-cpu N            pin ab to CPU N (taskset -c N)
   --render FILE         measure nothing: write benchmarks.md and .svg again from a benchmarks.json
+  --designs yes|no      the design table: webserver3g, the stages beyond the article and their
+                        C equivalents side by side (default yes; --only designs: it alone)
+  --idle N              idle connections held to measure each design's memory, 0 to skip
+                        (default 500)
 `;
 
 /**
@@ -108,6 +120,8 @@ const DEFAULTS: BenchOptions = {
   startups: 5,
   abCpu: null,
   render: null,
+  designs: true,
+  idle: 500,
 };
 
 type Setter = (o: BenchOptions, value: string) => void;
@@ -143,6 +157,11 @@ const SETTERS: Record<string, Setter> = {
   '--startups': (o, v) => (o.startups = integer('--startups', v, 0)),
   '--ab-cpu': (o, v) => (o.abCpu = integer('--ab-cpu', v, 0)),
   '--render': (o, v) => (o.render = resolve(v)),
+  '--designs': (o, v) => {
+    if (v !== 'yes' && v !== 'no') throw new Error(`--designs wants yes or no, not '${v}'`);
+    o.designs = v === 'yes';
+  },
+  '--idle': (o, v) => (o.idle = integer('--idle', v, 0)),
 };
 
 /** The options from argv (`--name value` or `--name=value`); throws with the problem. */

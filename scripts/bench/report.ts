@@ -3,19 +3,21 @@ import type { BenchResult, ServerSummary, StabilityChunk } from './run.js';
 import { DEFAULT_VARIANTS } from './options.js';
 import { fmt, ratio, roundRatio } from './stats.js';
 import { whereTheTimeGoes } from './where.js';
+import { designsSection } from './designs-report.js';
 
 /** A Markdown table row, `| a | b |`: an empty string is an empty cell (`|  |`). */
-const row = (...cells: (string | number)[]): string => `| ${cells.join(' | ')} |`;
+export const row = (...cells: (string | number)[]): string => `| ${cells.join(' | ')} |`;
 
 /** A row that fills only its first cells and leaves the other columns blank (`| |`): a measurement not made. */
-const partialRow = (columns: number, ...cells: string[]): string => row(...cells) + ' |'.repeat(columns - cells.length);
+export const partialRow = (columns: number, ...cells: string[]): string =>
+  row(...cells) + ' |'.repeat(columns - cells.length);
 
 /** a / b as a table shows it: `1.23×`. */
-const times = (a: number | undefined, b: number | undefined, decimals: number): string =>
+export const times = (a: number | undefined, b: number | undefined, decimals: number): string =>
   `${fmt(ratio(a, b), decimals)}×`;
 
 /** The lowest and the highest value of the rounds: `1,234–1,456`. */
-const minMax = (values: number[], decimals = 0): string =>
+export const minMax = (values: number[], decimals = 0): string =>
   `${fmt(Math.min(...values), decimals)}–${fmt(Math.max(...values), decimals)}`;
 
 /** The command line that reproduces the run (paths of the Python checkout left as given). */
@@ -36,6 +38,9 @@ export function commandLine(r: BenchResult): string {
   if (o.startups !== 5) args.push(`--startups ${o.startups}`);
   if (o.only !== null) args.push(`--only ${o.only.join(',')}`);
   if (o.abCpu !== null) args.push(`--ab-cpu ${o.abCpu}`);
+  if (o.designs === false)
+    args.push('--designs no'); // absent from the JSON of a run before the design table
+  else if (o.idle !== undefined && o.idle !== 500) args.push(`--idle ${o.idle}`);
   const env = [o.lsbawsPy ? 'LSBAWS_PY=/path/to/lsbaws' : '', o.python2 ? 'PYTHON2=/path/to/python2' : '']
     .filter(Boolean)
     .join(' ');
@@ -357,6 +362,7 @@ export function report(r: BenchResult, chartFile: string): string {
     ...variantNote(r),
     ...readingLines(r),
     '',
+    ...designsSection(r),
     ...startupSection(r),
     '',
     '## fork + _exit + waitpid',

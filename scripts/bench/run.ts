@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fds, usage, zombies, type Usage } from '../lib/procfs.js';
 import { freePort } from '../lib/stage.js';
-import { runAb, type LoadOptions, type LoadResult } from './load.js';
+import { loadsOf, runAb, type LoadOptions, type LoadResult } from './load.js';
 import { describeMachine, loadNow, type Machine } from './machine.js';
 import { buildNodePrograms, measureCalls, measureForks, type CallResult, type ForkResult } from './forks.js';
-import type { BenchOptions } from './options.js';
+import { measureDesigns, type DesignTable } from './designs.js';
+import { designsOnly, type BenchOptions } from './options.js';
 import { buildC, pythonSkip, serverSpecs, type RunningServer, type ServerSpec } from './servers.js';
 import { measureStartups, type StartupResult } from './startup.js';
 import { median, sum } from './stats.js';
@@ -78,6 +79,8 @@ export interface BenchResult {
   startups: StartupResult[];
   /** The memory run: webserver3g as started. */
   stability: Stability[];
+  /** The design table (scripts/bench/designs.ts), or null/absent when not measured. */
+  designs?: DesignTable | null;
 }
 
 const running = new Set<RunningServer>();
@@ -157,13 +160,7 @@ function firstLine(e: unknown): string {
 
 /** Every server, `rounds` times, in turn. A server that fails to start is reported, not fatal. */
 async function compareServers(specs: ServerSpec[], o: BenchOptions): Promise<ServerSummary[]> {
-  const load: LoadOptions = {
-    requests: o.requests,
-    concurrency: o.concurrency,
-    socketTimeout: o.socketTimeout,
-    cpu: o.abCpu,
-  };
-  const warmUp: LoadOptions = { ...load, requests: Math.min(200, o.requests) };
+  const { load, warmUp } = loadsOf(o);
   const results = specs.map((spec) => ({ spec, runs: [] as ServerRun[], error: null as string | null }));
   for (let round = 1; round <= o.rounds; round++) {
     for (const result of results.filter((r) => r.spec.skip === null && r.error === null)) {
@@ -238,12 +235,12 @@ export async function runBenchmark(o: BenchOptions): Promise<BenchResult> {
   const cSkip = buildC();
   buildNodePrograms();
   log('fork + _exit + waitpid latency...');
-  const forks = measureForks(o.forkIterations, cSkip);
+  const forks = designsOnly(o) ? [] : measureForks(o.forkIterations, cSkip);
   log('one C call...');
-  const calls = measureCalls(200_000);
+  const calls = designsOnly(o) ? [] : measureCalls(200_000);
   log('start-up...');
   const part3 = o.lsbawsPy !== null && pythonSkip(o, 'webserver3g.py') === null ? join(o.lsbawsPy, 'part3') : null;
-  const startups = o.startups > 0 ? await measureStartups(o.startups, part3) : [];
+  const startups = o.startups > 0 && !designsOnly(o) ? await measureStartups(o.startups, part3) : [];
   for (const s of startups)
     log(`start-up, ${s.label}: median ${s.medianSeconds.toFixed(3)} s${s.error ? ` (${s.error})` : ''}`);
   const specs = serverSpecs(o, cSkip);
@@ -252,6 +249,7 @@ export async function runBenchmark(o: BenchOptions): Promise<BenchResult> {
   const memory: Stability[] = [];
   for (const spec of specs.filter((s) => o.stabilityRequests > 0 && s.id === 'ts-3g'))
     memory.push(await stability(spec, o));
+  const designs = o.designs ? await measureDesigns(o, cSkip, { start, stop }) : null;
   const { out: _out, render: _render, ...options } = o;
   return {
     machine,
@@ -262,6 +260,7 @@ export async function runBenchmark(o: BenchOptions): Promise<BenchResult> {
     startups,
     servers,
     stability: memory,
+    designs,
     durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
     loadAtEnd: loadNow(),
   };

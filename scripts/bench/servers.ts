@@ -50,7 +50,7 @@ export const PYTHON_WITH_PORT = [
 ].join('\n');
 
 /** Starts a program in a process group of its own and waits for its "Serving HTTP" line. */
-async function launch(
+export async function launch(
   name: string,
   port: number,
   program: string[],
@@ -75,7 +75,7 @@ async function launch(
 }
 
 /** A stage started with `pnpm --filter <stage> start`, as the README tells a learner. */
-async function startLikeALearner(stage: string, port: number, args: string[] = []): Promise<RunningServer> {
+export async function startLikeALearner(stage: string, port: number, args: string[] = []): Promise<RunningServer> {
   const launched = await startStage(stage, { env: { PORT: String(port) }, args, timeout: START_TIMEOUT });
   const pid = launched.serverPid();
   if (pid === null) {
@@ -170,6 +170,8 @@ export function buildC(): string | null {
   const builds = [
     ['-o', join(BUILD_DIR, 'server'), c('server.c'), c('serve.c')],
     ['-o', join(BUILD_DIR, 'forkbench'), c('forkbench.c')],
+    ['-o', join(BUILD_DIR, 'prefork'), c('prefork.c')],
+    ['-o', join(BUILD_DIR, 'poll'), c('poll.c')],
     ['-shared', '-fPIC', '-o', join(BUILD_DIR, 'libserve.so'), c('serve.c')], // for programs/loop.ts
   ];
   for (const args of builds) execFileSync('cc', ['-O2', '-Wall', ...args], { stdio: 'pipe' });

@@ -314,3 +314,19 @@ export function usage(pid: number): Usage | null {
     rss: rssKb * 1024,
   };
 }
+
+/**
+ * A process's memory from /proc/PID/smaps_rollup, in bytes: resident (RSS) and proportional
+ * (PSS: each shared page divided among the processes that map it, so a tree's PSS adds up), or
+ * null when the process is gone or not ours to read.
+ */
+export function memoryOf(pid: number): { rss: number; pss: number } | null {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  } catch {
+    return null;
+  }
+  const kB = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0) * 1024;
+  return { rss: kB('Rss'), pss: kB('Pss') };
+}
