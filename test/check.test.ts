@@ -10,7 +10,13 @@ import { eventually } from '../scripts/lib/clients.js';
 import { listenerOf, stat } from '../scripts/lib/procfs.js';
 import { freePort, ROOT, withoutNodeOptions } from '../scripts/lib/stage.js';
 import { stages } from '../scripts/lib/stages.js';
-import { CHECKS, type CheckLine, type CheckResult, findCheck, runCheck } from '../scripts/experiments/checks.js';
+import {
+  CHECKLISTS,
+  type ChecklistLine,
+  type ChecklistResult,
+  findChecklist,
+  runChecklist,
+} from '../scripts/experiments/checklist.js';
 import { PROGRAMS } from '../scripts/bench/servers.js';
 
 /** How package.json runs `pnpm check`: node with tsx's loader (from any directory). */
@@ -23,11 +29,11 @@ const dir = mkdtempSync(join(tmpdir(), 'lsbaws-check-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Checks stage against the project's own stage, or against server (a command run in dir). */
-async function check(stage: string, server?: string, timeout?: number): Promise<CheckResult> {
-  const c = findCheck(stage);
+async function check(stage: string, server?: string, timeout?: number): Promise<ChecklistResult> {
+  const c = findChecklist(stage);
   if (c === undefined) throw new Error(`no check for ${stage}`);
   const out = process.env.LSBAWS_NARRATE ? process.stderr : undefined;
-  return runCheck(c, {
+  return runChecklist(c, {
     server,
     cwd: dir,
     port: await freePort(),
@@ -38,11 +44,11 @@ async function check(stage: string, server?: string, timeout?: number): Promise<
 }
 
 /** The line whose expectation matches re. */
-function line(result: CheckResult, re: RegExp): CheckLine | undefined {
+function line(result: ChecklistResult, re: RegExp): ChecklistLine | undefined {
   return result.lines.find((l) => re.test(l.text));
 }
 
-const failing = (r: CheckResult): string =>
+const failing = (r: ChecklistResult): string =>
   r.lines
     .filter((l) => !l.ok)
     .map((l) => `${l.text}: ${l.measured}`)
@@ -192,13 +198,13 @@ t.test(
   'pnpm check: every stage of pnpm diff has a check; the command refuses an unknown stage in yargs words',
   async (t) => {
     t.same(
-      CHECKS.map((c) => c.stage),
+      CHECKLISTS.map((c) => c.stage),
       stages().map((s) => s.stage),
       'every stage of the registry (scripts/lib/stages.ts) has its checks',
     );
-    t.equal(findCheck('webserver3g')?.stage, '3g');
-    t.equal(findCheck('g')?.stage, '3g');
-    t.equal(findCheck('1')?.package, 'webserver1');
+    t.equal(findChecklist('webserver3g')?.stage, '3g');
+    t.equal(findChecklist('g')?.stage, '3g');
+    t.equal(findChecklist('1')?.package, 'webserver1');
     const bad = spawnSync(process.execPath, [...TSX, 'scripts/check.ts', '3z'], { cwd: ROOT, encoding: 'utf8' });
     t.equal(bad.status, 1);
     t.match(bad.stderr, /unknown stage: 3z/);
@@ -209,7 +215,7 @@ t.test(
   },
 );
 
-for (const c of CHECKS) {
+for (const c of CHECKLISTS) {
   t.test(`pnpm check ${c.stage}: the project's ${c.package} passes`, async (t) => {
     const r = await check(c.stage);
     t.ok(r.lines.length >= 1);
@@ -299,7 +305,7 @@ t.test('the command: exit status 1 and the outcomes as JSON for a failing server
   );
   t.equal(run.status, 1, 'exit 1: not every expectation holds');
   t.match(run.stdout, /^ {2}✗ the server keeps running: the server exited with status 0 after its first request/m);
-  const result = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as CheckResult;
+  const result = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as ChecklistResult;
   t.equal(result.stage, '3a');
   t.equal(result.port, port);
   t.equal(result.passed, false);

@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort, ROOT } from '../scripts/lib/stage.js';
 import { missingFromOutput, quotedBlock } from '../scripts/lib/quoted.js';
-import { runExperiment, type Experiment } from '../scripts/experiments/framework.js';
+import { runExperiment } from '../scripts/experiments/framework/context.js';
+import { type Experiment } from '../scripts/experiments/framework/experiment.js';
 import {
   frameworks,
   helloWorld,

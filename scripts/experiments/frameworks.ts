@@ -4,7 +4,8 @@
  */
 import { openConnection, rawRequest } from '../lib/clients.js';
 import type { Launched } from '../lib/stage.js';
-import { type Experiment, outputSince, tidy } from './framework.js';
+import { type Experiment } from './framework/experiment.js';
+import { outputSince, tidy } from './framework/output.js';
 
 export interface FrameworksOutcome {
   /** GET /hello's body, by module:callable. */
@@ -46,10 +47,7 @@ export const frameworks: Experiment<FrameworksOutcome> = {
         await stage.stop();
       }
       say.cmd(`${ctx.portEnv}pnpm --filter webserver2 start -- ${app.app}`);
-      stage = await say.wait(
-        i === 0 ? 'compiling and starting' : 'starting',
-        ctx.start('webserver2', { args: [app.app] }),
-      );
+      stage = await say.wait('starting', ctx.start('webserver2', { args: [app.app] }));
       say.show(tidy(stage.output));
       say.step('Terminal 2: a request');
       const mark = stage.output.length;

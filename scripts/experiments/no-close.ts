@@ -1,6 +1,8 @@
 /** 3d, part 1: the parent keeps its copy of every connection, so curl never sees the end of the answer. */
 import { HELLO_REQUEST, openConnection } from '../lib/clients.js';
-import { type Experiment, observe, outputSince, seconds, tidy } from './framework.js';
+import { type Experiment } from './framework/experiment.js';
+import { observe } from './framework/ps.js';
+import { outputSince, seconds, tidy } from './framework/output.js';
 
 export interface NoCloseOutcome {
   /** A connection whose request is not sent yet: the child waits in recv; parent and child both hold it. */
@@ -29,14 +31,14 @@ export const noClose: Experiment<NoCloseOutcome> = {
     say.title('no-close: the parent keeps its copy of every connection, webserver3d');
     say.step('Terminal 1: start the server');
     say.cmd(ctx.command('webserver3d'));
-    const stage = await say.wait('compiling and starting', ctx.start('webserver3d'));
+    const stage = await say.wait('starting', ctx.start('webserver3d'));
     say.show(tidy(stage.output));
     const server = stage.serverPid() ?? 0;
     const mark = stage.output.length;
 
     say.step('First, slowly: connect, but do not send the request yet');
     say.note(
-      `(like typing the request by hand in \`nc localhost ${ctx.port}\`: the ` +
+      `(like typing the request by hand in \`curl telnet://localhost:${ctx.port}\`: the ` +
         `server accepts and forks, and the child waits in recv() for the request)`,
     );
     const conn = await openConnection(ctx.port);

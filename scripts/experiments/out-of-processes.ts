@@ -7,7 +7,9 @@ import { status, tasksOfUser, zombies as zombiesOf } from '../lib/procfs.js';
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ROOT } from '../lib/stage.js';
-import { type Experiment, client3Lines, client3UntilCrash, optionsOf, tidy } from './framework.js';
+import { type Experiment, optionsOf } from './framework/experiment.js';
+import { client3Lines, client3UntilCrash } from './framework/crash-run.js';
+import { exitOf, tidy } from './framework/output.js';
 
 export interface OutOfProcessesOptions {
   /** How many children the limit leaves room for, beyond Node's own threads (default 9). */
@@ -33,6 +35,8 @@ export interface OutOfProcessesOutcome {
   /** The most zombies seen at once while it ran. */
   maxZombiesSeen: number;
   serverExited: boolean;
+  /** How it ended (its exit status), or null while it runs. */
+  exitStatus: string | null;
   clientsConnected: number;
   clientErrors: Record<string, number>;
 }
@@ -101,7 +105,7 @@ export const outOfProcesses: Experiment<OutOfProcessesOutcome, OutOfProcessesOpt
       );
     }
     const stage = await say.wait(
-      'compiling and starting',
+      'starting',
       ctx.start('webserver3d', { user, direct: true, limits }).catch((e: unknown) => {
         throw new Error(cannotEnter(e, uid) ?? (e instanceof Error ? e.message : String(e)));
       }),
@@ -144,6 +148,7 @@ export const outOfProcesses: Experiment<OutOfProcessesOutcome, OutOfProcessesOpt
       limit,
       userTasksBefore: before,
       serverThreads: threads,
+      exitStatus: exitOf(stage),
       crashed: crash?.code ?? null,
       error: crash?.line ?? null,
       childrenForked: last,

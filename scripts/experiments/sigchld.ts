@@ -13,12 +13,16 @@ import { readFileSync } from 'node:fs';
 import { children, fds, stat, zombies } from '../lib/procfs.js';
 import { HELLO_REQUEST, openConnection, type OpenConnection } from '../lib/clients.js';
 import { blockedIn } from '../lib/observe-model.js';
-import { type Context, countLines, observe, psChildren, tidy } from './framework.js';
+import { type Context } from './framework/context.js';
+import { countLines, tidy } from './framework/output.js';
+import { observe, psChildren } from './framework/ps.js';
 
 export interface SigchldOutcome {
   curl: {
     response: string;
     ended: boolean;
+    /** curl's own time_total, in seconds. */
+    seconds: number | null;
     /** The server survived the SIGCHLD (3e did not). */
     serverAlive: boolean;
     /** Zombies once the child had exited and the server was back in accept(). */
@@ -120,7 +124,7 @@ export async function sigchldScenario(
   const n = options.connections ?? SIGCHLD_PARAMS.connections.default;
   say.step('Terminal 1: start the server');
   say.cmd(ctx.command(stageName));
-  let stage = await say.wait('compiling and starting', ctx.start(stageName));
+  let stage = await say.wait('starting', ctx.start(stageName));
   say.show(tidy(stage.output));
   let server = stage.serverPid() ?? 0;
   const alive = (): boolean => stage.launcher.exitCode === null && stat(server) !== null && stat(server)?.state !== 'Z';
@@ -143,7 +147,13 @@ export async function sigchldScenario(
         ? 'No zombie: the SIGCHLD handler waited for the child.'
         : `unexpected: ${afterCurl} zombie${afterCurl === 1 ? '' : 's'}.`),
   );
-  const curl = { response: c.stdout, ended: r.code === 0, serverAlive: alive(), zombies: afterCurl };
+  const curl = {
+    response: c.stdout,
+    ended: r.code === 0,
+    seconds: c.timing?.total ?? null,
+    serverAlive: alive(),
+    zombies: afterCurl,
+  };
   await ctx.alive(stage, server, 'after its first request');
 
   // 2. the article's 128 clients

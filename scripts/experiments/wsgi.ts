@@ -8,16 +8,10 @@ import { children, cmdline, stat } from '../lib/procfs.js';
 import { openConnection, rawRequest } from '../lib/clients.js';
 import type { Launched } from '../lib/stage.js';
 import { must } from '../lib/must.js';
-import {
-  type Context,
-  type Experiment,
-  countLines,
-  observe,
-  optionsOf,
-  outputSince,
-  psChildren,
-  tidy,
-} from './framework.js';
+import { type Context } from './framework/context.js';
+import { type Experiment, optionsOf } from './framework/experiment.js';
+import { countLines, outputSince, tidy } from './framework/output.js';
+import { observe, psChildren } from './framework/ps.js';
 import { clientBurst } from './sigchld.js';
 
 export interface WsgiOptions {
@@ -146,10 +140,7 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
         await stage.stop();
       }
       say.cmd(ctx.command('webserver3h', [app.app]));
-      stage = await say.wait(
-        i === 0 ? 'compiling and starting' : 'starting',
-        ctx.start('webserver3h', { args: [app.app] }),
-      );
+      stage = await say.wait('starting', ctx.start('webserver3h', { args: [app.app] }));
       say.show(tidy(stage.output));
       server = stage.serverPid() ?? 0;
       const script = cmdline(server).find((a) => /webserver\w+\.js$/.test(a)) ?? null;
@@ -230,9 +221,9 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
     // bad input: answered by the child, never reaching Express; the parent goes on
     say.step('Terminal 2: a request that is not HTTP');
     const bad = 'NOT HTTP AT ALL\r\n\r\n';
-    say.cmd(`printf 'NOT HTTP AT ALL\\r\\n\\r\\n' | nc -N localhost ${ctx.port}`);
+    say.cmd(`printf 'NOT HTTP AT ALL\\r\\n\\r\\n' | curl telnet://localhost:${ctx.port}`);
     let mark = live.output.length;
-    ctx.check();
+    ctx.throwIfStopped();
     const badAnswer = await rawRequest(ctx.port, bad, 10_000, { end: true });
     say.show(badAnswer.data.replace(/\r/g, ''));
     await reapedSince(ctx, live, server, mark);
@@ -265,7 +256,7 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
     await reapedSince(ctx, live, server, mark);
 
     // concurrency: a client that connects and sends nothing holds one child, not the server
-    say.step(`Terminal 2: nc localhost ${ctx.port}, typing nothing; Terminal 3: curl ${ctx.url}`);
+    say.step(`Terminal 2: curl telnet://localhost:${ctx.port}, typing nothing; Terminal 3: curl ${ctx.url}`);
     const held = await openConnection(ctx.port);
     ctx.defer(() => held.close());
     const meanwhile = ctx.curl(10);
@@ -274,7 +265,7 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
     say.show(meanwhile.stdout);
     say.note(
       concurrently
-        ? "curl was answered while nc's connection waits for its request: that one holds a child, not the server."
+        ? "curl was answered while Terminal 2's connection waits for its request: it holds a child, not the server."
         : 'unexpected: curl got no answer while another client was connected: the server serves one client at a time.',
     );
     held.close();

@@ -1,0 +1,29 @@
+/** What a learner runs in another terminal to see the processes: ps, and one `pnpm observe` view. */
+import { execFileSync } from 'node:child_process';
+import { snapshot, type Snapshot } from '../../lib/observe-model.js';
+import { render } from '../../lib/observe-render.js';
+
+/** `ps -o pid,ppid,stat,cmd --ppid PID` (the server's children) as the learner would run it. */
+export function psChildren(pid: number): string {
+  try {
+    return execFileSync('ps', ['-o', 'pid,ppid,stat,cmd', '--ppid', String(pid)], { encoding: 'utf8' });
+  } catch (e) {
+    // ps exits 1 when no process matched; it still printed the header
+    return (e as { stdout?: string }).stdout ?? '';
+  }
+}
+
+/** `ps -o pid,ppid,stat,cmd -p PID...` */
+export function ps(pids: number[]): string {
+  try {
+    return execFileSync('ps', ['-o', 'pid,ppid,stat,cmd', '-p', pids.join(',')], { encoding: 'utf8' });
+  } catch (e) {
+    return (e as { stdout?: string }).stdout ?? '';
+  }
+}
+
+/** One `pnpm observe --once` view of the stage, without the clock (the article's pictures, live). */
+export function observe(pid: number, maxChildren = 6): { snap: Snapshot; text: string } {
+  const snap = snapshot(pid);
+  return { snap, text: render(snap, { noClock: true, maxChildren }) };
+}
