@@ -1,5 +1,6 @@
 /** 3e: a SIGCHLD handler reaps the child, and the accept() it interrupted fails with EINTR. */
 import { children, exeOf, stat, zombies } from '../lib/procfs.js';
+import { canTrace, trace, type TraceEvent } from '../lib/trace.js';
 import { type Experiment } from './framework/experiment.js';
 import { crashOf, exitOf, outputSince, seconds, tidy } from './framework/output.js';
 
@@ -20,7 +21,10 @@ export interface EintrOutcome {
   crashLanguage: string | null;
   /** What the server printed after the request (the handler's line, the trace). */
   output: string;
-  /** /proc showed its child running, then gone without ever being a zombie: its parent waited for it at once. */
+  /**
+   * Its parent waited for the child: a traced wait (strace) that returned it, or, without a
+   * tracer, /proc showing the child running, then gone without ever being a zombie.
+   */
   childReaped: boolean;
   /** When the server survived: its zombies once the child had exited (0: the handler reaped it). */
   zombiesLeft: number | null;
@@ -54,10 +58,10 @@ export const eintr: Experiment<EintrOutcome> = {
       `Answered at once; the child then sleeps 3 s (so that the ` +
         `parent is back in accept() when it exits), closes and exits.`,
     );
-    const reaping = watchReaping(server ?? 0);
+    const reaping = await watchReaping(server ?? 0);
     ctx.defer(() => void reaping.stop());
     const exited = await say.wait('watching the server', ctx.within(stage.exited, 15_000));
-    const childReaped = reaping.stop();
+    const childReaped = await reaping.stop();
     const crashAt = Date.now() - t0;
     await c.done;
     const zombiesLeft = exited || server === null ? null : zombies(server).length;
@@ -109,10 +113,34 @@ export const eintr: Experiment<EintrOutcome> = {
 };
 
 /**
+ * Whether the server waits for its child: traced with strace when the machine can (a wait that
+ * returns a child is a reap, even when the server dies the next microsecond), else /proc.
+ */
+async function watchReaping(server: number): Promise<{ stop(): Promise<boolean> }> {
+  if (canTrace()) {
+    const events: TraceEvent[] = [];
+    const tracer = trace(server, (e) => events.push(e));
+    try {
+      await tracer.attached;
+      return {
+        stop: async () => {
+          await tracer.stop();
+          return events.some((e) => e.event === 'reap' && e.pid === server);
+        },
+      };
+    } catch {
+      // not traceable: read /proc instead
+    }
+  }
+  const polled = pollReaping(server);
+  return { stop: () => Promise.resolve(polled.stop()) };
+}
+
+/**
  * Reads the server's children every 10 ms; stop() says whether one was seen running and then
  * gone without ever being seen a zombie: its parent waited for it as it exited.
  */
-function watchReaping(server: number): { stop(): boolean } {
+function pollReaping(server: number): { stop(): boolean } {
   const running = new Set<number>();
   const zombie = new Set<number>();
   let reaped = false;

@@ -349,7 +349,7 @@ export const STEPS: StageSteps[] = [
           holds: (o) => o.handlerLine !== null || o.zombiesLeft === 0 || o.childReaped,
           measured: (o) =>
             o.childReaped
-              ? 'its child was reaped (gone from /proc, never left a zombie)'
+              ? 'a wait() in the server returned its child (traced): it was reaped'
               : o.handlerLine !== null
                 ? `it printed "${o.handlerLine}"`
                 : `${count(o.zombiesLeft ?? 0, 'zombie')} in /proc`,
