@@ -149,7 +149,7 @@ const curlEnds: Expectation<SigchldOutcome> = {
   holds: (o) => o.curl.ended,
   measured: (o) =>
     o.curl.ended
-      ? `curl ended after ${o.curl.seconds?.toFixed(2) ?? '?'} s (its own time_total)`
+      ? `curl ended after ${o.curl.seconds?.toFixed(3) ?? '?'} s (its own time_total)`
       : `curl printed ${quoted(o.curl.response)} and hung until --max-time ` +
         `(${o.curl.seconds?.toFixed(1) ?? '?'} s by its own time_total): a copy of the connection stayed open`,
   hint: () => "close the parent's copy of the client connection after fork()",
