@@ -53,11 +53,11 @@ export const CRASH_WORDS: CrashWords[] = [
   {
     language: 'Python 2',
     example: 'socket.error: [Errno 4] Interrupted system call',
-    pattern: /^(?:socket\.error|select\.error|IOError|OSError|error): \[Errno (\d+)\] ([^\n]*)$/m,
+    pattern: /^(?:socket\.error|select\.error): \[Errno (\d+)\] ([^\n]*)$/m,
     errnoOf: (m) => byNumber(m[1]),
   },
   {
-    language: 'Python 3 (and @lsbaws/posix)',
+    language: "Python 3, Python 2's OSError (and @lsbaws/posix)",
     example: 'InterruptedError: [Errno 4] Interrupted system call',
     pattern: /^\w*Error: \[Errno (\d+)\] ([^\n]*)$/m,
     errnoOf: (m) => byNumber(m[1]),
