@@ -6,7 +6,9 @@
  * being seen as a zombie was reaped at once.
  */
 import type { ProcessInfo, Snapshot } from './observe-model.js';
+import { constants } from 'node:os';
 import { connectionId } from './observe-svg.js';
+import { status } from './procfs.js';
 import type { TraceEvent } from './trace.js';
 
 export type EventKind =
@@ -111,7 +113,10 @@ export function fromTrace(e: TraceEvent): TimelineEvent {
       case 'exit':
         return `PID ${e.pid} exited (${e.status ?? 'status unknown'}): a zombie until its parent waits for it`;
       case 'signal':
-        return `${e.signal ?? 'a signal'} delivered to PID ${e.pid}${e.from ? ` (sent by PID ${e.from})` : ''}`;
+        return (
+          `${e.signal ?? 'a signal'} delivered to PID ${e.pid}${e.from ? ` (sent by PID ${e.from})` : ''}` +
+          (e.signal === 'SIGCHLD' ? handledBy(e.pid) : '')
+        );
       case 'reap':
         return `PID ${e.pid} waited for child PID ${e.child ?? '?'}${e.status ? ` (${e.status})` : ''}: reaped`;
       case 'kill':
@@ -130,4 +135,13 @@ export function toTrace(e: TimelineEvent): TraceEvent | null {
   // a fork happened in the parent the text names ('fork(): PID 1 created child PID 2')
   const pid = kind === 'fork' ? Number(/^fork\(\): PID (\d+)/.exec(e.text)?.[1] ?? e.pid) : e.pid;
   return { time: Math.round(e.at * 1000) / 1e6, event: kind, pid, ...child, ...signal, source: 'proc' };
+}
+
+/** ', which has a handler for it' or ', which ignores it (no handler)': SIGCHLD's bit in /proc/PID/status. */
+function handledBy(pid: number): string {
+  const caught = status(pid)?.caught;
+  if (caught === undefined) return '';
+  return (caught & (1n << BigInt(constants.signals.SIGCHLD - 1))) !== 0n
+    ? ', which has a handler for it'
+    : ', which ignores it (no handler)';
 }

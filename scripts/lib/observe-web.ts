@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { randomBytes } from 'node:crypto';
 import { snapshot, type Snapshot } from './observe-model.js';
 import { renderSvg } from './observe-svg.js';
-import { fromTrace, type TimelineEvent } from './observe-timeline.js';
+import { changes, fromTrace, type TimelineEvent } from './observe-timeline.js';
 import { watchEvents, type EventFeed } from './observe-events.js';
 import { stat } from './procfs.js';
 
@@ -146,6 +146,12 @@ export function serveLive(pid: number, options: LiveOptions = {}): Promise<LiveP
       const { port } = server.address() as { port: number };
       feed = await watchEvents(pid, (e) => onEvent(fromTrace(e)), { interval, proc: options.proc });
       source = feed.source === 'strace' ? 'events traced with strace' : (feed.note ?? '');
+      try {
+        const [watching] = changes(null, snapshot(pid)); // what was there when the page started
+        if (watching) onEvent({ ...watching, text: `${watching.text}; the timeline: ${source}` });
+      } catch {
+        // it exited meanwhile: read() says so
+      }
       read();
       timer = setInterval(read, interval);
       resolve({
