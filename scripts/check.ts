@@ -102,11 +102,11 @@ function printer(): { line(l: ChecklistLine): void; own: ChecklistLine[] } {
 }
 
 async function main(): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) return 0; // yargs has printed the help
   if (failure !== null) {
     process.stderr.write(`${failure as string}\n(pnpm check --help lists the stages and options)\n`);
     return 2;
   }
-  if (args.help === true) return 0;
   const checklist = findChecklist(String(args.stage));
   if (checklist === undefined) return 2;
   const who = args.server === undefined ? `${checklist.package}, the project's own` : args.server;
