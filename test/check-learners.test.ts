@@ -286,7 +286,8 @@ while True:
 `;
 
 // 3g in Node, as a learner of this project writes it: @lsbaws/posix's fork, and a waitpid loop
-const NODE_3G = `import { errno, os, signal, socket, IOError, OSError } from '${join(ROOT, 'packages/posix/dist/index.js')}';
+const POSIX = join(ROOT, 'packages/posix/dist/index.js');
+const NODE_3G = `import { errno, os, signal, socket, IOError, OSError } from '${POSIX}';
 
 signal.signal(signal.SIGCHLD, () => {
   for (;;) {

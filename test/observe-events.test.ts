@@ -2,7 +2,8 @@
 // server), one JSON object a line. With 3f and ten children that exit while the parent is
 // stopped: ten forks at their own times, ten exits, one SIGCHLD delivered, one reap, nine zombies.
 import t from 'tap';
-import { spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,6 +13,19 @@ import { ROOT, startStage, withoutNodeOptions } from '../scripts/lib/stage.js';
 import { canTrace, StraceReader, type TraceEvent } from '../scripts/lib/trace.js';
 
 const TSX = ['--import', pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href];
+
+/** `pnpm observe <port> --events` as package.json runs it, with its output piped here. */
+function observeEvents(port: number, extra: string[] = []): ChildProcessByStdio<null, Readable, Readable> {
+  const argv = withoutNodeOptions([
+    process.execPath,
+    ...TSX,
+    join(ROOT, 'scripts/observe.ts'),
+    String(port),
+    '--events',
+    ...extra,
+  ]);
+  return spawn(argv[0], argv.slice(1), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+}
 
 t.test("strace's lines read as the article's events", async (t) => {
   const r = new StraceReader(100, [100, 101]);
@@ -66,14 +80,7 @@ t.test(
     const server = stage.serverPid();
     if (server === null) throw new Error(`no server process; output:\n${stage.output}`);
 
-    const argv = withoutNodeOptions([
-      process.execPath,
-      ...TSX,
-      join(ROOT, 'scripts/observe.ts'),
-      String(stage.port),
-      '--events',
-    ]);
-    const observer = spawn(argv[0] ?? 'env', argv.slice(1), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const observer = observeEvents(stage.port);
     const exited = new Promise<number | null>((resolve) => observer.on('exit', (code) => resolve(code)));
     t.teardown(() => {
       if (observer.exitCode === null) observer.kill('SIGKILL');
@@ -133,15 +140,7 @@ t.test(
 t.test('--proc: the fallback from /proc readings says what it is', async (t) => {
   const stage = await startStage('webserver3g');
   t.teardown(() => stage.stop());
-  const argv = withoutNodeOptions([
-    process.execPath,
-    ...TSX,
-    join(ROOT, 'scripts/observe.ts'),
-    String(stage.port),
-    '--events',
-    '--proc',
-  ]);
-  const observer = spawn(argv[0] ?? 'env', argv.slice(1), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const observer = observeEvents(stage.port, ['--proc']);
   t.teardown(() => {
     if (observer.exitCode === null) observer.kill('SIGKILL');
   });
