@@ -4,10 +4,11 @@
 // article's lines; the ones with a mistake get one failing line that names what was measured
 // and a fix, and no line of the same run says the opposite.
 import t from 'tap';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { freePort, ROOT } from '../scripts/lib/stage.js';
 import {
   type ChecklistLine,
@@ -22,6 +23,8 @@ const dir = mkdtempSync(join(tmpdir(), 'lsbaws-learners-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const PYTHON2 = pythonFor(2);
 const PYTHON3 = pythonFor(3);
+/** How package.json runs `pnpm check`: node with tsx's loader. */
+const TSX = ['--import', pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href];
 
 /** The checklist of stage, or of only those of its experiments named. */
 function checklistOf(stage: string, only?: string): StageChecklist {
@@ -271,6 +274,12 @@ while True:
     CLOSE_PARENT_COPY
 `;
 
+// README's my3g.py: a 3g in Python 3 whose handler calls os.wait() once (what 3f does)
+const PY_WAIT_ONCE_3G = PY3_3G.replace(
+  /def reap\(signum, frame\):\n(?: {4}.*\n)+/,
+  'def reap(signum, frame):\n    pid, status = os.wait()\n',
+).replace('CLOSE_PARENT_COPY', 'conn.close()');
+
 // 3a in Python 3 listening on IPv6's :: only (which takes IPv4 clients too)
 const PY3_IPV6_3A = `import os, socket
 
@@ -437,3 +446,56 @@ t.test(
     t.notMatch(line(r, /parent closes its copy/)?.measured ?? '', /held by one child/, 'no line says otherwise');
   },
 );
+
+/** The first `pnpm check ...` line of the ```sh block that follows after in file. */
+function example(path: string, after: string): string {
+  const text = readFileSync(join(ROOT, path), 'utf8');
+  const block = /```sh\n([^`]*)```/.exec(text.slice(text.indexOf(after)))?.[1] ?? '';
+  const command = block.split('\n').find((l) => l.startsWith('pnpm check '));
+  if (command === undefined) throw new Error(`no pnpm check example after "${after}" in ${path}`);
+  return command;
+}
+
+/** Runs a documented `pnpm check` command as package.json runs it, in dir, on a free port instead of 8888. */
+async function runExample(command: string, path: string): Promise<{ status: number | null; stdout: string }> {
+  const port = String(await freePort());
+  const args = (command.replace(/^pnpm check /, '').match(/'[^']*'|\S+/g) ?? []).map((a) =>
+    a.startsWith("'") ? a.slice(1, -1) : a === '8888' ? port : a,
+  );
+  const run = spawnSync(process.execPath, [...TSX, join(ROOT, 'scripts/check.ts'), ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, INIT_CWD: dir, PATH: `${path}:${process.env.PATH ?? ''}` },
+    timeout: 600_000,
+  });
+  return { status: run.status, stdout: run.stdout };
+}
+
+t.test("the guide's pnpm check 3h example runs as written, with python2", { skip: PYTHON2 === null }, async (t) => {
+  const command = example('docs/guide.md', 'Doing the exercise yourself');
+  t.equal(command, "pnpm check 3h --server 'python2 webserver3h.py wsgiapp:app' --port 8888");
+  file('webserver3h.py', PY2_WSGI);
+  file('wsgiapp.py', WSGI_APP);
+  const run = await runExample(command, dirname(PYTHON2 ?? ''));
+  t.equal(run.status, 0, run.stdout);
+  t.match(run.stdout, /^ {2}Beyond the article: the project's own expectations \(not counted without --strict\)$/m);
+  t.match(run.stdout, /it behaves as the article's 3h\.$/m);
+});
+
+t.test("README's pnpm check 3g example runs as written and prints what it shows", async (t) => {
+  const command = example('README.md', '## Check your own server');
+  t.equal(command, "pnpm check 3g --server 'python3 my3g.py' --port 8888");
+  // README: "a 3g in Python 3 ... whose SIGCHLD handler calls os.wait() once"
+  file('my3g.py', PY_WAIT_ONCE_3G);
+  const run = await runExample(command, dirname(PYTHON3 ?? '/usr/bin/python3'));
+  t.equal(run.status, 1, 'not yet the article');
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  for (const expectation of [
+    /^ {2}✓ survives the SIGCHLD/m,
+    /^ {2}✗ no zombies when 10 children exit together: 9 left/m,
+  ]) {
+    t.match(readme, expectation, `README shows ${expectation.source}`);
+    t.match(run.stdout, expectation, `and so does the run`);
+  }
+  t.match(run.stdout, /^3 of 5 of the article's expectations hold \(port \d+\): not yet the article's 3g\.$/m);
+});
