@@ -85,9 +85,11 @@ function parse(argv: string[]): Args | string {
       describe: 'events from readings of /proc instead of strace (what is done without strace; misses events)',
     })
     .conflicts('svg', 'web')
-    .conflicts('events', 'svg')
     .check((a) => {
       if (targets(a).length > 1) throw new Error('one target only');
+      // (not yargs' conflicts(): a boolean with a default counts as given there)
+      if (a.events && (a.svg !== undefined || a.web !== undefined || a.once))
+        throw new Error('--events prints events until the server exits: not with --svg, --web or --once');
       if (a.svg === '' && !a._.includes('-')) throw new Error('--svg needs a file name (- for stdout)');
       if (a.interval !== undefined && !(a.interval >= 50))
         throw new Error('--interval needs a number of milliseconds (at least 50)');

@@ -2,7 +2,7 @@
 // server), one JSON object a line. With 3f and ten children that exit while the parent is
 // stopped: ten forks at their own times, ten exits, one SIGCHLD delivered, one reap, nine zombies.
 import t from 'tap';
-import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn, spawnSync } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
@@ -160,4 +160,20 @@ t.test('--proc: the fallback from /proc readings says what it is', async (t) => 
     .find((e) => e.event === 'fork');
   t.equal(fork?.source, 'proc', 'each event says where it comes from');
   t.equal(fork?.pid, stage.serverPid(), 'the fork happened in the server');
+});
+
+t.test('--events refuses --svg, --web and --once, in one line', async (t) => {
+  for (const other of [['--svg', 'x.svg'], ['--web'], ['--once']]) {
+    const argv = withoutNodeOptions([
+      process.execPath,
+      ...TSX,
+      join(ROOT, 'scripts/observe.ts'),
+      '1',
+      '--events',
+      ...other,
+    ]);
+    const run = spawnSync(argv[0], argv.slice(1), { cwd: ROOT, encoding: 'utf8' });
+    t.equal(run.status, 2, other.join(' '));
+    t.match(run.stderr, /^--events prints events until the server exits: not with --svg, --web or --once$/m);
+  }
 });
