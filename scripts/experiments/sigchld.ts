@@ -16,7 +16,7 @@ import { blockedIn } from '../lib/observe-model.js';
 import type { Launched } from '../lib/stage.js';
 import { type Context } from './framework/context.js';
 import { countLines, tidy } from './framework/output.js';
-import { observe, psChildren } from './framework/ps.js';
+import { observe, psChildren, psChildrenShort } from './framework/ps.js';
 
 export interface SigchldOutcome {
   curl: {
@@ -180,12 +180,7 @@ async function articleClients(
   await ctx.alive(stage, server, `during client3 --max-clients ${clients}`);
   const fdsAfter = fds(server).size;
   say.cmd(`ps -o pid,ppid,stat,cmd --ppid ${server}`);
-  const listing = psChildren(server).replace(/\s+$/, '').split('\n');
-  say.show(
-    listing.length > 7
-      ? [...listing.slice(0, 6), `...  (${listing.length - 1} processes in all)`].join('\n')
-      : listing.join('\n'),
-  );
+  say.show(psChildrenShort(server));
   say.note(
     articleZombies === 0
       ? `No zombies after ${connected} connections.`

@@ -11,7 +11,7 @@ import { must } from '../lib/must.js';
 import { type Context } from './framework/context.js';
 import { type Experiment, optionsOf } from './framework/experiment.js';
 import { countLines, outputSince, tidy } from './framework/output.js';
-import { observe, psChildren } from './framework/ps.js';
+import { observe, psChildrenShort } from './framework/ps.js';
 import { clientBurst } from './sigchld.js';
 
 export interface WsgiOptions {
@@ -343,12 +343,7 @@ async function clientsAtOnce(
     .until('a Child N terminated line per connection', () => reapedLines() >= connected && reapedLines(), 5_000)
     .catch(reapedLines);
   say.cmd(`ps -o pid,ppid,stat,cmd --ppid ${server}`);
-  const listing = psChildren(server).replace(/\s+$/, '').split('\n');
-  say.show(
-    listing.length > 7
-      ? [...listing.slice(0, 6), `...  (${listing.length - 1} processes in all)`].join('\n')
-      : listing.join('\n'),
-  );
+  say.show(psChildrenShort(server));
   say.note(
     `${connected} connections, ${reaped} "Child N terminated" lines from the parent` +
       (zombies === 0 ? ': no zombies.' : `; unexpected: ${zombies} zombie${zombies === 1 ? '' : 's'}.`),

@@ -13,6 +13,14 @@ export function psChildren(pid: number): string {
   }
 }
 
+/** psChildren(pid), its first six lines and how many processes it listed (what a burst of clients leaves). */
+export function psChildrenShort(pid: number): string {
+  const listing = psChildren(pid).replace(/\s+$/, '').split('\n');
+  return listing.length > 7
+    ? [...listing.slice(0, 6), `...  (${listing.length - 1} processes in all)`].join('\n')
+    : listing.join('\n');
+}
+
 /** `ps -o pid,ppid,stat,cmd -p PID...` */
 export function ps(pids: number[]): string {
   try {
