@@ -122,7 +122,7 @@ const wsgiServes = (parentSurvivesBy: 'article' | 'project'): Array<Expectation<
     hint: () => 'answer 400 Bad Request when the request line does not parse, instead of failing',
   },
   {
-    text: 'and the parent keeps serving after it',
+    text: 'the parent keeps serving after a malformed request',
     by: parentSurvivesBy,
     holds: (o) => o.serverAliveAfterBadRequest && o.servedAfterBadRequest,
     measured: (o) =>
