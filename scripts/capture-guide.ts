@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { must } from './lib/must.js';
 import { ROOT } from './lib/stage.js';
-import { runExperiment } from './experiments/framework.js';
+import { runExperiment } from './experiments/framework/context.js';
 import { findExperiment } from './experiments/index.js';
 import type { Snapshot } from './lib/observe-model.js';
 import { caption, renderSvg } from './lib/observe-svg.js';

@@ -1,16 +1,19 @@
 /**
- * pnpm check <stage> [--server '<command>'] [--port N] [--json]
+ * pnpm check <stage> [--server '<command>'] [--port N] [--strict] [--json]
  *
  * Checks a server against what the article expects of a stage: runs the experiments that
  * define the stage (with the article's limits) and prints a checklist, one expectation per
- * line, ✓ or ✗, with what was measured. Without --server it checks the project's own stage.
- * Exits 0 only if every expectation holds.
+ * line, ✓ or ✗, with what was measured and, when it fails, a fix. The verdict is the article's
+ * lines; the project's own expectations are shown apart and count with --strict. Without
+ * --server it checks the project's own stage. Exits 0 only if the lines that count hold.
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { CHECKS, findCheck, formatLine, runCheck } from './experiments/checks.js';
-import { type Context, Interrupted, stopOnSignals } from './experiments/framework.js';
-import { findStage } from './lib/stages.js';
+import { CHECKLISTS, type ChecklistLine, findChecklist, formatLine, runChecklist } from './experiments/checklist.js';
+import { type Context, Interrupted } from './experiments/framework/context.js';
+import { stopOnSignals } from './experiments/framework/signals.js';
+import { didYouMean, wholeNumber } from './lib/options.js';
+import { findStage, stages as registry } from './lib/stages.js';
 
 let current: Context | null = null;
 const interrupted = stopOnSignals(() => current, 'check');
@@ -19,13 +22,15 @@ const interrupted = stopOnSignals(() => current, 'check');
 const argv = hideBin(process.argv);
 if (argv[0] === '--') argv.shift();
 
-const stages = CHECKS.map((c) => c.stage).join(', ');
+const stages = CHECKLISTS.map((c) => c.stage).join(', ');
+let failure: string | null = null;
 const args = yargs(argv)
   .scriptName('pnpm check')
   .usage(
-    '$0 <stage> [--server <command>] [--port N] [--json]\n\n' +
+    '$0 <stage> [--server <command>] [--port N] [--strict] [--json]\n\n' +
       "Checks a server against what the article expects of a stage: runs the stage's experiments and prints\n" +
-      'one line per expectation, ✓ or ✗, with what was measured. Exits 0 only if every expectation holds.',
+      "one line per expectation, ✓ or ✗, with what was measured. The verdict is the article's lines; the\n" +
+      "project's own are shown apart and count with --strict. Exits 0 only if the lines that count hold.",
   )
   .command('$0 <stage>', 'check a stage', (y) =>
     y.positional('stage', { type: 'string', describe: `the stage, as pnpm diff names it: ${stages}` }),
@@ -37,26 +42,30 @@ const args = yargs(argv)
       `environment and {port} replaced by the port (default: the project's own stage)`,
   })
   .option('port', {
-    type: 'number',
+    type: 'string',
+    coerce: wholeNumber('port', 65535),
     describe:
       'the port: given to the server as PORT, or the one a server ' +
       'that picks its own listens on (default 8888 when free)',
   })
   .option('sleep', {
-    type: 'number',
+    type: 'string',
+    coerce: wholeNumber('sleep'),
     describe:
       'seconds the server sleeps after answering, in 3b and 3c (given as LSBAWS_SLEEP; ' +
       "default: the article's 60 with --server, less for the project's stages, which read it)",
   })
+  .option('strict', {
+    type: 'boolean',
+    default: false,
+    describe: "the project's own expectations (beyond the article, e.g. a 4xx for a malformed request) count too",
+  })
   .option('json', { type: 'boolean', default: false, describe: 'print the outcomes as JSON after the checklist' })
   .option('verbose', { type: 'boolean', default: false, describe: "also print the experiments' narration" })
   .check((a) => {
-    if (findCheck(String(a.stage)) === undefined)
-      throw new Error(`unknown stage: ${String(a.stage)} (stages: ${stages})`);
-    for (const name of ['port', 'sleep'] as const) {
-      const value = a[name];
-      if (value !== undefined && (!Number.isInteger(value) || value < 0))
-        throw new Error(`--${name}: a whole number, please`);
+    if (findChecklist(String(a.stage)) === undefined) {
+      const names = registry().flatMap((s) => [s.stage, s.package]);
+      throw new Error(`unknown stage: ${String(a.stage)}${didYouMean(String(a.stage), names)} (stages: ${stages})`);
     }
     if (a.server !== undefined && a.server.trim() === '') throw new Error('--server: the command is empty');
     return true;
@@ -66,37 +75,73 @@ const args = yargs(argv)
   .version(false)
   .help()
   .alias('help', 'h')
+  .exitProcess(false)
+  .fail((msg, err) => {
+    failure ??= msg ?? err?.message ?? 'invalid arguments'; // the first: a bad option, not what follows from it
+  })
   .parseSync();
 
-async function main(): Promise<number> {
-  const check = findCheck(String(args.stage));
-  if (check === undefined) return 2;
-  const who = args.server === undefined ? `${check.package}, the project's own` : args.server;
-  process.stdout.write(`pnpm check ${check.stage}: ${who}\n`);
+/** The article's lines as they come, grouped by experiment; the project's own kept for the end. */
+function printer(): { line(l: ChecklistLine): void; own: ChecklistLine[] } {
   let experiment = '';
+  const own: ChecklistLine[] = [];
+  return {
+    own,
+    line(l) {
+      if (l.by === 'project') {
+        own.push(l);
+        return;
+      }
+      if (l.experiment !== experiment) {
+        experiment = l.experiment;
+        process.stdout.write(`\n  pnpm experiment ${experiment}\n`);
+      }
+      process.stdout.write(`  ${formatLine(l)}\n`);
+    },
+  };
+}
+
+async function main(): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) return 0; // yargs has printed the help
+  if (failure !== null) {
+    process.stderr.write(`${failure as string}\n(pnpm check --help lists the stages and options)\n`);
+    return 2;
+  }
+  const checklist = findChecklist(String(args.stage));
+  if (checklist === undefined) return 2;
+  const who = args.server === undefined ? `${checklist.package}, the project's own` : args.server;
+  process.stdout.write(`pnpm check ${checklist.stage}: ${who}\n`);
+  const print = printer();
   try {
-    const result = await runCheck(check, {
+    const result = await runChecklist(checklist, {
       server: args.server,
       port: args.port,
       sleep: args.sleep ?? (args.server === undefined ? undefined : 60),
+      strict: args.strict,
       narrate: args.verbose ? process.stdout : undefined,
       onContext: (ctx) => {
         current = ctx;
       },
-      onLine: (line) => {
-        if (line.experiment !== experiment) {
-          experiment = line.experiment;
-          process.stdout.write(`\n  pnpm experiment ${experiment}\n`);
-        }
-        process.stdout.write(`  ${formatLine(line)}\n`);
-      },
+      onLine: (line) => print.line(line),
     });
-    const held = result.lines.filter((l) => l.ok).length;
-    // a stage beyond the article is the project's own design, not the article's
-    const whose = findStage(check.stage)?.article === null ? "this project's" : "the article's";
+    const article = result.lines.filter((l) => l.by === 'article');
+    // a stage beyond the article is the project's own design: its lines are measured against that
+    const whose = findStage(checklist.stage)?.article === null ? "this project's" : "the article's";
+    if (print.own.length > 0) {
+      const counted = args.strict ? 'counted: --strict' : 'not counted without --strict';
+      process.stdout.write(`\n  Beyond the article: the project's own expectations (${counted})\n`);
+      for (const l of print.own) process.stdout.write(`  ${formatLine(l)}\n`);
+    }
+    const held = article.filter((l) => l.ok).length;
+    const own =
+      print.own.length > 0
+        ? `; ${print.own.filter((l) => l.ok).length} of ${print.own.length} of the project's own`
+        : '';
     process.stdout.write(
-      `\n${held} of ${result.lines.length} expectations hold${result.port !== null ? ` (port ${result.port})` : ''}: ` +
-        `${result.passed ? `it behaves as ${whose} ${check.stage}` : `not yet ${whose} ${check.stage}`}.\n`,
+      `\n${held} of ${article.length} of the article's expectations hold${own}` +
+        `${result.port !== null ? ` (port ${result.port})` : ''}: ` +
+        (result.passed ? `it behaves as ${whose} ${checklist.stage}` : `not yet ${whose} ${checklist.stage}`) +
+        `${args.strict ? ' (--strict)' : ''}.\n`,
     );
     if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     return result.passed ? 0 : 1;

@@ -7,9 +7,12 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { type AnyExperiment, type Param, Context, Interrupted, stopOnSignals } from './experiments/framework.js';
+import { type AnyExperiment, type Param } from './experiments/framework/experiment.js';
+import { Context, Interrupted } from './experiments/framework/context.js';
+import { stopOnSignals } from './experiments/framework/signals.js';
 import { experiments, findExperiment } from './experiments/index.js';
 import { findStage, stageOfPackage } from './lib/stages.js';
+import { didYouMean, wholeNumber } from './lib/options.js';
 
 let current: Context | null = null;
 const interrupted = stopOnSignals(() => current, 'experiment');
@@ -35,16 +38,10 @@ function list(): string {
 /** The experiment's own options, as yargs options with their defaults, each a whole number. */
 function withParams(y: Argv, e: AnyExperiment): Argv {
   const params = Object.entries<Param>(e.params ?? {});
-  for (const [name, p] of params) y.option(name, { type: 'number', default: p.default, describe: p.description });
-  return y.check((a) => {
-    for (const [name] of params) {
-      const value: unknown = a[name];
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-        throw new Error(`--${name}: a whole number, please (got ${String(value)})`);
-      }
-    }
-    return true;
-  });
+  for (const [name, p] of params) {
+    y.option(name, { type: 'string', default: p.default, describe: p.description, coerce: wholeNumber(name) });
+  }
+  return y;
 }
 
 /** The names an experiment answers to: its own, and its stage's ('3d') when no other experiment uses that stage. */
@@ -58,7 +55,7 @@ async function runOne(e: AnyExperiment, args: Record<string, unknown>): Promise<
   current = await Context.create({ out: process.stdout, port: args.port as number | undefined });
   try {
     const outcome: unknown = await e.run(current, params);
-    current.check(); // interrupted: what it measured is not an outcome
+    current.throwIfStopped(); // interrupted: what it measured is not an outcome
     if (args.json) process.stdout.write(`\noutcome: ${JSON.stringify(outcome)}\n`);
     return true;
   } catch (err) {
@@ -79,16 +76,11 @@ const cli = yargs(argv)
   .scriptName('pnpm experiment')
   .usage('$0 <name> [--port N] [--json] [options]     (pnpm experiment all runs them all)\n\n' + list())
   .option('port', {
-    type: 'number',
+    type: 'string',
+    coerce: wholeNumber('port', 65535),
     describe: 'the port for the stage (default 8888 when it is free, another free port otherwise)',
   })
-  .option('json', { type: 'boolean', default: false, describe: 'also print the outcome as JSON' })
-  .check((a) => {
-    if (a.port !== undefined && (!Number.isInteger(a.port) || a.port < 1 || a.port > 65535)) {
-      throw new Error(`--port: a port number, please (got ${a.port})`);
-    }
-    return true;
-  });
+  .option('json', { type: 'boolean', default: false, describe: 'also print the outcome as JSON' });
 for (const e of experiments) {
   cli.command(
     namesOf(e),
@@ -118,7 +110,9 @@ cli
         const stage = findStage(String(a.name))?.package ?? String(a.name);
         const several = experiments.filter((e) => e.stage === stage).map((e) => e.name);
         const which = several.length > 0 ? ` ${stage} has ${several.length}: ${several.join(', ')}.` : '';
-        process.stderr.write(`No experiment called "${String(a.name)}".${which}\n\n${list()}\n`);
+        const names = experiments.flatMap((e) => namesOf(e));
+        const mean = which === '' ? didYouMean(String(a.name), names) : '';
+        process.stderr.write(`No experiment called "${String(a.name)}"${mean}.${which}\n\n${list()}\n`);
         process.exitCode = 1;
       } else process.stdout.write(`Usage: pnpm experiment <name> [--port N] [--json] [options]\n\n${list()}\n`);
     },

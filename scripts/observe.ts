@@ -6,7 +6,9 @@
  * what they point to (listening socket, connection with its socket pair, pipe, terminal),
  * marking a connection that two processes hold open. The article's pictures of shared
  * descriptors, reference counts and zombies, as they are on your machine right now: as text,
- * as one SVG picture (--svg), or as a page that redraws the picture live (--web).
+ * as one SVG picture (--svg), or as a page that redraws the picture live (--web). --events prints
+ * every accept, fork, exit, signal and reap as it happens, traced (strace), as JSON Lines; the
+ * page's timeline is the same feed.
  */
 import { writeFileSync } from 'node:fs';
 import yargs from 'yargs';
@@ -15,6 +17,7 @@ import { resolveTarget, snapshot } from './lib/observe-model.js';
 import { render } from './lib/observe-render.js';
 import { renderSvg } from './lib/observe-svg.js';
 import { serveLive, type LivePage } from './lib/observe-web.js';
+import { watchEvents } from './lib/observe-events.js';
 import { stat } from './lib/procfs.js';
 
 interface Args {
@@ -26,6 +29,9 @@ interface Args {
   interval?: number;
   svg?: string;
   web?: number;
+  events: boolean;
+  /** The events from /proc readings instead of the tracer. */
+  proc: boolean;
 }
 
 /** The positional arguments but `-`, which yargs takes for one: `--svg -` means stdout. */
@@ -67,9 +73,23 @@ function parse(argv: string[]): Args | string {
         'serve a live page of the picture on 127.0.0.1 (on this port; default a free one) until the server exits',
       coerce: (v: unknown) => (v === true || v === '' ? 0 : Number(v)),
     })
+    .option('events', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'print every accept, fork, exit, signal and reap as JSON Lines, traced with strace, until the server exits',
+    })
+    .option('proc', {
+      type: 'boolean',
+      default: false,
+      describe: 'events from readings of /proc instead of strace (what is done without strace; misses events)',
+    })
     .conflicts('svg', 'web')
     .check((a) => {
       if (targets(a).length > 1) throw new Error('one target only');
+      // (not yargs' conflicts(): a boolean with a default counts as given there)
+      if (a.events && (a.svg !== undefined || a.web !== undefined || a.once))
+        throw new Error('--events prints events until the server exits: not with --svg, --web or --once');
       if (a.svg === '' && !a._.includes('-')) throw new Error('--svg needs a file name (- for stdout)');
       if (a.interval !== undefined && !(a.interval >= 50))
         throw new Error('--interval needs a number of milliseconds (at least 50)');
@@ -83,6 +103,7 @@ function parse(argv: string[]): Args | string {
     .example('pnpm observe 8888', 'the live text view')
     .example('pnpm observe 8888 --svg 3d.svg', 'one picture')
     .example('pnpm observe 8888 --web', 'the picture, redrawn live, in a browser')
+    .example('pnpm observe 8888 --events', 'every fork, exit, signal and reap, one JSON object a line')
     .strictOptions()
     .version(false)
     .help()
@@ -105,6 +126,8 @@ function parse(argv: string[]): Args | string {
     interval: parsed.interval,
     svg: parsed.svg === '' ? '-' : parsed.svg,
     web: parsed.web as number | undefined,
+    events: parsed.events,
+    proc: parsed.proc,
   };
 }
 
@@ -134,6 +157,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (args.web !== undefined) return web(target.pid, args);
+  if (args.events) return events(target.pid, args);
   const tty = process.stdout.isTTY === true;
   if (args.once || !tty) {
     process.stdout.write(render(snapshot(target.pid), { all: args.all, color: tty }));
@@ -142,11 +166,29 @@ async function main(): Promise<number> {
   return live(target.pid, args);
 }
 
+/** Prints the server's events as JSON Lines until it exits or Ctrl-C. */
+async function events(pid: number, args: Args): Promise<number> {
+  const feed = await watchEvents(pid, (e) => process.stdout.write(`${JSON.stringify(e)}\n`), {
+    interval: args.interval,
+    proc: args.proc,
+  });
+  process.stderr.write(
+    feed.source === 'strace'
+      ? `Tracing PID ${pid} and its children with strace (Ctrl-C stops; the server goes on).\n`
+      : `Watching PID ${pid}: ${feed.note ?? ''}.\n`,
+  );
+  const stop = (): void => void feed.stop();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await feed.done;
+  return 0;
+}
+
 /** Serves the live page until the server exits or Ctrl-C. */
 async function web(pid: number, args: Args): Promise<number> {
   let page: LivePage;
   try {
-    page = await serveLive(pid, { port: args.web, interval: args.interval ?? 250 });
+    page = await serveLive(pid, { port: args.web, interval: args.interval ?? 250, proc: args.proc });
   } catch (e) {
     process.stderr.write(`Cannot serve the page on 127.0.0.1:${args.web}: ${(e as Error).message}\n`);
     return 1;

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../scripts/lib/stage.js';
-import { type CheckResult, findCheck, runCheck } from '../scripts/experiments/checks.js';
+import { type ChecklistResult, findChecklist, runChecklist } from '../scripts/experiments/checklist.js';
 import { PROGRAMS } from '../scripts/bench/servers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lsbaws-check-beyond-'));
@@ -16,17 +16,19 @@ t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 /** Compiles scripts/bench/programs/c/NAME.c into dir; returns the program's path. */
 function compiled(name: string): string {
   const program = join(dir, name);
-  execFileSync('gcc', ['-O2', '-o', program, join(PROGRAMS, 'c', `${name}.c`)], { stdio: 'pipe' });
+  // server.c shares its loop with the bench's libserve.so: serve.c
+  const sources = [join(PROGRAMS, 'c', `${name}.c`), ...(name === 'server' ? [join(PROGRAMS, 'c', 'serve.c')] : [])];
+  execFileSync('gcc', ['-O2', '-o', program, ...sources], { stdio: 'pipe' });
   return program;
 }
 
-async function check(stage: string, server: string): Promise<CheckResult> {
-  const c = findCheck(stage);
+async function check(stage: string, server: string): Promise<ChecklistResult> {
+  const c = findChecklist(stage);
   if (c === undefined) throw new Error(`no check for ${stage}`);
-  return runCheck(c, { server, cwd: dir, port: await freePort() });
+  return runChecklist(c, { server, cwd: dir, port: await freePort() });
 }
 
-const failing = (r: CheckResult): string =>
+const failing = (r: ChecklistResult): string =>
   r.lines
     .filter((l) => !l.ok)
     .map((l) => `${l.text}: ${l.measured}`)

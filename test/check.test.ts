@@ -10,24 +10,31 @@ import { eventually } from '../scripts/lib/clients.js';
 import { listenerOf, stat } from '../scripts/lib/procfs.js';
 import { freePort, ROOT, withoutNodeOptions } from '../scripts/lib/stage.js';
 import { stages } from '../scripts/lib/stages.js';
-import { CHECKS, type CheckLine, type CheckResult, findCheck, runCheck } from '../scripts/experiments/checks.js';
+import {
+  CHECKLISTS,
+  type ChecklistLine,
+  type ChecklistResult,
+  findChecklist,
+  runChecklist,
+} from '../scripts/experiments/checklist.js';
 import { PROGRAMS } from '../scripts/bench/servers.js';
 
 /** How package.json runs `pnpm check`: node with tsx's loader (from any directory). */
 const TSX = ['--import', pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href];
 
 /** The fork-per-connection C server of the benchmarks: a right 3g in another language. */
-const BENCH_SERVER_C = join(PROGRAMS, 'c', 'server.c');
+/** server.c, and serve.c, the loop it shares with the bench's libserve.so. */
+const BENCH_SERVER_C = [join(PROGRAMS, 'c', 'server.c'), join(PROGRAMS, 'c', 'serve.c')];
 
 const dir = mkdtempSync(join(tmpdir(), 'lsbaws-check-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Checks stage against the project's own stage, or against server (a command run in dir). */
-async function check(stage: string, server?: string, timeout?: number): Promise<CheckResult> {
-  const c = findCheck(stage);
+async function checkStage(stage: string, server?: string, timeout?: number): Promise<ChecklistResult> {
+  const c = findChecklist(stage);
   if (c === undefined) throw new Error(`no check for ${stage}`);
   const out = process.env.LSBAWS_NARRATE ? process.stderr : undefined;
-  return runCheck(c, {
+  return runChecklist(c, {
     server,
     cwd: dir,
     port: await freePort(),
@@ -38,11 +45,11 @@ async function check(stage: string, server?: string, timeout?: number): Promise<
 }
 
 /** The line whose expectation matches re. */
-function line(result: CheckResult, re: RegExp): CheckLine | undefined {
+function line(result: ChecklistResult, re: RegExp): ChecklistLine | undefined {
   return result.lines.find((l) => re.test(l.text));
 }
 
-const failing = (r: CheckResult): string =>
+const failing = (r: ChecklistResult): string =>
   r.lines
     .filter((l) => !l.ok)
     .map((l) => `${l.text}: ${l.measured}`)
@@ -192,16 +199,24 @@ t.test(
   'pnpm check: every stage of pnpm diff has a check; the command refuses an unknown stage in yargs words',
   async (t) => {
     t.same(
-      CHECKS.map((c) => c.stage),
+      CHECKLISTS.map((c) => c.stage),
       stages().map((s) => s.stage),
       'every stage of the registry (scripts/lib/stages.ts) has its checks',
     );
-    t.equal(findCheck('webserver3g')?.stage, '3g');
-    t.equal(findCheck('g')?.stage, '3g');
-    t.equal(findCheck('1')?.package, 'webserver1');
+    t.equal(findChecklist('webserver3g')?.stage, '3g');
+    t.equal(findChecklist('g')?.stage, '3g');
+    t.equal(findChecklist('1')?.package, 'webserver1');
     const bad = spawnSync(process.execPath, [...TSX, 'scripts/check.ts', '3z'], { cwd: ROOT, encoding: 'utf8' });
-    t.equal(bad.status, 1);
-    t.match(bad.stderr, /unknown stage: 3z/);
+    t.equal(bad.status, 2);
+    t.match(bad.stderr, /^unknown stage: 3z \(did you mean "3a"\?\)/, 'the message first, and no options block');
+    t.notMatch(bad.stderr, /--server/);
+    const port = spawnSync(process.execPath, [...TSX, 'scripts/check.ts', '3g', '--port', 'abc'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    t.equal(port.status, 2);
+    t.match(port.stderr, /^--port: a port number \(0 to 65535\), please \(got "abc"\)/);
+    t.notMatch(port.stderr, /NaN/);
     const help = spawnSync(process.execPath, [...TSX, 'scripts/check.ts', '--help'], { cwd: ROOT, encoding: 'utf8' });
     t.equal(help.status, 0);
     t.match(help.stdout, /--server/);
@@ -209,33 +224,33 @@ t.test(
   },
 );
 
-for (const c of CHECKS) {
+for (const c of CHECKLISTS) {
   t.test(`pnpm check ${c.stage}: the project's ${c.package} passes`, async (t) => {
-    const r = await check(c.stage);
+    const r = await checkStage(c.stage);
     t.ok(r.lines.length >= 1);
     t.ok(r.passed, failing(r) || 'every expectation holds');
   });
 }
 
 t.test('a Python 3g whose handler calls wait() once fails on the merged SIGCHLDs', async (t) => {
-  const r = await check('3g', python('wait_once.py', PY_WAIT_ONCE));
+  const r = await checkStage('3g', python('wait_once.py', PY_WAIT_ONCE));
   t.notOk(r.passed);
   t.ok(line(r, /^survives the SIGCHLD/)?.ok, 'it survives its first child');
   const merged = line(r, /^no zombies when 10 children exit together$/);
   t.equal(merged?.ok, false);
-  t.equal(merged?.measured, '9 left', 'one handler run for ten exits: nine zombies');
+  t.equal(merged?.measured, '9 left in /proc', 'one handler run for ten exits: nine zombies');
   t.match(merged?.hint ?? '', /signals are not queued: reap with waitpid\(-1, WNOHANG\) in a loop/);
 });
 
 t.test('scripts/bench/programs/c/server.c passes 3g', async (t) => {
   const server = join(dir, 'server');
-  execFileSync('gcc', ['-O2', '-o', server, BENCH_SERVER_C], { stdio: 'pipe' });
-  const r = await check('3g', server);
+  execFileSync('gcc', ['-O2', '-o', server, ...BENCH_SERVER_C], { stdio: 'pipe' });
+  const r = await checkStage('3g', server);
   t.ok(r.passed, failing(r) || 'every expectation holds');
 });
 
 t.test("a C 3c that keeps the parent's copy of each connection fails, and curl never ends", async (t) => {
-  const r = await check('3c', c('keeps_copy', C_KEEPS_COPY));
+  const r = await checkStage('3c', c('keeps_copy', C_KEEPS_COPY));
   t.ok(line(r, /^clients are served at once/)?.ok, 'it does serve clients at once');
   const parent = line(r, /^the parent closes its copy of each connection$/);
   t.equal(parent?.ok, false);
@@ -245,26 +260,26 @@ t.test("a C 3c that keeps the parent's copy of each connection fails, and curl n
 });
 
 t.test('a server that never listens gets a line that says so', async (t) => {
-  const r = await check('3a', python('never_listens.py', PY_NEVER_LISTENS), 5_000);
+  const r = await checkStage('3a', python('never_listens.py', PY_NEVER_LISTENS), 5_000);
   t.notOk(r.passed);
   const first = r.lines[0];
   t.match(first?.text ?? '', /^the server starts and listens on port \d+$/);
   t.match(first?.measured ?? '', /^the server did not listen on port \d+ within 5 s/);
   t.ok(
-    r.lines.slice(1).every((l) => !l.ok && l.measured === 'not measured'),
+    r.lines.slice(1).every((l) => !l.ok && l.measured === 'not measured (above: why)'),
     'nothing else was measured',
   );
 });
 
 t.test('a server that listens on another port gets a line naming that port', async (t) => {
-  const r = await check('3a', python('other_port.py', PY_OTHER_PORT), 20_000);
+  const r = await checkStage('3a', python('other_port.py', PY_OTHER_PORT), 20_000);
   t.match(r.lines[0]?.measured ?? '', /^the server listens on port (\d+), not (\d+)/);
   const [, theirs, ours] = /port (\d+), not (\d+)/.exec(r.lines[0]?.measured ?? '') ?? [];
   t.equal(Number(theirs), Number(ours) + 1);
 });
 
 t.test('a server that exits on its first request fails with the line that says when', async (t) => {
-  const r = await check('3g', python('one_request.py', PY_ONE_REQUEST));
+  const r = await checkStage('3g', python('one_request.py', PY_ONE_REQUEST));
   t.notOk(r.passed);
   const gone = line(r, /^the server keeps running$/);
   t.ok(gone, 'a line of its own');
@@ -272,7 +287,7 @@ t.test('a server that exits on its first request fails with the line that says w
 });
 
 t.test('a Python 3 3e survives the EINTR, and the check says why by name (PEP 475)', async (t) => {
-  const r = await check('3e', python('eintr.py', PY_3E));
+  const r = await checkStage('3e', python('eintr.py', PY_3E));
   t.ok(line(r, /^the SIGCHLD handler runs/)?.ok, 'the handler ran');
   const dies = line(r, /^then accept\(\) fails with EINTR/);
   t.equal(dies?.ok, false);
@@ -299,7 +314,7 @@ t.test('the command: exit status 1 and the outcomes as JSON for a failing server
   );
   t.equal(run.status, 1, 'exit 1: not every expectation holds');
   t.match(run.stdout, /^ {2}✗ the server keeps running: the server exited with status 0 after its first request/m);
-  const result = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as CheckResult;
+  const result = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as ChecklistResult;
   t.equal(result.stage, '3a');
   t.equal(result.port, port);
   t.equal(result.passed, false);

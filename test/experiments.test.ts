@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort, ROOT } from '../scripts/lib/stage.js';
 import { missingFromOutput, quotedBlock } from '../scripts/lib/quoted.js';
-import { runExperiment, type Experiment } from '../scripts/experiments/framework.js';
+import { runExperiment } from '../scripts/experiments/framework/context.js';
+import { type Experiment } from '../scripts/experiments/framework/experiment.js';
 import { stageOfPackage, stages } from '../scripts/lib/stages.js';
 import {
   frameworks,
@@ -339,3 +340,42 @@ t.test(
     t.equal(o.childrenAtEnd, 0, 'no children left at all');
   },
 );
+
+/** Runs an experiment on a free port and returns its narration, as a learner reads it. */
+async function narration<O, P>(
+  experiment: Experiment<O, P>,
+  params?: Partial<P>,
+): Promise<{ text: string; port: number }> {
+  let text = '';
+  const port = await freePort();
+  const out = { write: (chunk: string) => ((text += chunk), true) } as unknown as NodeJS.WritableStream;
+  await runExperiment(experiment, { port, params, out: out as never });
+  return { text, port };
+}
+
+t.test('the narrations: no nc, the port given, the sleep as set, nothing said to compile', async (t) => {
+  const hello = await narration(helloWorld);
+  t.match(hello.text, new RegExp(`typed by hand \\(telnet localhost ${hello.port},`), 'the telnet hint names the port');
+  const it = await narration(iterative);
+  t.match(it.text, new RegExp(`Terminal 2: curl telnet://localhost:${it.port}, and type nothing yet`));
+  const c = await narration(concurrent, { clients: 2, sleep: 3 });
+  t.match(c.text, /all sleeping \(S\) their 3 s \(the article's time\.sleep\(60\)\)/);
+  for (const [name, text] of [
+    ['hello-world', hello.text],
+    ['iterative', it.text],
+    ['concurrent', c.text],
+  ]) {
+    t.notMatch(text, /\bnc\b/, `${name}: no nc, which the test tools do not install`);
+    t.notMatch(text, /compiling/, `${name}: nothing compiles`);
+  }
+});
+
+t.test('a mistyped experiment gets a "did you mean"', async (t) => {
+  const tsx = join(ROOT, 'node_modules/.bin/tsx');
+  const typo = spawnSync(tsx, ['scripts/experiment.ts', 'sleping'], { cwd: ROOT, encoding: 'utf8' });
+  t.equal(typo.status, 1);
+  t.match(typo.stderr, /^No experiment called "sleping" \(did you mean "sleeping"\?\)\./);
+  const port = spawnSync(tsx, ['scripts/experiment.ts', 'sleeping', '--port', 'abc'], { cwd: ROOT, encoding: 'utf8' });
+  t.equal(port.status, 1);
+  t.match(port.stderr, /--port: a port number \(0 to 65535\), please \(got "abc"\)/);
+});

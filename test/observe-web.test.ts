@@ -117,7 +117,7 @@ t.test('the live page shows a zombie appear during pnpm experiment zombies', asy
   const seen = async (): Promise<{ pid: number; events: string } | undefined> => {
     const events = await page.locator('#timeline').innerText();
     const forked = new Set([...events.matchAll(/fork\(\): PID \d+ created child PID (\d+)/g)].map((m) => Number(m[1])));
-    const exited = [...events.matchAll(/PID (\d+) exited and is a zombie/g)].map((m) => Number(m[1]));
+    const exited = [...events.matchAll(/PID (\d+) exited \(status \d+\): a zombie/g)].map((m) => Number(m[1]));
     const pid = exited.find((p) => forked.has(p));
     return pid === undefined ? undefined : { pid, events };
   };
@@ -135,13 +135,18 @@ t.test('the live page shows a zombie appear during pnpm experiment zombies', asy
     new RegExp(`fork\\(\\): PID ${server} created child PID ${zombiePid}`),
     `the timeline shows PID ${zombiePid} forked...`,
   );
-  t.match(events, new RegExp(`PID ${zombiePid} exited and is a zombie`), '...and exit');
+  t.match(events, new RegExp(`PID ${zombiePid} exited \\(status 0\\): a zombie until its parent waits`), '...and exit');
   t.match(
     events,
-    new RegExp(`SIGCHLD to PID ${server}, which ignores it \\(no handler\\)`),
+    new RegExp(`SIGCHLD delivered to PID ${server} \\(sent by PID ${zombiePid}\\), which ignores it \\(no handler\\)`),
     '...and the SIGCHLD 3d does not handle',
   );
-  t.match(events, new RegExp(`watching PID ${server}`), 'the first entry: what was there when the page started');
+  t.match(
+    events,
+    new RegExp(`watching PID ${server}.*; the timeline: events traced with strace`),
+    'the first entry: what was there when the page started, and where the timeline comes from',
+  );
+  t.match(await page.locator('#status').innerText(), /the timeline from events traced with strace/);
   const box = page.locator(`#picture svg g.process.zombie[data-pid="${zombiePid}"]`);
   await box.waitFor({ timeout: 10_000 });
   t.equal(await box.getAttribute('data-state'), 'Z', 'and the picture has its zombie box');

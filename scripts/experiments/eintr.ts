@@ -1,6 +1,8 @@
 /** 3e: a SIGCHLD handler reaps the child, and the accept() it interrupted fails with EINTR. */
-import { exeOf, zombies } from '../lib/procfs.js';
-import { type Experiment, crashOf, outputSince, seconds, tidy } from './framework.js';
+import { children, exeOf, stat, zombies } from '../lib/procfs.js';
+import { canTrace, trace, type TraceEvent } from '../lib/trace.js';
+import { type Experiment } from './framework/experiment.js';
+import { crashOf, exitOf, outputSince, seconds, tidy } from './framework/output.js';
 
 export interface EintrOutcome {
   response: string;
@@ -13,8 +15,17 @@ export interface EintrOutcome {
   /** ms from the answer to the crash: the child's 3 s sleep. */
   crashAfterAnswer: number | null;
   serverExited: boolean;
+  /** How it ended (its exit status), or null while it runs. */
+  exitStatus: string | null;
+  /** The language whose words named the crash (lib/crashes.ts). */
+  crashLanguage: string | null;
   /** What the server printed after the request (the handler's line, the trace). */
   output: string;
+  /**
+   * Its parent waited for the child: a traced wait (strace) that returned it, or, without a
+   * tracer, /proc showing the child running, then gone without ever being a zombie.
+   */
+  childReaped: boolean;
   /** When the server survived: its zombies once the child had exited (0: the handler reaped it). */
   zombiesLeft: number | null;
   /** The program the server ran (/proc/PID/exe): the runtime, for a server that restarts accept() itself. */
@@ -31,7 +42,7 @@ export const eintr: Experiment<EintrOutcome> = {
     say.title('eintr: a signal handler interrupts accept(), webserver3e');
     say.step('Terminal 1: start the server');
     say.cmd(ctx.command('webserver3e'));
-    const stage = await say.wait('compiling and starting', ctx.start('webserver3e'));
+    const stage = await say.wait('starting', ctx.start('webserver3e'));
     say.show(tidy(stage.output));
     const server = stage.serverPid();
     const serverExe = server === null ? null : exeOf(server);
@@ -47,7 +58,10 @@ export const eintr: Experiment<EintrOutcome> = {
       `Answered at once; the child then sleeps 3 s (so that the ` +
         `parent is back in accept() when it exits), closes and exits.`,
     );
+    const reaping = await watchReaping(server ?? 0);
+    ctx.defer(() => void reaping.stop());
     const exited = await say.wait('watching the server', ctx.within(stage.exited, 15_000));
+    const childReaped = await reaping.stop();
     const crashAt = Date.now() - t0;
     await c.done;
     const zombiesLeft = exited || server === null ? null : zombies(server).length;
@@ -87,10 +101,61 @@ export const eintr: Experiment<EintrOutcome> = {
       crashed: crash?.code ?? null,
       error: crash?.line ?? null,
       crashAfterAnswer: exited && c.firstByteAt !== null ? crashAt - c.firstByteAt : null,
+      childReaped,
       serverExited: exited,
+      exitStatus: exitOf(stage),
+      crashLanguage: crash?.language ?? null,
       output: printed,
       zombiesLeft,
       serverExe,
     };
   },
 };
+
+/**
+ * Whether the server waits for its child: traced with strace when the machine can (a wait that
+ * returns a child is a reap, even when the server dies the next microsecond), else /proc.
+ */
+async function watchReaping(server: number): Promise<{ stop(): Promise<boolean> }> {
+  if (canTrace()) {
+    const events: TraceEvent[] = [];
+    const tracer = trace(server, (e) => events.push(e));
+    try {
+      await tracer.attached;
+      return {
+        stop: async () => {
+          await tracer.stop();
+          return events.some((e) => e.event === 'reap' && e.pid === server);
+        },
+      };
+    } catch {
+      // not traceable: read /proc instead
+    }
+  }
+  const polled = pollReaping(server);
+  return { stop: () => Promise.resolve(polled.stop()) };
+}
+
+/**
+ * Reads the server's children every 10 ms; stop() says whether one was seen running and then
+ * gone without ever being seen a zombie: its parent waited for it as it exited.
+ */
+function pollReaping(server: number): { stop(): boolean } {
+  const running = new Set<number>();
+  const zombie = new Set<number>();
+  let reaped = false;
+  const read = (): void => {
+    const alive = stat(server) !== null && stat(server)?.state !== 'Z';
+    if (!alive) return; // its children are not its own to wait for any more
+    const now = new Set(children(server));
+    for (const pid of now) (stat(pid)?.state === 'Z' ? zombie : running).add(pid);
+    for (const pid of running) if (!now.has(pid) && !zombie.has(pid)) reaped = true;
+  };
+  const timer = setInterval(read, 10);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return reaped;
+    },
+  };
+}

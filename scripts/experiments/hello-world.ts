@@ -3,7 +3,8 @@
  */
 import { rawRequest } from '../lib/clients.js';
 import { children } from '../lib/procfs.js';
-import { type Experiment, printedRequest, tidy } from './framework.js';
+import { type Experiment } from './framework/experiment.js';
+import { printedRequest, tidy } from './framework/output.js';
 
 export interface HelloWorldOutcome {
   /** What curl printed for GET /hello. */
@@ -31,7 +32,7 @@ export const helloWorld: Experiment<HelloWorldOutcome> = {
     say.title('hello-world: the web server of Part 1, webserver1');
     say.step('Terminal 1: start the server');
     say.cmd(`${ctx.portEnv}pnpm --filter webserver1 start`);
-    const stage = await say.wait('compiling and starting', ctx.start('webserver1'));
+    const stage = await say.wait('starting', ctx.start('webserver1'));
     say.show(tidy(stage.output));
     const server = stage.serverPid();
 
@@ -45,9 +46,9 @@ export const helloWorld: Experiment<HelloWorldOutcome> = {
     say.step('Terminal 1: the server printed the request it read');
     say.show(tidy(printed));
 
-    say.step("Terminal 2: the article's request typed by hand (telnet localhost 8888, GET /hello HTTP, Enter)");
+    say.step(`Terminal 2: the article's request typed by hand (telnet localhost ${ctx.port}, GET /hello HTTP, Enter)`);
     say.cmd(`printf '${BY_HAND}\\r\\n\\r\\n' | curl telnet://localhost:${ctx.port}`);
-    ctx.check();
+    ctx.throwIfStopped();
     const byHand = await rawRequest(ctx.port, `${BY_HAND}\r\n\r\n`, 10_000);
     say.show(byHand.data);
     say.cmd(`printf '${ANYTHING}\\r\\n\\r\\n' | curl telnet://localhost:${ctx.port}`);

@@ -1,5 +1,5 @@
 /** Every experiment of `pnpm experiment`, in the article's order, then those of the stages beyond it. */
-import type { AnyExperiment } from './framework.js';
+import type { AnyExperiment } from './framework/experiment.js';
 import { findStage } from '../lib/stages.js';
 import { helloWorld } from './hello-world.js';
 import { frameworks } from './frameworks.js';

@@ -1,7 +1,8 @@
 /** 3a: the iterative server answers one request, then waits for the next. */
 import { children } from '../lib/procfs.js';
 import { HELLO_REQUEST, openConnection } from '../lib/clients.js';
-import { type Experiment, printedRequest, seconds, tidy } from './framework.js';
+import { type Experiment } from './framework/experiment.js';
+import { printedRequest, seconds, tidy } from './framework/output.js';
 
 export interface IterativeOutcome {
   /** What curl printed. */
@@ -28,7 +29,7 @@ export const iterative: Experiment<IterativeOutcome> = {
     say.title('iterative: the iterative server, webserver3a');
     say.step('Terminal 1: start the server');
     say.cmd(ctx.command('webserver3a'));
-    const stage = await say.wait('compiling and starting', ctx.start('webserver3a'));
+    const stage = await say.wait('starting', ctx.start('webserver3a'));
     say.show(tidy(stage.output));
     const server = stage.serverPid();
 
@@ -58,7 +59,7 @@ export const iterative: Experiment<IterativeOutcome> = {
     say.note(`One process does everything: the server (PID ${server}) has ${processes - 1} children.`);
     await ctx.alive(stage, server, 'after its first request');
 
-    say.step(`Terminal 2: nc localhost ${ctx.port}, and type nothing yet; Terminal 3: curl ${ctx.url}`);
+    say.step(`Terminal 2: curl telnet://localhost:${ctx.port}, and type nothing yet; Terminal 3: curl ${ctx.url}`);
     const held = await openConnection(ctx.port);
     ctx.defer(() => held.close());
     const second = ctx.curl(30);
@@ -66,7 +67,7 @@ export const iterative: Experiment<IterativeOutcome> = {
     const waited = second.firstByteAt === null;
     say.note(
       waited
-        ? 'curl gets nothing: the server accepted the connection of nc and ' +
+        ? 'curl gets nothing: the server accepted the connection of Terminal 2 and ' +
             'waits in recv() for its request; curl waits in the listen queue.'
         : `unexpected: curl was answered ` +
             `(${JSON.stringify(second.stdout)}) while the server was busy with another client.`,
@@ -74,15 +75,15 @@ export const iterative: Experiment<IterativeOutcome> = {
     say.note('Now the request in Terminal 2:');
     held.send(HELLO_REQUEST(ctx.port));
     await ctx
-      .until('the answer to nc', () => held.received.includes('Hello') || undefined, 10_000)
+      .until('the answer to Terminal 2', () => held.received.includes('Hello') || undefined, 10_000)
       .catch(() => undefined);
     await ctx.until('the answer to curl', () => second.firstByteAt !== null, 20_000).catch(() => undefined);
     say.show(second.stdout);
     const servedNext = held.received.includes('Hello') && second.stdout.includes('Hello');
     say.note(
       servedNext
-        ? 'nc got its answer, and only then curl: one client at a time.'
-        : `unexpected: ${held.received.includes('Hello') ? 'curl was never answered' : 'nc was never answered'}.`,
+        ? 'Terminal 2 got its answer, and only then curl: one client at a time.'
+        : `unexpected: ${held.received.includes('Hello') ? 'curl' : 'Terminal 2'} was never answered.`,
     );
     say.result('The iterative server accepts a connection, answers, closes it, and only then accepts the next one.');
     return {

@@ -5,7 +5,9 @@
 import { HELLO_REQUEST, curl } from '../lib/clients.js';
 import { connectionsHeld, idleClients } from '../lib/connections.js';
 import { descendants, fds, usage } from '../lib/procfs.js';
-import { type Experiment, observe, optionsOf, psChildren, tidy } from './framework.js';
+import { type Experiment, optionsOf } from './framework/experiment.js';
+import { tidy } from './framework/output.js';
+import { observe, psChildren } from './framework/ps.js';
 
 export interface ManyConnectionsOptions {
   /** Idle connections to hold open (none sends its request until the end). */

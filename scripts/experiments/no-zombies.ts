@@ -1,5 +1,5 @@
 /** 3g: waitpid(-1, WNOHANG) in a loop reaps every exited child, however many signals were merged. */
-import { type Experiment } from './framework.js';
+import { type Experiment } from './framework/experiment.js';
 import { SIGCHLD_PARAMS, sigchldScenario, type SigchldOptions, type SigchldOutcome } from './sigchld.js';
 
 export const noZombies: Experiment<SigchldOutcome, SigchldOptions> = {

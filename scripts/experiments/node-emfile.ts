@@ -5,7 +5,8 @@
 import { HELLO_REQUEST, curl } from '../lib/clients.js';
 import { connectionsHeld, idleClients } from '../lib/connections.js';
 import { children, fds, stat } from '../lib/procfs.js';
-import { type Experiment, optionsOf, outputSince, tidy } from './framework.js';
+import { type Experiment, optionsOf } from './framework/experiment.js';
+import { outputSince, tidy } from './framework/output.js';
 
 export interface NodeEmfileOptions {
   /** The open-files limit (ulimit -n), as in the article's 3d experiment but smaller. */

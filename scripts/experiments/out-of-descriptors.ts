@@ -1,5 +1,7 @@
 /** 3d, part 3: with `ulimit -n 256`, the descriptors 3d never closes run out: accept() fails with EMFILE. */
-import { type Experiment, client3Lines, client3UntilCrash, optionsOf, tidy } from './framework.js';
+import { type Experiment, optionsOf } from './framework/experiment.js';
+import { client3Lines, client3UntilCrash } from './framework/crash-run.js';
+import { exitOf, tidy } from './framework/output.js';
 
 export interface OutOfDescriptorsOptions {
   /** The open-files limit (the article: 256). */
@@ -17,6 +19,8 @@ export interface OutOfDescriptorsOutcome {
   /** The last number the server printed: the connections it held when accept failed. */
   connectionsHeld: number;
   serverExited: boolean;
+  /** How it ended (its exit status), or null while it runs. */
+  exitStatus: string | null;
   /** client3's clients that connected and sent the request ("0"), and those refused after the crash. */
   clientsConnected: number;
   clientsFailed: number;
@@ -40,7 +44,7 @@ export const outOfDescriptors: Experiment<OutOfDescriptorsOutcome, OutOfDescript
     say.step(`Terminal 1: limit the server to ${limit} open descriptors, then start it`);
     say.cmd(`ulimit -n ${limit}`);
     say.cmd(ctx.command('webserver3d'));
-    const stage = await say.wait('compiling and starting', ctx.start('webserver3d', { limits: `ulimit -n ${limit}` }));
+    const stage = await say.wait('starting', ctx.start('webserver3d', { limits: `ulimit -n ${limit}` }));
     say.show(tidy(stage.output));
 
     const run = await client3UntilCrash(ctx, stage, clients, 'until the server dies');
@@ -73,6 +77,7 @@ export const outOfDescriptors: Experiment<OutOfDescriptorsOutcome, OutOfDescript
     );
     return {
       limit,
+      exitStatus: exitOf(stage),
       crashed: crash?.code ?? null,
       error: crash?.line ?? null,
       connectionsHeld: last,

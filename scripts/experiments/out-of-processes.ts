@@ -6,8 +6,11 @@
 import { status, tasksOfUser, zombies as zombiesOf } from '../lib/procfs.js';
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ROOT } from '../lib/stage.js';
-import { type Experiment, client3Lines, client3UntilCrash, optionsOf, tidy } from './framework.js';
+import { ROOT, type Launched } from '../lib/stage.js';
+import type { Context } from './framework/context.js';
+import { type Experiment, optionsOf } from './framework/experiment.js';
+import { client3Lines, client3UntilCrash } from './framework/crash-run.js';
+import { exitOf, tidy } from './framework/output.js';
 
 export interface OutOfProcessesOptions {
   /** How many children the limit leaves room for, beyond Node's own threads (default 9). */
@@ -33,6 +36,8 @@ export interface OutOfProcessesOutcome {
   /** The most zombies seen at once while it ran. */
   maxZombiesSeen: number;
   serverExited: boolean;
+  /** How it ended (its exit status), or null while it runs. */
+  exitStatus: string | null;
   clientsConnected: number;
   clientErrors: Record<string, number>;
 }
@@ -50,63 +55,8 @@ export const outOfProcesses: Experiment<OutOfProcessesOutcome, OutOfProcessesOpt
   async run(ctx, options = {}) {
     const { say } = ctx;
     const { children: room, clients, ...given } = optionsOf(outOfProcesses, options);
-    const me = process.getuid?.() ?? 0;
-    // root: the limit is not enforced for root, so the server runs as another user; anyone else: as themselves
-    const user = me === 0 ? given.uid : undefined;
-    const uid = user ?? me;
-    const NODE_THREADS = 11; // measured: node --single-threaded runs 11 threads from the start
-    // as yourself, client3 counts against your limit too: pnpm, its node and its forked clients (measured: 30 to 40 at
-    // once)
-    const CLIENT3_TASKS = user === undefined ? 40 : 0;
-    const before = tasksOfUser(uid);
-    const limit = before + NODE_THREADS + room + CLIENT3_TASKS;
-
-    say.title('out-of-processes: zombies use up the process limit, webserver3d');
-    say.note(
-      'The article runs `ulimit -u 400`. Two things differ here. ' +
-        (user === undefined
-          ? `You are not root, so your own limit applies to your server (uid ${uid}), and it counts client3's ` +
-            `processes too (they are yours): the limit leaves them ${CLIENT3_TASKS} tasks; `
-          : `Linux does not enforce that limit for root, so the server runs as an unprivileged ` +
-            `user (uid ${uid}) with setpriv, keeping one capability, CAP_DAC_READ_SEARCH, so ` +
-            `that it can read the checkout wherever it is (it does not lift the limit); `) +
-        `and the limit counts every task of that user, threads included: node starts with ` +
-        `${NODE_THREADS} threads, and a pnpm parent would add its own, so the server runs directly with ` +
-        `node (as the 3d README does), under a small limit: ${NODE_THREADS} threads + ${room} children` +
-        (CLIENT3_TASKS > 0 ? ` + ${CLIENT3_TASKS} for client3` : '') +
-        (before > 0 ? ` + the ${before} tasks uid ${uid} already has on this machine` : '') +
-        ` = ${limit}. The article's 400 would work the same way, only later.`,
-    );
-    const limits = `ulimit -u ${limit} && ulimit -n 500`;
-    if (user === undefined) {
-      say.step('Terminal 1: build, then start the server directly with node, under the limits');
-      say.cmd('pnpm build');
-      say.cmd('cd packages/webserver3d');
-      say.cmd(
-        `(ulimit -u ${limit}; ulimit -n 500; ${ctx.portEnv}exec node ` +
-          `--single-threaded --enable-source-maps dist/webserver3d.js)`,
-      );
-    } else {
-      say.step(
-        `Terminal 1: build as yourself (user ${uid} cannot write ` +
-          `dist/), then start the server as user ${uid} with the limits`,
-      );
-      say.cmd('pnpm build');
-      say.cmd('cd packages/webserver3d');
-      say.cmd(
-        `${ctx.portEnv}setpriv --reuid=${uid} --regid=${uid} --clear-groups ` +
-          `--inh-caps=-all,+dac_read_search --ambient-caps=+dac_read_search \\\n      bash -c ` +
-          `'ulimit -u ${limit}; ulimit -n 500; exec node --single-threaded --enable-source-maps ` +
-          `dist/webserver3d.js'`,
-      );
-    }
-    const stage = await say.wait(
-      'compiling and starting',
-      ctx.start('webserver3d', { user, direct: true, limits }).catch((e: unknown) => {
-        throw new Error(cannotEnter(e, uid) ?? (e instanceof Error ? e.message : String(e)));
-      }),
-    );
-    say.show(tidy(stage.output));
+    const { user, uid, before, limit } = processLimit(ctx, room, given.uid);
+    const stage = await startUnderLimit(ctx, user, uid, limit);
     const server = stage.serverPid();
     const threads = server === null ? 0 : (status(server)?.threads ?? 0);
     say.note(
@@ -144,6 +94,7 @@ export const outOfProcesses: Experiment<OutOfProcessesOutcome, OutOfProcessesOpt
       limit,
       userTasksBefore: before,
       serverThreads: threads,
+      exitStatus: exitOf(stage),
       crashed: crash?.code ?? null,
       error: crash?.line ?? null,
       childrenForked: last,
@@ -180,4 +131,80 @@ function cannotEnter(e: unknown, uid: number): string | null {
     `others can enter (such as /tmp), or run the experiment as a user other than root (your own ulimit -u ` +
     `applies then)`
   );
+}
+
+/**
+ * The process limit to start the server under, and the user it runs as: as root, an unprivileged
+ * user (the limit is not enforced for root); otherwise yourself, with room for client3's processes.
+ */
+function processLimit(
+  ctx: Context,
+  room: number,
+  asRoot: number,
+): { user: number | undefined; uid: number; before: number; limit: number } {
+  const { say } = ctx;
+  const me = process.getuid?.() ?? 0;
+  // root: the limit is not enforced for root, so the server runs as another user; anyone else: as themselves
+  const user = me === 0 ? asRoot : undefined;
+  const uid = user ?? me;
+  const NODE_THREADS = 11; // measured: node --single-threaded runs 11 threads from the start
+  // as yourself, client3 counts against your limit too: pnpm, its node and its forked clients (measured: 30 to 40 at
+  // once)
+  const CLIENT3_TASKS = user === undefined ? 40 : 0;
+  const before = tasksOfUser(uid);
+  const limit = before + NODE_THREADS + room + CLIENT3_TASKS;
+
+  say.title('out-of-processes: zombies use up the process limit, webserver3d');
+  say.note(
+    'The article runs `ulimit -u 400`. Two things differ here. ' +
+      (user === undefined
+        ? `You are not root, so your own limit applies to your server (uid ${uid}), and it counts client3's ` +
+          `processes too (they are yours): the limit leaves them ${CLIENT3_TASKS} tasks; `
+        : `Linux does not enforce that limit for root, so the server runs as an unprivileged ` +
+          `user (uid ${uid}) with setpriv, keeping one capability, CAP_DAC_READ_SEARCH, so ` +
+          `that it can read the checkout wherever it is (it does not lift the limit); `) +
+      `and the limit counts every task of that user, threads included: node starts with ` +
+      `${NODE_THREADS} threads, and a pnpm parent would add its own, so the server runs directly with ` +
+      `node (as the 3d README does), under a small limit: ${NODE_THREADS} threads + ${room} children` +
+      (CLIENT3_TASKS > 0 ? ` + ${CLIENT3_TASKS} for client3` : '') +
+      (before > 0 ? ` + the ${before} tasks uid ${uid} already has on this machine` : '') +
+      ` = ${limit}. The article's 400 would work the same way, only later.`,
+  );
+  return { user, uid, before, limit };
+}
+
+/** Terminal 1: the server started directly with node (no pnpm parent to count), under the limits. */
+async function startUnderLimit(ctx: Context, user: number | undefined, uid: number, limit: number): Promise<Launched> {
+  const { say } = ctx;
+  const limits = `ulimit -u ${limit} && ulimit -n 500`;
+  if (user === undefined) {
+    say.step('Terminal 1: build, then start the server directly with node, under the limits');
+    say.cmd('pnpm build');
+    say.cmd('cd packages/webserver3d');
+    say.cmd(
+      `(ulimit -u ${limit}; ulimit -n 500; ${ctx.portEnv}exec node ` +
+        `--single-threaded --enable-source-maps dist/webserver3d.js)`,
+    );
+  } else {
+    say.step(
+      `Terminal 1: build as yourself (user ${uid} cannot write ` +
+        `dist/), then start the server as user ${uid} with the limits`,
+    );
+    say.cmd('pnpm build');
+    say.cmd('cd packages/webserver3d');
+    say.cmd(
+      `${ctx.portEnv}setpriv --reuid=${uid} --regid=${uid} --clear-groups ` +
+        `--inh-caps=-all,+dac_read_search --ambient-caps=+dac_read_search \\\n      bash -c ` +
+        `'ulimit -u ${limit}; ulimit -n 500; exec node --single-threaded --enable-source-maps ` +
+        `dist/webserver3d.js'`,
+    );
+  }
+  const stage = await say.wait(
+    'starting',
+    ctx.start('webserver3d', { user, direct: true, limits }).catch((e: unknown) => {
+      throw new Error(cannotEnter(e, uid) ?? (e instanceof Error ? e.message : String(e)));
+    }),
+  );
+  say.show(tidy(stage.output));
+  return stage;
 }

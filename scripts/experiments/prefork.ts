@@ -6,7 +6,10 @@
 import { HELLO_REQUEST, openConnection } from '../lib/clients.js';
 import { holderOfConnection } from '../lib/connections.js';
 import { children, listenersOf, stat } from '../lib/procfs.js';
-import { type Context, type Experiment, observe, optionsOf, psChildren, tidy } from './framework.js';
+import type { Context } from './framework/context.js';
+import { type Experiment, optionsOf } from './framework/experiment.js';
+import { tidy } from './framework/output.js';
+import { observe, psChildren } from './framework/ps.js';
 
 export interface PreforkOptions {
   /** Connections whose child is noted, spread over `concurrency` clients at a time. */

@@ -1,6 +1,8 @@
 /** 3b: the sleeping iterative server: a second client waits until the first one is done. */
 import { children } from '../lib/procfs.js';
-import { type Experiment, observe, optionsOf, outputSince, seconds, tidy } from './framework.js';
+import { type Experiment, optionsOf } from './framework/experiment.js';
+import { observe } from './framework/ps.js';
+import { outputSince, seconds, tidy } from './framework/output.js';
 
 export interface SleepingOptions {
   /** Seconds the server sleeps after each answer (LSBAWS_SLEEP); the article's 60 by default in the stage, 10 here. */
@@ -35,10 +37,7 @@ export const sleeping: Experiment<SleepingOutcome, SleepingOptions> = {
         `it ${sleep} s (pnpm experiment sleeping --sleep 60 for the real thing).`,
     );
     say.cmd(`LSBAWS_SLEEP=${sleep} ${ctx.command('webserver3b')}`);
-    const stage = await say.wait(
-      'compiling and starting',
-      ctx.start('webserver3b', { env: { LSBAWS_SLEEP: String(sleep) } }),
-    );
+    const stage = await say.wait('starting', ctx.start('webserver3b', { env: { LSBAWS_SLEEP: String(sleep) } }));
     say.show(tidy(stage.output));
     const server = stage.serverPid() ?? 0;
 

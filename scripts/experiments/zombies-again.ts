@@ -1,5 +1,5 @@
 /** 3f: accept() restarted after EINTR; but one wait() per SIGCHLD leaves zombies when children exit together. */
-import { type Experiment } from './framework.js';
+import { type Experiment } from './framework/experiment.js';
 import { SIGCHLD_PARAMS, sigchldScenario, type SigchldOptions, type SigchldOutcome } from './sigchld.js';
 
 export const zombiesAgain: Experiment<SigchldOutcome, SigchldOptions> = {

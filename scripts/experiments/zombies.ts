@@ -1,7 +1,9 @@
 /** 3d, part 2: nobody waits for the children, so each one that exits stays a zombie; kill -9 cannot remove it. */
 import { execFileSync } from 'node:child_process';
 import { stat, zombies as zombiesOf } from '../lib/procfs.js';
-import { type Experiment, optionsOf, observe, psChildren, tidy } from './framework.js';
+import { type Experiment, optionsOf } from './framework/experiment.js';
+import { observe, psChildren } from './framework/ps.js';
+import { tidy } from './framework/output.js';
 
 export interface ZombiesOptions {
   /** How many curls (the article: one). */
@@ -30,7 +32,7 @@ export const zombies: Experiment<ZombiesOutcome, ZombiesOptions> = {
     say.title('zombies: children nobody waits for, webserver3d');
     say.step('Terminal 1: start the server');
     say.cmd(ctx.command('webserver3d'));
-    const stage = await say.wait('compiling and starting', ctx.start('webserver3d'));
+    const stage = await say.wait('starting', ctx.start('webserver3d'));
     say.show(tidy(stage.output));
     const server = stage.serverPid() ?? 0;
 

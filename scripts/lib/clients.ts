@@ -14,7 +14,7 @@ export interface RawResult {
 }
 
 export interface RawOptions {
-  /** Half-close (shutdown SHUT_WR) after sending the request, as `printf ... | nc -N` does. */
+  /** Half-close (shutdown SHUT_WR) after sending the request, as `printf ... | nc -N` would. */
   end?: boolean;
 }
 
@@ -151,26 +151,39 @@ export interface WatchedCurl {
   firstByteAt: number | null;
   /** ms after the start when curl exited, or null while it runs. */
   endedAt: number | null;
+  /** curl's own timing once it has exited (-w): seconds to the first byte of the answer, and in all. */
+  timing: { firstByte: number; total: number } | null;
   /** Resolves when curl exits (at the latest at maxTime). */
   done: Promise<CurlResult>;
   /** Kills curl now (it then ends with code null). */
   stop(): void;
 }
 
+const TIMING = 'lsbaws-curl-timing:';
+
 /** curl in the background, recording when its answer came and when it ended (the hanging clients of 3b and 3d). */
 export function startCurl(args: string[], maxTime = 10): WatchedCurl {
   const started = Date.now();
-  const child = spawn('curl', ['--silent', '--show-error', '--no-buffer', '--max-time', String(maxTime), ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const write = `%{stderr}${TIMING} %{time_starttransfer} %{time_total}\n`;
+  const child = spawn(
+    'curl',
+    ['--silent', '--show-error', '--no-buffer', '--max-time', String(maxTime), '--write-out', write, ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const watched: WatchedCurl = {
     stdout: '',
     stderr: '',
     firstByteAt: null,
     endedAt: null,
+    timing: null,
     done: new Promise((resolve) => {
       child.on('close', (code) => {
         watched.endedAt = Date.now() - started;
+        const m = new RegExp(`^${TIMING} ([\\d.]+) ([\\d.]+)\\n?`, 'm').exec(watched.stderr);
+        if (m) {
+          watched.timing = { firstByte: Number(m[1]), total: Number(m[2]) };
+          watched.stderr = watched.stderr.replace(m[0], '');
+        }
         resolve({ code, stdout: watched.stdout, stderr: watched.stderr, timedOut: code === 28 });
       });
     }),

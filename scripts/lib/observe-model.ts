@@ -381,15 +381,15 @@ export function snapshot(pid: number): Snapshot {
   const server = stat(pid);
   if (server === null) throw new Error(`process ${pid} is gone`);
   const stage = serverOf(pid)?.stage ?? stageOf(pid) ?? server.comm;
-  const sockets = tcpSockets();
-  const unix = unixSocketInodes();
-
   // the tree: the server, then each child under its parent (depth first, by PID)
   const depthOf = new Map<number, number>([[pid, 0]]);
   const tree = [pid, ...descendants(pid)];
   for (const p of tree.slice(1)) depthOf.set(p, (depthOf.get(stat(p)?.ppid ?? pid) ?? 0) + 1);
 
   const raw = new Map<number, Map<number, string>>(tree.map((p) => [p, fds(p)]));
+  // the sockets after the descriptors: a connection accepted meanwhile is in the table with its inode
+  const sockets = tcpSockets();
+  const unix = unixSocketInodes();
   // who in the tree holds each socket and pipe
   const inTree = new Map<string, Holder[]>();
   for (const [p, table] of raw) {

@@ -6,7 +6,10 @@
  * being seen as a zombie was reaped at once.
  */
 import type { ProcessInfo, Snapshot } from './observe-model.js';
+import { constants } from 'node:os';
 import { connectionId } from './observe-svg.js';
+import { status } from './procfs.js';
+import type { TraceEvent } from './trace.js';
 
 export type EventKind =
   'watch' | 'fork' | 'exit' | 'reap' | 'signal' | 'stop' | 'continue' | 'accept' | 'close' | 'end';
@@ -96,4 +99,49 @@ export function changes(prev: Snapshot | null, next: Snapshot): TimelineEvent[] 
   }
 
   return events.sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
+}
+
+/** A traced event (lib/trace.ts) as a timeline entry, in the article's words. */
+export function fromTrace(e: TraceEvent): TimelineEvent {
+  const at = e.time * 1000;
+  const text = ((): string => {
+    switch (e.event) {
+      case 'accept':
+        return `accept() in PID ${e.pid}: fd ${e.fd ?? '?'}${e.peer ? `, a connection from ${e.peer}` : ''}`;
+      case 'fork':
+        return `fork(): PID ${e.pid} created child PID ${e.child ?? '?'}`;
+      case 'exit':
+        return `PID ${e.pid} exited (${e.status ?? 'status unknown'}): a zombie until its parent waits for it`;
+      case 'signal':
+        return (
+          `${e.signal ?? 'a signal'} delivered to PID ${e.pid}${e.from ? ` (sent by PID ${e.from})` : ''}` +
+          (e.signal === 'SIGCHLD' ? handledBy(e.pid) : '')
+        );
+      case 'reap':
+        return `PID ${e.pid} waited for child PID ${e.child ?? '?'}${e.status ? ` (${e.status})` : ''}: reaped`;
+      case 'kill':
+        return `PID ${e.pid} sent ${e.signal ?? 'a signal'} to PID ${e.target ?? '?'}`;
+    }
+  })();
+  return { at, kind: e.event === 'kill' ? 'signal' : e.event, pid: e.pid, text };
+}
+
+/** A timeline entry seen between two /proc readings as an event of `--events` (the fallback without a tracer). */
+export function toTrace(e: TimelineEvent): TraceEvent | null {
+  if (!['accept', 'fork', 'exit', 'reap', 'signal'].includes(e.kind)) return null;
+  const kind = e.kind as TraceEvent['event'];
+  const child = kind === 'fork' || kind === 'exit' || kind === 'reap' ? { child: e.pid } : {};
+  const signal = kind === 'signal' ? { signal: /^(SIG\w+)/.exec(e.text)?.[1] } : {};
+  // a fork happened in the parent the text names ('fork(): PID 1 created child PID 2')
+  const pid = kind === 'fork' ? Number(/^fork\(\): PID (\d+)/.exec(e.text)?.[1] ?? e.pid) : e.pid;
+  return { time: Math.round(e.at * 1000) / 1e6, event: kind, pid, ...child, ...signal, source: 'proc' };
+}
+
+/** ', which has a handler for it' or ', which ignores it (no handler)': SIGCHLD's bit in /proc/PID/status. */
+function handledBy(pid: number): string {
+  const caught = status(pid)?.caught;
+  if (caught === undefined) return '';
+  return (caught & (1n << BigInt(constants.signals.SIGCHLD - 1))) !== 0n
+    ? ', which has a handler for it'
+    : ', which ignores it (no handler)';
 }

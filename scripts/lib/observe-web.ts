@@ -1,7 +1,8 @@
 /**
  * `pnpm observe --web`: a page on 127.0.0.1 that shows a running stage as observe-svg draws it,
- * redrawn as the processes change, with a timeline of the forks, exits, reaps and signals seen
- * between snapshots (observe-timeline). The page receives the picture over Server-Sent Events;
+ * redrawn as the processes change, with a timeline of the forks, exits, reaps and signals as
+ * they happen, traced (observe-events: the feed of `pnpm observe --events`; /proc readings
+ * when there is no tracer, which the page then says). The page receives the picture over Server-Sent Events;
  * the server answers GET only and has nothing that acts on a process. It stops, and tells the
  * page, when the observed server exits.
  */
@@ -9,7 +10,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { randomBytes } from 'node:crypto';
 import { snapshot, type Snapshot } from './observe-model.js';
 import { renderSvg } from './observe-svg.js';
-import { changes, type TimelineEvent } from './observe-timeline.js';
+import { changes, fromTrace, type TimelineEvent } from './observe-timeline.js';
+import { watchEvents, type EventFeed } from './observe-events.js';
 import { stat } from './procfs.js';
 
 export interface LiveOptions {
@@ -19,6 +21,8 @@ export interface LiveOptions {
   interval?: number;
   /** How many timeline entries the page keeps (default 40). */
   keep?: number;
+  /** The timeline from /proc readings instead of the tracer. */
+  proc?: boolean;
 }
 
 export interface LivePage {
@@ -41,7 +45,8 @@ export function serveLive(pid: number, options: LiveOptions = {}): Promise<LiveP
   const keep = options.keep ?? 40;
   const nonce = randomBytes(12).toString('base64');
   const streams = new Set<ServerResponse>();
-  let previous: Snapshot | null = null;
+  let feed: EventFeed | null = null;
+  let source = '';
   const state: State = { title: `PID ${pid}`, svg: '', timeline: [], ended: false };
 
   const push = (event: string, data: unknown): void => {
@@ -65,12 +70,6 @@ export function serveLive(pid: number, options: LiveOptions = {}): Promise<LiveP
       snap = snapshot(pid);
     } catch {
       return; // it exited while being read: the next turn says so
-    }
-    const events = changes(previous, snap);
-    previous = snap;
-    if (events.length > 0) {
-      state.timeline = [...[...events].reverse(), ...state.timeline].slice(0, keep);
-      push('timeline', events);
     }
     const svg = renderSvg(snap, { maxChildren: 12 }); // a page scrolls: more children than a picture in the guide
     if (svg !== state.svg) {
@@ -102,7 +101,7 @@ export function serveLive(pid: number, options: LiveOptions = {}): Promise<LiveP
           `default-src 'none'; script-src 'nonce-${nonce}'; ` + `style-src 'unsafe-inline'; connect-src 'self'`,
         'cache-control': 'no-store',
       });
-      res.end(page(nonce, interval));
+      res.end(page(nonce, interval, source));
     } else if (path === '/picture.svg') {
       res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'no-store' }).end(state.svg);
     } else if (path === '/events') {
@@ -129,16 +128,30 @@ export function serveLive(pid: number, options: LiveOptions = {}): Promise<LiveP
   const done = new Promise<'exited' | 'closed'>((resolve) => (resolveDone = resolve));
   const finish = (why: 'exited' | 'closed'): void => {
     clearInterval(timer);
+    void feed?.stop();
     for (const res of streams) res.end();
     streams.clear();
     server.close(() => resolveDone(why));
     server.closeAllConnections();
   };
 
+  const onEvent = (e: TimelineEvent): void => {
+    state.timeline = [e, ...state.timeline].slice(0, keep);
+    push('timeline', [e]);
+  };
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
+    server.listen(options.port ?? 0, '127.0.0.1', () => void listening());
+    const listening = async (): Promise<void> => {
       const { port } = server.address() as { port: number };
+      feed = await watchEvents(pid, (e) => onEvent(fromTrace(e)), { interval, proc: options.proc });
+      source = feed.source === 'strace' ? 'events traced with strace' : (feed.note ?? '');
+      try {
+        const [watching] = changes(null, snapshot(pid)); // what was there when the page started
+        if (watching) onEvent({ ...watching, text: `${watching.text}; the timeline: ${source}` });
+      } catch {
+        // it exited meanwhile: read() says so
+      }
       read();
       timer = setInterval(read, interval);
       resolve({
@@ -150,12 +163,12 @@ export function serveLive(pid: number, options: LiveOptions = {}): Promise<LiveP
           await done;
         },
       });
-    });
+    };
   });
 }
 
 /** The page: the picture, a status line and the timeline; everything it shows comes from /events. */
-function page(nonce: string, interval: number): string {
+function page(nonce: string, interval: number, source: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -193,13 +206,15 @@ function page(nonce: string, interval: number): string {
   const list = document.getElementById('timeline');
   const status = document.getElementById('status');
   const events = new EventSource('/events');
-  const clock = (ms) => new Date(ms).toTimeString().slice(0, 8) + '.' + String(ms % 1000).padStart(3, '0');
+  const clock = (ms) =>
+    new Date(ms).toTimeString().slice(0, 8) + '.' + String(Math.floor((ms % 1000) * 1000)).padStart(6, '0');
   events.addEventListener('picture', (e) => {
     const { svg, title } = JSON.parse(e.data);
     picture.innerHTML = svg;
     document.getElementById('title').textContent = title;
     document.title = 'observe: ' + title;
-    status.textContent = 'live: /proc read every ${interval} ms; last change ' + clock(Date.now());
+    status.textContent = 'live: the picture from /proc every ${interval} ms, the timeline from ${source}; ' +
+      'last change ' + clock(Date.now());
   });
   events.addEventListener('timeline', (e) => {
     for (const ev of JSON.parse(e.data)) {

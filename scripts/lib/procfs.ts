@@ -118,13 +118,24 @@ const TCP_STATES = [
   'CLOSING',
 ];
 
-function parseAddress(hex: string): [string, number] {
+/** 'IP:PORT' of /proc/net/tcp (8 hex digits) or tcp6 (32): IPv4-mapped IPv6 addresses read as IPv4. */
+export function parseAddress(hex: string): [string, number] {
   const [ip = '', port = ''] = hex.split(':'); // a missing part parses as NaN
-  const n = parseInt(ip, 16); // little-endian on the machines this runs on
-  return [[n & 255, (n >> 8) & 255, (n >> 16) & 255, n >>> 24].join('.'), parseInt(port, 16)];
+  // 32-bit words, each little-endian on the machines this runs on
+  const words = (ip.match(/.{8}/g) ?? []).map((w) => parseInt(w, 16) >>> 0);
+  const bytes = words.flatMap((n) => [n & 255, (n >> 8) & 255, (n >> 16) & 255, n >>> 24]);
+  const mapped =
+    bytes.length === 16 && bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 255 && bytes[11] === 255;
+  if (bytes.length === 16 && !mapped) {
+    const groups = [0, 1, 2, 3, 4, 5, 6, 7].map((i) =>
+      (((bytes[2 * i] ?? 0) << 8) | (bytes[2 * i + 1] ?? 0)).toString(16),
+    );
+    return [groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::'), parseInt(port, 16)];
+  }
+  return [bytes.slice(-4).join('.'), parseInt(port, 16)];
 }
 
-/** The IPv4 TCP sockets that descriptors hold (/proc/net/tcp), by inode. */
+/** The TCP sockets (IPv4 and IPv6) that descriptors hold (/proc/net/tcp, tcp6), by inode. */
 export function tcpSockets(): Map<number, TcpSocket> {
   return new Map(
     tcpTable()
@@ -133,7 +144,7 @@ export function tcpSockets(): Map<number, TcpSocket> {
   );
 }
 
-/** The PIDs of the processes that hold a socket listening on TCP port (IPv4), lowest first. */
+/** The PIDs of the processes that hold a socket listening on TCP port (IPv4 or IPv6), lowest first. */
 export function listenersOf(port: number): number[] {
   const listening = new Set(
     tcpTable()
@@ -152,7 +163,7 @@ export function listenerOf(port: number): number | null {
   return held.find((pid) => !held.includes(stat(pid)?.ppid ?? -1)) ?? held[0] ?? null;
 }
 
-/** The TCP ports (IPv4) that the processes pids listen on. */
+/** The TCP ports (IPv4 or IPv6) that the processes pids listen on. */
 export function listeningPorts(pids: number[]): number[] {
   const targets = new Set(pids.flatMap((pid) => [...fds(pid).values()]));
   const ports = tcpTable()
@@ -246,21 +257,29 @@ export function unixSocketInodes(): Set<number> {
 }
 
 /**
- * Every IPv4 TCP socket of the system (/proc/net/tcp), including those with inode 0, which no
- * descriptor holds (connections waiting in a listen queue to be accepted, TIME_WAIT...).
+ * Every TCP socket of the system, IPv4 (/proc/net/tcp) and IPv6 (/proc/net/tcp6), including those
+ * with inode 0, which no descriptor holds (connections waiting in a listen queue to be accepted, TIME_WAIT...).
  */
 export function tcpTable(): TcpSocket[] {
   const result: TcpSocket[] = [];
-  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
-    // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ...
-    const [, local = '', remote = '', st = '', , , , , , inode] = line.trim().split(/\s+/);
-    if (inode === undefined) continue; // fewer than 10 fields: the empty last line
-    result.push({
-      inode: Number(inode),
-      local: parseAddress(local),
-      remote: parseAddress(remote),
-      state: TCP_STATES[parseInt(st, 16)] ?? st,
-    });
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue; // a kernel without IPv6
+    }
+    for (const line of text.split('\n').slice(1)) {
+      // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ...
+      const [, local = '', remote = '', st = '', , , , , , inode] = line.trim().split(/\s+/);
+      if (inode === undefined) continue; // fewer than 10 fields: the empty last line
+      result.push({
+        inode: Number(inode),
+        local: parseAddress(local),
+        remote: parseAddress(remote),
+        state: TCP_STATES[parseInt(st, 16)] ?? st,
+      });
+    }
   }
   return result;
 }

@@ -1,14 +1,12 @@
 /**
- * `pnpm check <stage>`: what the article expects of each stage, as expectations on the
- * outcomes of the experiments that define it. The experiments measure (the same code as
- * `pnpm experiment`); this file only says, per stage, which experiments to run and what
- * their outcomes must be, in the article's words.
+ * What the article expects of each stage, as expectations on the outcomes of the experiments
+ * that define it (`pnpm check` runs them: scripts/experiments/checklist.ts). The experiments
+ * measure (the same code as `pnpm experiment`); this file only says, per stage, which
+ * experiments to run and what their outcomes must be, in the article's words, each one marked
+ * as the article's or the project's own.
  */
 import { basename } from 'node:path';
-import type { Writable } from 'node:stream';
-import { StartError } from '../lib/stage.js';
-import { findStage, stages } from '../lib/stages.js';
-import { type Experiment, Context, Interrupted, ServerGone, type Target, optionsOf } from './framework.js';
+import type { Experiment } from './framework/experiment.js';
 import type { SigchldOutcome } from './sigchld.js';
 import type { WsgiOutcome } from './wsgi.js';
 import {
@@ -28,15 +26,17 @@ import {
   zombiesAgain,
 } from './index.js';
 
-/** One thing the article says a stage does, checked on an experiment's outcome. */
+/** One thing a stage does, checked on an experiment's outcome. */
 export interface Expectation<O> {
   /** In the article's words: 'no zombies after client3 --max-clients 128'. */
   text: string;
+  /** Whose expectation it is: the article's (the verdict), or the project's own (counted with --strict). */
+  by?: 'article' | 'project';
   holds(o: O): boolean;
   /** What was measured: '0 zombies'. */
   measured(o: O): string;
   /** What to change when it does not hold. */
-  hint?: (o: O) => string | null;
+  hint: (o: O) => string;
 }
 
 /** An experiment to run for a stage, its options, and what its outcome must be. */
@@ -46,18 +46,13 @@ export interface Step<O = unknown, P = unknown> {
   expect: Array<Expectation<O>>;
 }
 
-/** The checks of a stage, as written below: the registry (scripts/lib/stages.ts) gives the package. */
-interface StageSteps {
+/** The expectations of a stage, as written below: the registry (scripts/lib/stages.ts) gives the package. */
+export interface StageSteps {
   /** As the registry names it: '1', '2', '3a' ... '3h'. */
   stage: string;
   /** Arguments the project's stage is started with (the application of 2 and 3h). */
   args?: string[];
   steps: Step[];
-}
-
-export interface StageCheck extends StageSteps {
-  /** The project's package for it. */
-  package: string;
 }
 
 function step<O, P>(experiment: Experiment<O, P>, expect: Array<Expectation<O>>, params?: Partial<P>): Step {
@@ -69,6 +64,14 @@ const quoted = (text: string): string => JSON.stringify(text.length > 60 ? `${te
 const count = (n: number, what: string, plural = `${what}s`): string => `${n} ${n === 1 ? what : plural}`;
 const HANGS = 'no answer within 10 s: the server hangs (it accepted the connection, and answered nothing)';
 const NOT_QUEUED = 'signals are not queued: reap with waitpid(-1, WNOHANG) in a loop';
+const sec = (ms: number | null): string => (ms === null ? 'never' : `${(ms / 1000).toFixed(1)} s`);
+/** How a crashing server ended, as measured: 'exited with status 1: accept: Interrupted system call (C ...)'. */
+const died = (o: { exitStatus: string | null; error: string | null }, language?: string | null): string =>
+  `the server ended (${o.exitStatus ?? 'exit status unknown'})` +
+  (o.error !== null
+    ? `: ${o.error}${language ? ` (${language})` : ''}`
+    : ', and its output names no errno (lib/crashes.ts lists the words of each language it reads)');
+const PRINT_ERROR = 'let the error end the server with its message (uncaught, or perror() and exit(1))';
 
 /** 1 and 3a: Hello, World!, the request printed, one client at a time. */
 const ITERATIVE = step(iterative, [
@@ -76,6 +79,7 @@ const ITERATIVE = step(iterative, [
     text: `answers "${HELLO}"`,
     holds: (o) => o.response.includes(HELLO),
     measured: (o) => (o.response === '' && !o.curlEnded ? HANGS : `curl printed ${quoted(o.response)}`),
+    hint: () => `send "HTTP/1.1 200 OK", an empty line and "${HELLO}" on every connection`,
   },
   {
     text: 'closes the connection after answering, so curl ends',
@@ -87,6 +91,7 @@ const ITERATIVE = step(iterative, [
     text: 'prints the request',
     holds: (o) => o.serverPrinted !== null,
     measured: (o) => (o.serverPrinted ? `it printed "${o.serverPrinted}"` : 'no "GET /hello" line in its output'),
+    hint: () => 'print the request it received (and flush its output)',
   },
   {
     text: 'one client at a time: a second client waits until the first is served',
@@ -96,19 +101,22 @@ const ITERATIVE = step(iterative, [
         ? 'curl waited while another client was connected'
         : 'curl was answered while another client was connected') +
       (o.oneAtATime.servedNext ? ', and was answered after it' : ', and was not answered after it') +
-      `; ${count(o.processes, 'process', 'processes')}`,
+      `; ${count(o.processes, 'process', 'processes')} in /proc`,
+    hint: () => 'one process that accepts, answers and closes a connection before it accepts the next',
   },
 ]);
 
 /** 2 and 3h: an application served, a 4xx for bad input, and the server still serving. */
-const wsgiServes: Array<Expectation<WsgiOutcome>> = [
+const wsgiServes = (parentSurvivesBy: 'article' | 'project'): Array<Expectation<WsgiOutcome>> => [
   {
     text: 'serves a module:callable application',
     holds: (o) => o.apps.length > 0 && o.apps.every((a) => a.answered),
     measured: (o) => `GET /hello answered ${quoted(o.apps[0]?.hello ?? '')}`,
+    hint: () => 'import the module:callable given on the command line and send what it returns',
   },
   {
     text: 'a malformed request gets a 4xx',
+    by: 'project',
     holds: (o) => o.badRequestStatus !== null && o.badRequestStatus >= 400 && o.badRequestStatus < 500,
     measured: (o) =>
       o.badRequestStatus !== null
@@ -117,14 +125,16 @@ const wsgiServes: Array<Expectation<WsgiOutcome>> = [
     hint: () => 'answer 400 Bad Request when the request line does not parse, instead of failing',
   },
   {
-    text: 'and the parent keeps serving',
+    text: 'the parent keeps serving after a malformed request',
+    by: parentSurvivesBy,
     holds: (o) => o.serverAliveAfterBadRequest && o.servedAfterBadRequest,
     measured: (o) =>
       !o.serverAliveAfterBadRequest
-        ? 'the server died'
+        ? 'the server died of "NOT HTTP AT ALL"'
         : o.servedAfterBadRequest
           ? 'the next request was answered'
           : 'the next request was not answered',
+    hint: () => 'handle each request in a child, or catch what a bad request raises, so the server goes on',
   },
 ];
 
@@ -133,7 +143,20 @@ const survives = (when: string): Expectation<SigchldOutcome> => ({
   holds: (o) => o.curl.serverAlive && o.curl.response.includes(HELLO),
   measured: (o) =>
     `curl printed ${quoted(o.curl.response)}; the server ${o.curl.serverAlive ? 'is still running' : `died ${when}`}`,
+  hint: () => 'when accept() fails with EINTR, call it again (3f: catch the error and continue)',
 });
+
+/** 3g's curl, by curl's own clock: it ends once answered, unless a copy of the connection stays open. */
+const curlEnds: Expectation<SigchldOutcome> = {
+  text: 'curl ends once answered: the parent closes its copy of the connection',
+  holds: (o) => o.curl.ended,
+  measured: (o) =>
+    o.curl.ended
+      ? `curl ended after ${o.curl.seconds?.toFixed(3) ?? '?'} s (its own time_total)`
+      : `curl printed ${quoted(o.curl.response)} and hung until --max-time ` +
+        `(${o.curl.seconds?.toFixed(1) ?? '?'} s by its own time_total): a copy of the connection stayed open`,
+  hint: () => "close the parent's copy of the client connection after fork()",
+};
 
 /** The runtime that restarted accept() after a signal handler, by name, for a 3e that survives. */
 function restartedBy(exe: string | null): string {
@@ -141,7 +164,7 @@ function restartedBy(exe: string | null): string {
   if (/^python3/.test(name)) {
     return (
       'its runtime, Python 3, retries accept() after a signal handler itself (PEP 475, ' +
-      'Python 3.5+), so this failure of the article (Python 2) cannot happen in it'
+      'Python 3.5+), so this failure of the article (Python 2) cannot happen in it: run it with python2'
     );
   }
   if (/^node/.test(name)) return 'Node installs signal handlers with SA_RESTART, so accept() is restarted quietly';
@@ -151,7 +174,7 @@ function restartedBy(exe: string | null): string {
   );
 }
 
-const STEPS: StageSteps[] = [
+export const STEPS: StageSteps[] = [
   { stage: '1', steps: [ITERATIVE] },
   {
     stage: '2',
@@ -160,7 +183,7 @@ const STEPS: StageSteps[] = [
       step(
         wsgi,
         [
-          ...wsgiServes,
+          ...wsgiServes('project'),
           {
             text: 'one client at a time',
             holds: (o) => !o.concurrently,
@@ -168,6 +191,7 @@ const STEPS: StageSteps[] = [
               o.concurrently
                 ? 'curl was answered while another client was connected'
                 : 'curl waited for the other client',
+            hint: () => 'one process: accept, handle, close, then accept the next (no fork yet)',
           },
         ],
         { clients: 8 },
@@ -185,10 +209,11 @@ const STEPS: StageSteps[] = [
             text: `answers "${HELLO}", then sleeps before it closes the connection`,
             holds: (o) => o.first.response.includes(HELLO) && o.whileSleeping.serverBlockedIn === 'sleep',
             measured: (o) =>
-              `curl printed ${quoted(o.first.response)}; the server was ` +
+              `curl printed ${quoted(o.first.response)}; /proc showed the server ` +
               (o.whileSleeping.serverBlockedIn === null
                 ? 'not blocked'
                 : `blocked in ${o.whileSleeping.serverBlockedIn}()`),
+            hint: () => 'sleep LSBAWS_SLEEP seconds (the article: 60) after sending the answer, before closing',
           },
           {
             text: 'a second client waits in the listen queue, and is not served meanwhile',
@@ -196,6 +221,7 @@ const STEPS: StageSteps[] = [
             measured: (o) =>
               `${count(o.whileSleeping.queued, 'connection')} in the listen queue; ` +
               `${count(o.whileSleeping.requestsPrinted, 'request')} printed`,
+            hint: () => 'one process only, sleeping in the request it handles: no fork, no thread',
           },
           {
             text: "the second client waits out the first one's sleep",
@@ -205,6 +231,7 @@ const STEPS: StageSteps[] = [
               o.second.answerAt === null
                 ? 'the second curl got no answer'
                 : `first curl ended at ${sec(o.first.endedAt)}, second answered at ${sec(o.second.answerAt)}`,
+            hint: () => 'handle one connection to its end (the sleep included) before accepting the next',
           },
         ],
         { sleep: 3 },
@@ -223,7 +250,8 @@ const STEPS: StageSteps[] = [
               o.answerTimes.every((t) => t !== null) && o.stillOpen === o.answerTimes.length && o.children.length >= 2,
             measured: (o) =>
               `${o.answerTimes.filter((t) => t !== null).length} of ${o.answerTimes.length} curls ` +
-              `answered while the children slept; ${count(o.children.length, 'child', 'children')}`,
+              `answered while the children slept; /proc then showed ${count(o.children.length, 'child', 'children')}`,
+            hint: () => 'fork() after accept(): the child handles the request and sleeps, the parent accepts again',
           },
           {
             text: 'the parent closes its copy of each connection',
@@ -231,9 +259,11 @@ const STEPS: StageSteps[] = [
               o.connectionHolders.length > 0 &&
               o.connectionHolders.every((h) => h.length === 1 && o.children.includes(h[0] ?? -1)),
             measured: (o) => {
+              if (o.connectionHolders.length === 0) return 'no connection was open when /proc was read';
               const parents = o.connectionHolders.filter((h) => h.includes(o.serverPid)).length;
               return parents === 0
-                ? 'each connection is held by its child only'
+                ? `each of the ${count(o.connectionHolders.length, 'connection')} is held by ` +
+                    (o.connectionHolders.every((h) => h.length === 1) ? 'one child only' : 'several processes')
                 : `the parent holds ${parents} of the ${o.connectionHolders.length} connections`;
             },
             hint: () => "close the parent's copy of the client connection after fork()",
@@ -265,18 +295,21 @@ const STEPS: StageSteps[] = [
           measured: (o) =>
             `curl printed ${quoted(o.curl.response)} and ${o.curl.ended ? 'ended' : 'hung'}; ` +
             `${count(o.afterRequest.referenceCount, 'descriptor')} left on the connection after the child exited`,
+          hint: () => "3d keeps the parent's copy of each connection: remove 3c's close() of it in the parent",
         },
       ]),
       step(zombies, [
         {
           text: 'the exited child stays a zombie (Z, <defunct>)',
           holds: (o) => o.zombies >= 1,
-          measured: (o) => count(o.zombies, 'zombie'),
+          measured: (o) => `${count(o.zombies, 'zombie')} in /proc`,
+          hint: () => '3d waits for no child: no SIGCHLD handler, no wait()',
         },
         {
           text: 'kill -9 does not remove it',
           holds: (o) => o.survivedKill9,
           measured: (o) => (o.survivedKill9 ? 'still there after kill -9' : 'gone after kill -9'),
+          hint: () => 'a zombie is removed only when its parent waits for it: 3d waits for no child',
         },
       ]),
       step(outOfDescriptors, [
@@ -285,8 +318,10 @@ const STEPS: StageSteps[] = [
           holds: (o) => o.crashed === 'EMFILE' && o.serverExited,
           measured: (o) =>
             o.serverExited
-              ? `the server died after ${count(o.connectionsHeld, 'connection')}: ${o.error ?? 'no error line'}`
+              ? `after ${count(o.connectionsHeld, 'connection')} ${died(o)}`
               : `the server survived ${o.clientsConnected} clients`,
+          hint: (o) =>
+            o.serverExited ? PRINT_ERROR : "keep the parent's copy of every connection (3d), and do not catch EMFILE",
         },
       ]),
       step(outOfProcesses, [
@@ -295,9 +330,9 @@ const STEPS: StageSteps[] = [
           holds: (o) => o.crashed === 'EAGAIN' && o.serverExited,
           measured: (o) =>
             o.serverExited
-              ? `the server died under ulimit -u ${o.limit} after ` +
-                `${count(o.childrenForked, 'child', 'children')}: ${o.error ?? 'no error line'}`
+              ? `under ulimit -u ${o.limit} after ${count(o.childrenForked, 'child', 'children')} ${died(o)}`
               : `the server survived ${o.clientsConnected} clients under ulimit -u ${o.limit}`,
+          hint: (o) => (o.serverExited ? PRINT_ERROR : 'fork per connection and wait for no child (3d)'),
         },
       ]),
     ],
@@ -310,21 +345,25 @@ const STEPS: StageSteps[] = [
           text: `answers "${HELLO}"`,
           holds: (o) => o.response.includes(HELLO),
           measured: (o) => `curl printed ${quoted(o.response)}`,
+          hint: () => `send "HTTP/1.1 200 OK", an empty line and "${HELLO}"`,
         },
         {
           text: 'the SIGCHLD handler runs and waits for the child',
-          holds: (o) => o.handlerLine !== null || o.zombiesLeft === 0,
+          holds: (o) => o.handlerLine !== null || o.zombiesLeft === 0 || o.childReaped,
           measured: (o) =>
-            o.handlerLine !== null ? `it printed "${o.handlerLine}"` : count(o.zombiesLeft ?? 0, 'zombie'),
+            o.childReaped
+              ? 'a wait() in the server returned its child (traced): it was reaped'
+              : o.handlerLine !== null
+                ? `it printed "${o.handlerLine}"`
+                : `${count(o.zombiesLeft ?? 0, 'zombie')} in /proc`,
+          hint: () => 'install a SIGCHLD handler that calls wait()',
         },
         {
           text: 'then accept() fails with EINTR, and the server dies',
           holds: (o) => o.crashed === 'EINTR' && o.serverExited,
           measured: (o) =>
-            o.serverExited
-              ? `the server died: ${o.error ?? 'no EINTR error line'}`
-              : 'the server is still running after the SIGCHLD',
-          hint: (o) => (o.serverExited ? null : restartedBy(o.serverExe)),
+            o.serverExited ? died(o, o.crashLanguage) : 'the server is still running after the SIGCHLD',
+          hint: (o) => (o.serverExited ? PRINT_ERROR : restartedBy(o.serverExe)),
         },
       ]),
     ],
@@ -339,12 +378,14 @@ const STEPS: StageSteps[] = [
           {
             text: 'its handler waits for the child: no zombie after one request',
             holds: (o) => o.curl.zombies === 0,
-            measured: (o) => count(o.curl.zombies, 'zombie'),
+            measured: (o) => `${count(o.curl.zombies, 'zombie')} in /proc`,
+            hint: () => 'install a SIGCHLD handler that calls wait()',
           },
           {
             text: 'zombies are left when children exit together: signals are not queued',
             holds: (o) => o.merged.zombiesWhileStopped === o.merged.connections && o.merged.zombiesLeft >= 1,
-            measured: (o) => `${o.merged.connections} children exited together: ${o.merged.zombiesLeft} left`,
+            measured: (o) => `${o.merged.connections} children exited together: ${o.merged.zombiesLeft} left in /proc`,
+            hint: () => "3f's handler calls wait() once per signal (3g is the one that loops)",
           },
         ],
         { connections: 10 },
@@ -358,22 +399,23 @@ const STEPS: StageSteps[] = [
         noZombies,
         [
           survives('after its first request'),
+          curlEnds,
           {
             text: 'no zombies after client3 --max-clients 128',
             holds: (o) => o.article.connected === o.article.clients && o.article.zombies === 0,
-            measured: (o) => `${o.article.connected} connections, ${count(o.article.zombies, 'zombie')}`,
+            measured: (o) => `${o.article.connected} connections, ${count(o.article.zombies, 'zombie')} in /proc`,
             hint: () => NOT_QUEUED,
           },
           {
             text: 'no zombies when 10 children exit together',
             holds: (o) => o.merged.zombiesWhileStopped === o.merged.connections && o.merged.zombiesLeft === 0,
-            measured: (o) => `${o.merged.zombiesLeft} left`,
+            measured: (o) => `${o.merged.zombiesLeft} left in /proc`,
             hint: () => NOT_QUEUED,
           },
           {
             text: "the parent's descriptor count stays flat",
             holds: (o) => o.article.fdsAfter === o.article.fdsBefore,
-            measured: (o) => `${o.article.fdsBefore} descriptors before client3, ${o.article.fdsAfter} after`,
+            measured: (o) => `${o.article.fdsBefore} descriptors in /proc before client3, ${o.article.fdsAfter} after`,
             hint: () => "close the parent's copy of each connection after fork()",
           },
         ],
@@ -388,7 +430,7 @@ const STEPS: StageSteps[] = [
       step(
         wsgi,
         [
-          ...wsgiServes,
+          ...wsgiServes('article'),
           {
             text: 'serves clients concurrently',
             holds: (o) => o.concurrently,
@@ -396,11 +438,12 @@ const STEPS: StageSteps[] = [
               o.concurrently
                 ? 'curl was answered while another client was connected'
                 : 'curl waited for the other client',
+            hint: () => 'fork() after accept(), as 3g does',
           },
           {
             text: `no zombies after client3 --max-clients 64`,
             holds: (o) => o.burst.connected === o.burst.clients && o.burst.zombies === 0 && o.childrenAtEnd === 0,
-            measured: (o) => `${o.burst.connected} connections, ${count(o.burst.zombies, 'zombie')}`,
+            measured: (o) => `${o.burst.connected} connections, ${count(o.burst.zombies, 'zombie')} in /proc`,
             hint: () => NOT_QUEUED,
           },
         ],
@@ -419,6 +462,7 @@ const STEPS: StageSteps[] = [
           measured: (o) =>
             `${count(o.childrenAtStart.length, 'child', 'children')}` +
             `${o.childrenListen ? ', each holds it' : ', not all hold it'}`,
+          hint: () => 'fork the children at start, after listen(), so that each inherits the listening socket',
         },
         {
           text: 'the children forked at start serve every connection, more than one of them',
@@ -461,6 +505,7 @@ const STEPS: StageSteps[] = [
             text: 'holds every idle connection in one process, with no child',
             holds: (o) => o.idle.processes === 1 && o.idle.held >= o.connections,
             measured: (o) => `${count(o.idle.processes, 'process', 'processes')} holding ${o.idle.held} connections`,
+            hint: () => 'register every connection with poll() in the one process instead of forking a child for it',
           },
           {
             text: `answers "${HELLO}" at once while they are all silent`,
@@ -474,6 +519,7 @@ const STEPS: StageSteps[] = [
             measured: (o) =>
               `${o.answeredLate} of ${o.connections} answered; ${o.descriptorsAfter} descriptors after, ` +
               `${o.descriptorsBefore} before`,
+            hint: () => 'once a connection is answered, unregister it from poll() and close it',
           },
         ],
         { connections: 200 },
@@ -488,6 +534,7 @@ const STEPS: StageSteps[] = [
           text: 'one process: no children',
           holds: (o) => o.children === 0,
           measured: (o) => count(o.children, 'child', 'children'),
+          hint: () => "serve every connection in the one process, on node:net's 'connection' events: no fork",
         },
         {
           text: 'survives running out of descriptors (ulimit -n 64, 100 clients at once) and answers again',
@@ -501,140 +548,9 @@ const STEPS: StageSteps[] = [
           text: 'answers the connections it kept',
           holds: (o) => o.held > 0 && o.answered === o.held,
           measured: (o) => `${o.answered} of ${o.held} answered`,
+          hint: () => "answer each connection's request when its data arrives, then end it",
         },
       ]),
     ],
   },
 ];
-
-const sec = (ms: number | null): string => (ms === null ? 'never' : `${(ms / 1000).toFixed(1)} s`);
-
-/** The checks of every stage, in the registry's order: a stage is checked when it has steps here. */
-export const CHECKS: StageCheck[] = stages().flatMap((s) => {
-  const steps = STEPS.find((c) => c.stage === s.stage);
-  return steps === undefined ? [] : [{ ...steps, package: s.package }];
-});
-
-/** The check of a stage as `pnpm diff` names it ('3g', 'webserver3g', 'g', '1'), or undefined. */
-export function findCheck(name: string): StageCheck | undefined {
-  const stage = findStage(name);
-  return CHECKS.find((c) => c.stage === stage?.stage);
-}
-
-/** One line of the checklist. */
-export interface CheckLine {
-  ok: boolean;
-  /** The expectation, in the article's words. */
-  text: string;
-  /** What was measured, or why nothing could be. */
-  measured: string;
-  hint: string | null;
-  /** The experiment that measured it. */
-  experiment: string;
-}
-
-export interface CheckOptions {
-  /** A learner's server: a shell command (else the project's own stage). */
-  server?: string;
-  /** Where the command runs (default INIT_CWD, the directory pnpm was run from). */
-  cwd?: string;
-  /** The port: PORT for the server, or the one a server that picks its own listens on. */
-  port?: number;
-  /** ms to wait for the server to listen (default 30 s). */
-  timeout?: number;
-  /** Seconds the server sleeps (LSBAWS_SLEEP) where the stage sleeps: 3b and 3c. */
-  sleep?: number;
-  /** Where the experiments' narration goes (default: nowhere). */
-  narrate?: Writable & { isTTY?: boolean };
-  /** Called with each line as soon as it is known. */
-  onLine?: (line: CheckLine) => void;
-  /** Called with each experiment's context when it starts (to stop it on Ctrl-C). */
-  onContext?: (ctx: Context | null) => void;
-}
-
-export interface CheckResult {
-  stage: string;
-  server: string;
-  port: number | null;
-  passed: boolean;
-  lines: CheckLine[];
-  outcomes: Record<string, unknown>;
-}
-
-/** Runs the experiments of a stage against the server and returns the checklist; stops everything it started. */
-export async function runCheck(check: StageCheck, options: CheckOptions = {}): Promise<CheckResult> {
-  const target: Target =
-    options.server !== undefined
-      ? { kind: 'command', command: options.server, cwd: options.cwd, timeout: options.timeout }
-      : { kind: 'stage', name: check.package, args: check.args };
-  const lines: CheckLine[] = [];
-  const outcomes: Record<string, unknown> = {};
-  let port: number | null = options.port ?? null;
-  const add = (line: CheckLine): void => {
-    lines.push(line);
-    options.onLine?.(line);
-  };
-  for (const s of check.steps) {
-    const ctx = await Context.create({ out: options.narrate, port: options.port, target });
-    port = ctx.port;
-    options.onContext?.(ctx);
-    const params = { ...s.params, ...(options.sleep !== undefined ? { sleep: options.sleep } : {}) };
-    let outcome: unknown;
-    let failure: { text: string; measured: string } | null = null;
-    try {
-      outcome = await s.experiment.run(ctx, optionsOf(s.experiment, params as Partial<unknown>) as Partial<unknown>);
-      ctx.check(); // Ctrl-C stopped what it measured: the outcome is not the server's
-      outcomes[s.experiment.name] = outcome;
-    } catch (e) {
-      if (e instanceof Interrupted) throw e;
-      failure = failureOf(e, s.experiment.name, ctx.port);
-    } finally {
-      await ctx.cleanup();
-      options.onContext?.(null);
-    }
-    if (failure !== null) add({ ok: false, ...failure, hint: null, experiment: s.experiment.name });
-    for (const x of s.expect) {
-      if (failure !== null) {
-        add({ ok: false, text: x.text, measured: 'not measured', hint: null, experiment: s.experiment.name });
-        continue;
-      }
-      let ok = false;
-      let measured: string;
-      try {
-        ok = x.holds(outcome);
-        measured = x.measured(outcome);
-      } catch (e) {
-        measured = `not measured (${e instanceof Error ? e.message : String(e)})`;
-      }
-      add({ ok, text: x.text, measured, hint: ok ? null : (x.hint?.(outcome) ?? null), experiment: s.experiment.name });
-    }
-  }
-  return {
-    stage: check.stage,
-    server: options.server ?? check.package,
-    port,
-    passed: lines.every((l) => l.ok),
-    lines,
-    outcomes,
-  };
-}
-
-/** Why an experiment could not measure, as a line of its own: what was expected, and what happened. */
-function failureOf(e: unknown, experiment: string, port: number): { text: string; measured: string } {
-  if (e instanceof StartError) return { text: `the server starts and listens on port ${port}`, measured: e.message };
-  if (e instanceof ServerGone) return { text: 'the server keeps running', measured: e.message };
-  const message = e instanceof Error ? e.message : String(e);
-  const timedOut = /^timed out after (\d+) ms waiting for (.*)$/.exec(message);
-  if (timedOut) {
-    return {
-      text: 'the server answers',
-      measured: `it hangs: no ${timedOut[2]} within ${Number(timedOut[1]) / 1000} s`,
-    };
-  }
-  return { text: `pnpm experiment ${experiment} runs`, measured: message.split('\n')[0] ?? message };
-}
-
-/** A checklist line as printed: '✓ text: measured' or '✗ text: measured (hint)'. */
-export function formatLine(line: CheckLine): string {
-  return `${line.ok ? '✓' : '✗'} ${line.text}: ${line.measured}${line.hint ? ` (${line.hint})` : ''}`;
-}
