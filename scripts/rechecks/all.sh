@@ -10,7 +10,7 @@ while IFS='|' read -r flags program args; do
   echo
   echo "\$ node ${flags:+$flags }scripts/rechecks/dist/$program.js${args:+ $args}"
   # shellcheck disable=SC2086 # the flags and arguments are words
-  if node $flags "scripts/rechecks/dist/$program.js" $args; then held=$((held + 1)); else failed=$((failed + 1)); fi
+  if node $flags "scripts/rechecks/dist/$program.js" $args </dev/null; then held=$((held + 1)); else failed=$((failed + 1)); fi
 done <<'LIST'
 --single-threaded|dontfork|
 |single-threaded-gc|

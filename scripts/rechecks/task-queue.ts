@@ -2,8 +2,8 @@
  * Re-checks docs/fork-in-node.md, fact 4: even with --single-threaded, a collection posts work
  * to Node's platform task queue (a full one on every line, a scavenge too from Node 26), whose
  * condition variable the child inherits still counting the parent's sleeping worker threads;
- * without what os.fork() does around fork() (the queue's lock held across it, the condition made
- * new in the child), signalling it can wait for ever. Forks `forks` children, `parallel` at a
+ * without what os.fork() does after fork() (the queue's lock and condition made new in the
+ * child), signalling it can wait for ever. Forks `forks` children, `parallel` at a
  * time; each allocates `objects` objects four times (50,000: about 8 MB) and forces two full
  * collections; the parent forces one before every fork, so its workers are often just waking
  * when fork() copies the queue. A child still running after `deadline` seconds is killed and
@@ -44,7 +44,7 @@ const collect = (globalThis as { gc?: () => void }).gc;
 if (collect === undefined) throw new Error('run node with --expose-gc (and --single-threaded)');
 const gc = collect;
 
-/** os.fork() without its steps for the task queue: no lock held across fork(), no new condition in the child. */
+/** os.fork() without its step for the task queue: the child does not make its lock and condition new. */
 function forkWithoutReset(): number {
   requireOneJavaScriptThread();
   makeHeapForkable();

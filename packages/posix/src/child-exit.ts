@@ -19,12 +19,19 @@ import { eventLoopAlive } from './event-loop.js';
 /** The exception that is ending the child, if one is: Node would print it only after 'exit'. */
 let fatal: { error: unknown } | null = null;
 
-/** In the child, right after fork(): every way out goes through _exit(2). */
+/** The timer that keeps a child's loop from running dry (a grandchild inherits its parent's). */
+let end: NodeJS.Timeout | null = null;
+
+/** In the child, right after fork(): every way out goes through _exit(2). Once per process. */
 export function leaveThroughExitInChild(): void {
-  process.on('uncaughtExceptionMonitor', noteFatal);
-  process.on('exit', leave);
+  if (end === null) {
+    process.on('uncaughtExceptionMonitor', noteFatal);
+    process.on('exit', leave);
+  } else {
+    clearInterval(end); // a child of a child: the timer it inherited is replaced by its own
+  }
   let emitted = false; // 'beforeExit' was emitted at the last look, and the loop is still dry
-  const end = setInterval(() => {
+  const timer = setInterval(() => {
     if (!onlyThisTimerLeft()) {
       emitted = false;
       return;
@@ -34,9 +41,10 @@ export function leaveThroughExitInChild(): void {
       process.emit('beforeExit', Number(process.exitCode ?? 0));
       return;
     }
-    clearInterval(end);
+    clearInterval(timer);
     process.exit();
   }, END_POLL_MS);
+  end = timer;
 }
 
 /** How often a child looks whether its event loop has anything left to do. */

@@ -51,8 +51,6 @@ const signatures = {
   syscall: [I64, [I64, I64, I64, BUF]],
   strerror: [STR, [I32]],
   // the platform task queue's lock and condition (worker-queue.ts)
-  pthread_mutex_lock: [I32, [ADDR]],
-  pthread_mutex_unlock: [I32, [ADDR]],
   pthread_mutex_init: [I32, [ADDR, ADDR]],
   pthread_cond_init: [I32, [ADDR, BUF]],
   pthread_condattr_init: [I32, [BUF]],

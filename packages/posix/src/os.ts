@@ -3,7 +3,7 @@ import { platform } from './platform/index.js';
 import { call, check, checkRestarting } from './libc.js';
 import { makeHeapForkable, requireOneJavaScriptThread } from './fork-safety.js';
 import { reinitEventLoopInChild } from './event-loop.js';
-import { lockWorkerQueue, requireWorkerQueue, resetWorkerQueueInChild, unlockWorkerQueue } from './worker-queue.js';
+import { requireWorkerQueue, resetWorkerQueueInChild } from './worker-queue.js';
 import { leaveThroughExitInChild } from './child-exit.js';
 
 export const { WNOHANG } = platform.os;
@@ -13,13 +13,7 @@ export function fork(): number {
   requireOneJavaScriptThread();
   makeHeapForkable();
   requireWorkerQueue();
-  lockWorkerQueue();
-  let pid = -1;
-  try {
-    pid = check('fork');
-  } finally {
-    if (pid !== 0) unlockWorkerQueue(); // in the parent, also when fork() failed
-  }
+  const pid = check('fork');
   if (pid === 0) {
     resetWorkerQueueInChild();
     reinitEventLoopInChild();

@@ -5,13 +5,15 @@
  * does on every Node line; a scavenge does too from Node 26). The workers sleep in
  * pthread_cond_wait on the queue's condition variable. The child has none of those threads, but
  * the variable, copied by fork(), still counts them, and glibc's pthread_cond_signal waits for a
- * woken waiter to leave its group: for ever. A worker may also hold the queue's lock at the
+ * woken waiter to leave its group: for ever. A worker may also have held the queue's lock at the
  * instant of fork(), and the child would never get it.
  *
- * So os.fork() does what a pthread_atfork(3) handler does, through libc's own calls: before
- * fork() it takes the queue's lock, so that no worker is inside the queue; after, the parent
- * releases it, and the child releases it and makes the condition variable new
- * (pthread_cond_init(3)), with nobody waiting. All it needs to know is where the two are:
+ * So the child, first thing after fork(), does what a pthread_atfork(3) child handler does, with
+ * libc's own calls: pthread_mutex_init(3) on the queue's lock and pthread_cond_init(3) on its
+ * condition, which it is the only thread to use. (Holding the lock across fork() in the parent,
+ * as a prepare handler would, deadlocks here: JavaScript runs between the calls, and a
+ * collection there posts a task, which takes the same lock, from the thread that holds it.)
+ * All it needs to know is where the two are:
  * - the condition variable, from where the workers sleep: /proc/self/task/TID/syscall shows the
  *   futex word each one waits on, which lies in the variable (glibc's pthread_cond_t);
  * - the lock, just before it: Node's TaskQueue declares `Mutex lock_;` and then
@@ -26,8 +28,6 @@ type Layout = NonNullable<typeof platform.forkSafety>;
 
 /** The queue's lock and condition variable, once found. */
 let queue: { mutex: bigint; cond: bigint } | null = null;
-/** pthread_condattr_t with the clock libuv gives its condition variables (CLOCK_MONOTONIC). */
-let condAttributes: Buffer | null = null;
 
 /** Finds the queue from its sleeping workers, once: when this module loads, else before a fork(). */
 export function findWorkerQueue(): void {
@@ -60,52 +60,48 @@ export function requireWorkerQueue(): void {
     );
 }
 
-/** Before fork(): pthread_mutex_lock(3) on the queue's lock, so no worker is inside the queue. */
-export function lockWorkerQueue(): void {
-  if (queue !== null) call('pthread_mutex_lock', queue.mutex);
-}
-
-/** In the parent, after fork() (whether it forked or failed): pthread_mutex_unlock(3). */
-export function unlockWorkerQueue(): void {
-  if (queue !== null) call('pthread_mutex_unlock', queue.mutex);
-}
-
-/** In the child, right after fork(): the lock released, the condition new (pthread_cond_init(3)). */
+/** In the child, right after fork(): the lock and the condition new, nobody holding or waiting. */
 export function resetWorkerQueueInChild(): void {
   if (queue === null) return;
-  if (call('pthread_mutex_unlock', queue.mutex).value !== 0) call('pthread_mutex_init', queue.mutex, 0n);
-  call('pthread_cond_init', queue.cond, monotonicCondAttributes());
-}
-
-/** pthread_condattr_init(3) and pthread_condattr_setclock(3): CLOCK_MONOTONIC, as uv_cond_init sets. */
-function monotonicCondAttributes(): Buffer {
-  if (condAttributes === null) {
-    const attributes = Buffer.alloc(platform.forkSafety?.condattrSize ?? 8);
-    call('pthread_condattr_init', attributes);
-    call('pthread_condattr_setclock', attributes, platform.forkSafety?.CLOCK_MONOTONIC ?? 1);
-    condAttributes = attributes;
-  }
-  return condAttributes;
+  call('pthread_mutex_init', queue.mutex, 0n);
+  call('pthread_cond_init', queue.cond, condAttributes);
 }
 
 /**
+ * pthread_condattr_init(3) and pthread_condattr_setclock(3): CLOCK_MONOTONIC, as uv_cond_init
+ * sets; made once in the parent, so that the child allocates as little as it can before the reset.
+ */
+const condAttributes = ((): Buffer => {
+  const attributes = Buffer.alloc(platform.forkSafety?.condattrSize ?? 8);
+  if (platform.forkSafety !== null) {
+    call('pthread_condattr_init', attributes);
+    call('pthread_condattr_setclock', attributes, platform.forkSafety.CLOCK_MONOTONIC);
+  }
+  return attributes;
+})();
+
+/**
  * The condition variable the platform's workers sleep on: the one threads named V8Worker wait on
- * (Node 22 and later name them), else the one most threads wait on, if no other has as many;
- * null while none sleeps there.
+ * (Node 24 and later name them); where no thread has that name (Node 20 and 22), the one most threads
+ * wait on, if no other has as many; null while none sleeps there.
  */
 function workersCondition(layout: Layout): bigint | null {
   const sleepers = new Map<bigint, { threads: number; workers: number }>();
+  let named = false;
   for (const tid of readdirSync('/proc/self/task')) {
     if (Number(tid) === process.pid) continue;
+    const worker = /V8Worker/.test(readThreadFile(tid, 'comm') ?? '');
+    named ||= worker;
     const cond = conditionWaitedOn(layout, tid);
     if (cond === null) continue;
-    const worker = /V8Worker/.test(readThreadFile(tid, 'comm') ?? '');
     const count = sleepers.get(cond) ?? { threads: 0, workers: 0 };
     sleepers.set(cond, { threads: count.threads + 1, workers: count.workers + (worker ? 1 : 0) });
   }
   const [best, next] = [...sleepers].sort(([, a], [, b]) => b.workers - a.workers || b.threads - a.threads);
   if (best === undefined) return null;
-  if (best[1].workers === 0 && next !== undefined && next[1].threads === best[1].threads) return null; // a tie
+  if (best[1].workers > 0) return best[0];
+  if (named) return null; // the workers have names (Node 24 and later), and none of them sleeps here yet
+  if (next !== undefined && next[1].threads === best[1].threads) return null; // a tie: nothing tells them apart
   return best[0];
 }
 

@@ -6,7 +6,7 @@
  * - Fork a fixed number of children at start, each of them loops          *
  *   on 'accept' of the one listening socket they all share                *
  * - The SIGCHLD handler reaps a child that died, and the parent           *
- *   forks another one in its place                                       *
+ *   forks another one in its place                                        *
  *   * use $ pnpm --filter client3 start -- --max-clients 128              *
  *     to see four processes serve them all                                *
  *                                                                         *

@@ -1,1 +1,0 @@
-public class B { public static void main(String[] a) throws Exception { new java.net.ServerSocket(Integer.parseInt(System.getenv("PORT"))); } }
