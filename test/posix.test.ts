@@ -72,6 +72,41 @@ for (const check of ['dontfork', 'sa-restart', 'child-exit']) {
   });
 }
 
+t.test(
+  'a child that does not call _exit leaves with its code, after its own exit listeners; so do grandchildren',
+  async (t) => {
+    const f = startFixture('child-exit');
+    t.teardown(f.kill);
+    t.equal(await f.exited, 0, f.stderr());
+    const lines = f
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { what: string; outcome?: string; code?: number });
+    const outcome = (what: string): string | undefined => lines.find((l) => l.what === what)?.outcome;
+    t.same(
+      lines.find((l) => l.what === 'listener'),
+      { what: 'listener', code: 3 },
+      "an 'exit' listener the child registered after fork() ran, with the code",
+    );
+    t.equal(outcome('process.exit(3) after an exit listener'), 'exited 3');
+    t.equal(
+      outcome('grandchild, forked before its parent returned to its loop, at the end of its program'),
+      'exited 0',
+      'a grandchild forked before its parent had turned its loop leaves at the end of its program',
+    );
+    t.equal(
+      outcome('child that forked a grandchild before returning to its loop, at the end of its program'),
+      'exited 0',
+    );
+    t.ok(
+      lines.some((l) => l.what === 'timer fired'),
+      "a child's timers still run",
+    );
+    t.equal(outcome('child that awaited a timer, at the end of its program'), 'exited 0');
+  },
+);
+
 t.test('a child that is not waited for is a zombie until waitpid(-1, WNOHANG) reaps it', async (t) => {
   const f = startFixture('zombie');
   t.teardown(f.kill);

@@ -19,17 +19,42 @@ import { eventLoopAlive } from './event-loop.js';
 /** The exception that is ending the child, if one is: Node would print it only after 'exit'. */
 let fatal: { error: unknown } | null = null;
 
+/** Whether this process was made by os.fork(): the listeners below act only then. */
+let forked = false;
+
+/**
+ * Before fork(), in the parent, once: the listeners through which a child leaves. They are
+ * registered here rather than in each child, which then has nothing to add to its own heap; in a
+ * process that fork() did not make they do nothing.
+ */
+export function listenForChildExit(): void {
+  if (listening) return;
+  process.on('uncaughtExceptionMonitor', noteFatal);
+  process.on('exit', leave);
+  listening = true;
+}
+let listening = false;
+
 /** The timer that keeps a child's loop from running dry (a grandchild inherits its parent's). */
 let end: NodeJS.Timeout | null = null;
+/** The timer is to start when this process next gives control back to Node. */
+let endPending = false;
 
-/** In the child, right after fork(): every way out goes through _exit(2). Once per process. */
+/**
+ * In the child, right after fork(): every way out goes through _exit(2). The timer starts when the
+ * child first gives control back to Node (the end of the code that called fork(), or its first
+ * await): a child that calls os._exit before then, as the article's children do, never needs it.
+ */
 export function leaveThroughExitInChild(): void {
-  if (end === null) {
-    process.on('uncaughtExceptionMonitor', noteFatal);
-    process.on('exit', leave);
-  } else {
-    clearInterval(end); // a child of a child: the timer it inherited is replaced by its own
-  }
+  forked = true;
+  if (endPending) return; // a child that forks before its own timer started: the grandchild starts its own
+  endPending = true;
+  process.nextTick(startEndTimer);
+}
+
+function startEndTimer(): void {
+  endPending = false;
+  if (end !== null) clearInterval(end); // a child of a child: the timer it inherited is replaced by its own
   let emitted = false; // 'beforeExit' was emitted at the last look, and the loop is still dry
   const timer = setInterval(() => {
     if (!onlyThisTimerLeft()) {
@@ -64,8 +89,14 @@ function noteFatal(error: unknown): void {
   if (process.listenerCount('uncaughtException') === 0) fatal = { error }; // nothing will catch it
 }
 
-/** _exit(2) with the exit code, after printing the uncaught exception as Node does. */
+/**
+ * In a forked child: the 'exit' listeners after this one (registered since the first fork), then
+ * the uncaught exception printed as Node does, then _exit(2) with the exit code.
+ */
 function leave(code: number): void {
+  if (!forked) return;
+  const listeners = process.listeners('exit');
+  for (const listener of listeners.slice(listeners.indexOf(leave) + 1)) listener.call(process, code);
   if (fatal !== null) process.stderr.write(`${inspect(fatal.error)}\n\nNode.js ${process.version}\n`);
   call('_exit', code);
 }

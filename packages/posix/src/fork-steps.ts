@@ -8,7 +8,7 @@ export { call, check } from './libc.js';
 export { platform } from './platform/index.js';
 export { makeHeapForkable, requireOneJavaScriptThread } from './fork-safety.js';
 export { reinitEventLoopInChild } from './event-loop.js';
-export { findWorkerQueue, workerQueueFound } from './worker-queue.js';
+export { findWorkerQueue, requireWorkerQueue, resetWorkerQueueInChild, workerQueueFound } from './worker-queue.js';
 export * from './os.js';
 export { socket } from './socket.js';
 export { sleep } from './time.js';

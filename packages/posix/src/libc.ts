@@ -2,7 +2,17 @@
  * The one place that talks to ffi-rs: opens libc, declares the C signatures this package
  * uses, and turns a failed call (-1 and errno) into an OSError.
  */
-import { arrayConstructor, createExternalBuffer, open, load, DataType, type FFIParams, type FieldType } from 'ffi-rs';
+import {
+  arrayConstructor,
+  createExternalBuffer,
+  createPointer,
+  unwrapPointer,
+  open,
+  load,
+  DataType,
+  type FFIParams,
+  type FieldType,
+} from 'ffi-rs';
 import { platform } from './platform/index.js';
 import { OSError } from './errors.js';
 
@@ -99,6 +109,13 @@ const errnoCell = createExternalBuffer(
   4,
 );
 
+/** The size bytes at a C address as a Buffer over that memory, not a copy: reads and writes go to the address. */
+export function memory(address: bigint, size: number): Buffer {
+  const [pointer] = unwrapPointer(createPointer({ paramsType: [ADDR], paramsValue: [address] }));
+  if (pointer === undefined) throw new Error(`@lsbaws/posix: ffi-rs gave no pointer for ${address}`);
+  return createExternalBuffer(pointer, size);
+}
+
 /** Calls a C function and returns its result with the errno it left (0 when it set none). */
 // value is any because it is a C result: its type is the signature's, known to the caller
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a C result, typed by the caller
@@ -132,7 +149,11 @@ export function checkRestarting(name: LibcFunction, ...args: unknown[]): number 
   }
 }
 
-/** strerror(3): libc's message for an errno. */
+const messages = new Map<number, string>();
+
+/** strerror(3): libc's message for an errno (asked once per errno: EINTR comes with every interrupted wait). */
 export function strerror(errno: number): string {
-  return invoke('strerror', [errno]) as string;
+  let message = messages.get(errno);
+  if (message === undefined) messages.set(errno, (message = invoke('strerror', [errno]) as string));
+  return message;
 }

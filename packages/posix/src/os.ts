@@ -4,7 +4,7 @@ import { call, check, checkRestarting } from './libc.js';
 import { makeHeapForkable, requireOneJavaScriptThread } from './fork-safety.js';
 import { reinitEventLoopInChild } from './event-loop.js';
 import { requireWorkerQueue, resetWorkerQueueInChild } from './worker-queue.js';
-import { leaveThroughExitInChild } from './child-exit.js';
+import { leaveThroughExitInChild, listenForChildExit } from './child-exit.js';
 
 export const { WNOHANG } = platform.os;
 
@@ -13,6 +13,7 @@ export function fork(): number {
   requireOneJavaScriptThread();
   makeHeapForkable();
   requireWorkerQueue();
+  listenForChildExit();
   const pid = check('fork');
   if (pid === 0) {
     resetWorkerQueueInChild();
@@ -33,9 +34,12 @@ export function wait(): [number, number] {
   return waitpid(-1, 0);
 }
 
+/** waitpid's out-parameter, filled and read within one synchronous call: one serves every call. */
+const status = Buffer.alloc(4);
+
 /** waitpid(2): returns [pid, status], or [0, 0] with WNOHANG while no child has changed state. */
 export function waitpid(pid: number, options: number): [number, number] {
-  const status = Buffer.alloc(4);
+  status.writeInt32LE(0, 0);
   const reaped = checkRestarting('waitpid', pid, status, options);
   return [reaped, status.readInt32LE(0)];
 }

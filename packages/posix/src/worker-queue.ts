@@ -8,9 +8,11 @@
  * woken waiter to leave its group: for ever. A worker may also have held the queue's lock at the
  * instant of fork(), and the child would never get it.
  *
- * So the child, first thing after fork(), does what a pthread_atfork(3) child handler does, with
- * libc's own calls: pthread_mutex_init(3) on the queue's lock and pthread_cond_init(3) on its
- * condition, which it is the only thread to use. (Holding the lock across fork() in the parent,
+ * So the child, first thing after fork(), does what a pthread_atfork(3) child handler does: it makes
+ * the queue's lock and condition new, which it is the only thread to use. It writes them as libc's
+ * pthread_mutex_init(3) and pthread_cond_init(3) leave them, a copy of a pair those calls made in
+ * the parent: no call through ffi-rs in the child, where the two calls cost about 0.09 ms a fork,
+ * most of it pages of the heap copied. (Holding the lock across fork() in the parent,
  * as a prepare handler would, deadlocks here: JavaScript runs between the calls, and a
  * collection there posts a task, which takes the same lock, from the thread that holds it.)
  * All it needs to know is where the two are:
@@ -21,13 +23,13 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { platform } from './platform/index.js';
-import { call } from './libc.js';
+import { call, memory } from './libc.js';
 import { sleep } from './time.js';
 
 type Layout = NonNullable<typeof platform.forkSafety>;
 
-/** The queue's lock and condition variable, once found. */
-let queue: { mutex: bigint; cond: bigint } | null = null;
+/** The queue's lock and condition variable, once found: their addresses, and their memory (lock, then condition). */
+let queue: { mutex: bigint; cond: bigint; memory: Buffer } | null = null;
 
 /** Finds the queue from its sleeping workers, once: when this module loads, else before a fork(). */
 export function findWorkerQueue(): void {
@@ -35,7 +37,9 @@ export function findWorkerQueue(): void {
   if (queue !== null || layout === null) return;
   try {
     const cond = workersCondition(layout);
-    if (cond !== null) queue = { mutex: cond - BigInt(layout.mutex.size), cond };
+    if (cond === null) return;
+    const mutex = cond - BigInt(layout.mutex.size);
+    queue = { mutex, cond, memory: memory(mutex, layout.mutex.size + layout.cond.size) };
   } catch {
     // /proc could not be read (no descriptor left, say): not found this time
   }
@@ -62,22 +66,26 @@ export function requireWorkerQueue(): void {
 
 /** In the child, right after fork(): the lock and the condition new, nobody holding or waiting. */
 export function resetWorkerQueueInChild(): void {
-  if (queue === null) return;
-  call('pthread_mutex_init', queue.mutex, 0n);
-  call('pthread_cond_init', queue.cond, condAttributes);
+  queue?.memory.set(newQueue);
 }
 
 /**
- * pthread_condattr_init(3) and pthread_condattr_setclock(3): CLOCK_MONOTONIC, as uv_cond_init
- * sets; made once in the parent, so that the child allocates as little as it can before the reset.
+ * A lock and a condition as pthread_mutex_init(3) (default attributes, as uv_mutex_init gives) and
+ * pthread_cond_init(3) (CLOCK_MONOTONIC, as uv_cond_init sets) leave them: made once, here, by
+ * those calls on memory of this module's own (kept for the life of the process), so that the child
+ * only copies bytes.
  */
-const condAttributes = ((): Buffer => {
-  const attributes = Buffer.alloc(platform.forkSafety?.condattrSize ?? 8);
-  if (platform.forkSafety !== null) {
-    call('pthread_condattr_init', attributes);
-    call('pthread_condattr_setclock', attributes, platform.forkSafety.CLOCK_MONOTONIC);
-  }
-  return attributes;
+const newQueue = ((): Buffer => {
+  const layout = platform.forkSafety;
+  if (layout === null) return Buffer.alloc(0);
+  const attributes = Buffer.alloc(layout.condattrSize);
+  call('pthread_condattr_init', attributes);
+  call('pthread_condattr_setclock', attributes, layout.CLOCK_MONOTONIC);
+  const size = layout.mutex.size + layout.cond.size;
+  const address = call('malloc', size).value as bigint;
+  call('pthread_mutex_init', address, 0n);
+  call('pthread_cond_init', address + BigInt(layout.mutex.size), attributes);
+  return memory(address, size);
 })();
 
 /**

@@ -137,7 +137,7 @@ export const linuxForkSafety = {
   FUTEX_WAIT_BITSET: 9,
   FUTEX_FLAGS: 128 | 256,
   // glibc on 64-bit (bits/thread-shared-types.h, bits/pthreadtypes-arch.h), glibc 2.25 and later
-  cond: { align: 8, signalsOffset: 40 },
+  cond: { size: 48, align: 8, signalsOffset: 40 },
   condattrSize: 4,
   CLOCK_MONOTONIC: 1,
 };

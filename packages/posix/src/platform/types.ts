@@ -57,8 +57,8 @@ export interface Platform {
     FUTEX_FLAGS: number;
     /** sizeof(pthread_mutex_t): Node's TaskQueue keeps its lock just before its condition variable. */
     mutex: { size: number };
-    /** glibc's pthread_cond_t: its alignment, and where __g_signals[2], the futex words waiters sleep on, start. */
-    cond: { align: number; signalsOffset: number };
+    /** glibc's pthread_cond_t: size, alignment, and where __g_signals[2], the futex words waiters sleep on, start. */
+    cond: { size: number; align: number; signalsOffset: number };
     /** sizeof(pthread_condattr_t), and the clock pthread_condattr_setclock(3) is given (as uv_cond_init does). */
     condattrSize: number;
     CLOCK_MONOTONIC: number;
