@@ -155,7 +155,17 @@ t.test('a tiny run writes benchmarks.md, .svg and .json with every row and no fa
       `server ${id} in benchmarks.json`,
     );
   const c = spawnSync('cc', ['--version']).status === 0;
-  const loops = ['loop-c', 'loop-js-ffi-rs', 'loop-js-koffi', 'loop-posix-accept', 'loop-posix-fork'];
+  const loops = [
+    'loop-c',
+    'loop-c-forkable',
+    'loop-js-ffi-rs',
+    'loop-js-koffi',
+    'loop-js-child-koffi-write',
+    'loop-js-child-koffi',
+    'loop-js-child-ffi-rs',
+    'loop-posix-accept',
+    'loop-posix-fork',
+  ];
   const measured = [
     'ts-3g',
     'ts-3g+v1',

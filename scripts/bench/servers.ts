@@ -181,8 +181,12 @@ export function buildC(): string | null {
 /** programs/loop.ts's modes: the loop of server.c inside node, one piece at a time (its comment says each). */
 export const LOOP_MODES = [
   ['c-loop', 'the C loop inside node (ffi-rs, called once)'],
+  ['c-loop-forkable', 'the same, V8\u2019s heap in the child too'],
   ['js-ffi-rs', 'a JavaScript loop, C child (ffi-rs)'],
   ['js-koffi', 'the same JavaScript loop (koffi)'],
+  ['js-child-koffi-write', 'the JavaScript loop and child, no @lsbaws/posix (koffi), printing with write(2)'],
+  ['js-child-koffi', 'the same child printing with console.log'],
+  ['js-child-ffi-rs', 'the same through ffi-rs'],
   ['posix-accept', "@lsbaws/posix's accept and signal, C child"],
   ['posix-fork', "@lsbaws/posix's accept, signal and fork, C child"],
 ] as const;
@@ -276,7 +280,7 @@ export function serverSpecs(options: BenchOptions, cSkip: string | null): Server
       start: (port) => launch('server.c', port, [join(BUILD_DIR, 'server')], ROOT),
     },
     ...LOOP_MODES.map(([mode, label]) => ({
-      id: `loop-${mode.replace(/^c-loop$/, 'c')}`,
+      id: `loop-${mode.replace(/^c-loop/, 'c')}`,
       label,
       kind: 'ts' as const,
       stage: '3g' as const,

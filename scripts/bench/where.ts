@@ -6,13 +6,22 @@
 import type { BenchResult, ServerSummary } from './run.js';
 import { fmt, roundRatio } from './stats.js';
 
-/** The rows, cheapest first; each does what the one before does and one thing more. */
-const LADDER: Array<[id: string, what: string]> = [
-  ['c-3g', 'the loop in C, nothing else: what fork per connection costs on this machine, the floor'],
+/**
+ * The rows, cheapest first: [id, what it does, the row it adds to (the one before when not said)].
+ * Each does what the row it adds to does and one thing more.
+ */
+const LADDER: Array<[id: string, what: string, base?: string]> = [
+  ['c-3g', 'the loop in C, nothing else: what fork per connection costs on this machine'],
   [
     'loop-c',
     'the same C loop inside a node process started with the stages\u2019 flags, called once through ffi-rs: no' +
-      ' JavaScript runs per request, so this is what forking a Node process (about 60 MB mapped) costs',
+      ' JavaScript runs per request. V8 marks its heap to be left out of children, so this forks a Node process' +
+      ' without its JavaScript heap',
+  ],
+  [
+    'loop-c-forkable',
+    'the same with V8\u2019s heap made the children\u2019s too, as os.fork() must for a child to run JavaScript:' +
+      ' what forking a Node process whose child could run JavaScript costs, with none run',
   ],
   [
     'loop-js-ffi-rs',
@@ -21,14 +30,30 @@ const LADDER: Array<[id: string, what: string]> = [
   ],
   ['loop-js-koffi', 'the same JavaScript loop through koffi, another FFI: how much of the row before is the FFI'],
   [
+    'loop-js-child-koffi-write',
+    'the koffi loop with the stage\u2019s child in JavaScript: fork from JavaScript, the task queue made new (a byte' +
+      ' copy), then close, recv, write(2) of the request to stdout, send, close and _exit through koffi',
+  ],
+  [
+    'loop-js-child-koffi',
+    'the same child printing the request with console.log, as the stage does. Strictly less than the stage does:' +
+      ' no poll, no event loop, no Socket objects, no event loop of the child\u2019s own, the cheaper FFI',
+  ],
+  [
+    'loop-js-child-ffi-rs',
+    'the same program through ffi-rs (@lsbaws/posix\u2019s calls, each bound once)',
+    'loop-js-child-koffi',
+  ],
+  [
     'loop-posix-accept',
     "@lsbaws/posix's accept() (poll on the socket and on the event loop's descriptor, a Socket object) and" +
-      ' a SIGCHLD handler in JavaScript that reaps with os.waitpid',
+      ' a SIGCHLD handler in JavaScript that reaps with os.waitpid; the child still runs C only',
+    'loop-js-ffi-rs',
   ],
   [
     'loop-posix-fork',
-    "the same with @lsbaws/posix's os.fork(): the child gets its own event loop and exit path," +
-      ' then runs the C child through ffi-rs',
+    "the same with @lsbaws/posix's os.fork(): the child gets its own event loop, then runs the C child through" +
+      ' ffi-rs',
   ],
   [
     'ts-floor',
@@ -56,15 +81,19 @@ function ladderTable(r: BenchResult, rows: ServerSummary[]): string[] {
       'parent CPU ms/req',
       'child CPU ms/req',
       'both, ms/req',
-      'added to the row before, ms/req',
+      'added to the row it builds on, ms/req',
       'child page faults/req',
     ),
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
-  let before: ServerSummary | undefined;
+  let previous: ServerSummary | undefined;
   for (const s of rows) {
-    const what = LADDER.find(([id]) => id === s.id)?.[1] ?? '';
-    const added = before === undefined || s.kind === 'python' ? '' : fmt(cpu(s) - cpu(before), 2);
+    const [, what, baseId] = LADDER.find(([id]) => id === s.id) ?? ['', ''];
+    const base = baseId === undefined ? previous : rows.find((r) => r.id === baseId);
+    const added =
+      base === undefined || s.kind === 'python'
+        ? ''
+        : fmt(cpu(s) - cpu(base), 2) + (baseId === undefined ? '' : ` (to ${base.label})`);
     lines.push(
       row(
         s.label,
@@ -78,7 +107,7 @@ function ladderTable(r: BenchResult, rows: ServerSummary[]): string[] {
         fmt(s.median.childFaults),
       ),
     );
-    if (s.id !== 'loop-js-koffi') before = s; // koffi is a side step: the next row builds on ffi-rs
+    previous = s;
   }
   return lines;
 }
@@ -87,17 +116,23 @@ function ladderTable(r: BenchResult, rows: ServerSummary[]): string[] {
 function reading(get: (id: string) => ServerSummary | undefined, concurrency: number): string[] {
   const lines: string[] = [];
   const ms = (v: number): string => `${fmt(v, 2)} ms`;
-  const [c, node, js, koffi, accept, fork, floor, stage, python] = [
+  const [c, node, forkable, js, koffi, childWrite, childKoffi, childFfiRs, accept, fork, floor, stage, python] = [
     'c-3g',
     'loop-c',
+    'loop-c-forkable',
     'loop-js-ffi-rs',
     'loop-js-koffi',
+    'loop-js-child-koffi-write',
+    'loop-js-child-koffi',
+    'loop-js-child-ffi-rs',
     'loop-posix-accept',
     'loop-posix-fork',
     'ts-floor',
     'ts-3g',
     'py-3g',
   ].map(get);
+  const vsPython = (s: ServerSummary): string =>
+    python === undefined ? '' : ` (${fmt(roundRatio(s, python), 2)}× webserver3g.py)`;
   if (stage !== undefined && python !== undefined) {
     lines.push(
       `- **What bounds webserver3g is the CPU that the parent and its children spend per request**: ${ms(cpu(stage))}` +
@@ -109,39 +144,79 @@ function reading(get: (id: string) => ServerSummary | undefined, concurrency: nu
   if (c !== undefined && node !== undefined) {
     lines.push(
       `- Forking a Node process and letting the child exit (the C loop inside node) costs ${ms(cpu(node))} a` +
-        ` request against ${ms(cpu(c))} for the same loop in a C process: the kernel copies the page tables of` +
-        ' everything node maps, and the child gives them back when it exits.' +
-        (python !== undefined
-          ? ` Still, that row serves ${fmt(roundRatio(node, python), 2)}× what webserver3g.py` +
-            ' serves: the size of a Node process is not what keeps the stage below Python.'
+        ` request${vsPython(node)} against ${ms(cpu(c))} for the same loop in a C process: the kernel copies the` +
+        ' page tables of everything node has written to, and the child gives them back when it exits.' +
+        (forkable !== undefined
+          ? ` With V8\u2019s heap in the child too, as a child that runs JavaScript needs it, the same loop costs` +
+            ` ${ms(cpu(forkable))}${vsPython(forkable)}: every fork copies the heap\u2019s page tables as well.`
           : ''),
     );
   }
-  if (node !== undefined && js !== undefined) {
+  if (forkable !== undefined && js !== undefined) {
     lines.push(
-      `- Writing the loop in JavaScript, with three calls through ffi-rs a request, adds ${ms(cpu(js) - cpu(node))}.` +
+      '- Writing the loop in JavaScript, with three calls through ffi-rs a request, adds' +
+        ` ${ms(cpu(js) - cpu(forkable))}.` +
         (koffi !== undefined
-          ? ` Through koffi the same loop adds ${ms(cpu(koffi) - cpu(node))}: the difference is ffi-rs itself,` +
+          ? ` Through koffi the same loop adds ${ms(cpu(koffi) - cpu(forkable))}: the difference is ffi-rs itself,` +
             ' which converts every argument, prepares a call interface and allocates on every call, and whose' +
             ' allocations are pages that the next fork makes copy-on-write again.'
           : ''),
     );
   }
+  if (koffi !== undefined && childWrite !== undefined) {
+    lines.push(
+      '- **Running the stage\u2019s child in JavaScript** (fork from JavaScript, the task queue made new, then close,' +
+        ' recv, write(2), send, close and _exit through koffi) adds' +
+        ` ${ms(childWrite.median.childCpuMs - koffi.median.childCpuMs)} to each child` +
+        ` (${ms(koffi.median.childCpuMs)} to ${ms(childWrite.median.childCpuMs)}; page faults` +
+        ` ${fmt(koffi.median.childFaults)} to ${fmt(childWrite.median.childFaults)}): every page of the heap that the` +
+        ' child writes is copied first, and the code it runs is mapped into it page by page' +
+        `${vsPython(childWrite)}.`,
+    );
+  }
+  if (childWrite !== undefined && childKoffi !== undefined) {
+    const below = python !== undefined && roundRatio(childKoffi, python) < 1;
+    lines.push(
+      `- **Printing the request with console.log**, as the stage does, instead of write(2) adds` +
+        ` ${ms(childKoffi.median.childCpuMs - childWrite.median.childCpuMs)} to each child: Node\u2019s console and` +
+        ' stream code, run for the first time in every child. That program does strictly less than webserver3g and' +
+        ` serves ${fmt(childKoffi.medianRps)} requests a second${vsPython(childKoffi)}` +
+        (python === undefined
+          ? '.'
+          : below
+            ? ': with nothing of @lsbaws/posix per request and the cheaper FFI, a Node server that forks per' +
+              ' connection and runs the stage\u2019s child in JavaScript is already below webserver3g.py. What is' +
+              ' left in it is forking Node\u2019s heap' +
+              (forkable === undefined ? '' : ` (${ms(cpu(forkable))} a request with no JavaScript at all)`) +
+              ' and the JavaScript the child runs' +
+              (forkable === undefined
+                ? ''
+                : ` (${ms(childKoffi.median.childCpuMs - forkable.median.childCpuMs)} more in each child, console.log` +
+                  ` ${ms(childKoffi.median.childCpuMs - childWrite.median.childCpuMs)} of it)`) +
+              ', none of it @lsbaws/posix\u2019s.'
+            : ': above webserver3g.py, so the rows below it are where webserver3g loses to Python.'),
+    );
+  }
+  if (childKoffi !== undefined && childFfiRs !== undefined) {
+    lines.push(
+      `- The same program through ffi-rs costs ${ms(cpu(childFfiRs))} a request against ${ms(cpu(childKoffi))}` +
+        ` through koffi${vsPython(childFfiRs)}: what ffi-rs, @lsbaws/posix\u2019s FFI, costs beside koffi when the` +
+        ' child\u2019s calls go through it too.',
+    );
+  }
   if (js !== undefined && accept !== undefined) {
     lines.push(
-      `- @lsbaws/posix's accept() and a SIGCHLD handler in JavaScript add ${ms(cpu(accept) - cpu(js))}: more calls` +
-        ' through ffi-rs (poll, waitpid for each signal), the Socket object, and a turn of the event loop' +
-        ' whenever libuv has caught a signal.',
+      `- @lsbaws/posix's accept() and a SIGCHLD handler in JavaScript add ${ms(cpu(accept) - cpu(js))} to the` +
+        ' ffi-rs loop: more calls through ffi-rs (poll, waitpid for each signal), the Socket object, and a turn of' +
+        ' the event loop whenever libuv has caught a signal.',
     );
   }
   if (accept !== undefined && fork !== undefined) {
     lines.push(
-      `- os.fork() adds ${ms(cpu(fork) - cpu(accept))}, in both processes. The rows before forked from C, which` +
-        " leaves V8's heap out of the child (V8 marks it so); os.fork() makes it the child's too, so that the" +
-        ' child can run JavaScript. From then on every page either process writes while they share it is' +
-        ` copied first: the parent's page faults go from ${fmt(accept.median.parentFaults)} to` +
-        ` ${fmt(fork.median.parentFaults)} a request and the child's from ${fmt(accept.median.childFaults)} to` +
-        ` ${fmt(fork.median.childFaults)} (its stack, V8 heap pages, malloc pages), and the child's CPU from` +
+      `- os.fork() adds ${ms(cpu(fork) - cpu(accept))}: in the parent its checks (one stat(2) of /proc/self/task),` +
+        ' and in the child the task queue made new and a libuv event loop of its own (uv_loop_fork: a new epoll' +
+        ' instance, io_uring, signal pipe); the child\u2019s page faults go from' +
+        ` ${fmt(accept.median.childFaults)} to ${fmt(fork.median.childFaults)} a request and its CPU from` +
         ` ${ms(accept.median.childCpuMs)} to ${ms(fork.median.childCpuMs)}.`,
     );
   }
@@ -163,9 +238,10 @@ export function whereTheTimeGoes(r: BenchResult): string[] {
     '## Where the time goes',
     '',
     'The same fork-per-connection loop, one piece at a time, from the same run as the table above. Each row does' +
-      ' what the row before does and one thing more, so the column "added to the row before" is what that piece' +
-      ' costs a request. The Node rows run scripts/bench/programs/loop.ts (its comment says what each mode does)' +
-      " with the start's flags; its C child is scripts/bench/programs/c/serve.c.",
+      ' what the row it builds on does (the row before, unless the column "added" names another) and one thing' +
+      ' more, so the column "added to the row it builds on" is what that piece costs a request. The Node rows run' +
+      " scripts/bench/programs/loop.ts (its comment says what each mode does) with the start's flags; its C child" +
+      ' is scripts/bench/programs/c/serve.c.',
     '',
     ...ladderTable(r, rows),
     '',

@@ -2,17 +2,30 @@
  * The fork-per-connection loop of server.c, run inside node one piece at a time, so that the
  * benchmark can say where webserver3g's time goes (docs/benchmarks.md, "Where the time goes").
  * Every mode sets up the listening socket through @lsbaws/posix and prints the stages' ready line;
- * the child's work is always the C of programs/c/serve.c (libserve.so) unless the mode says not:
+ * the child's work is the C of programs/c/serve.c (libserve.so) unless the mode says not. Every
+ * mode but the first makes V8's heap the child's too, as os.fork() must for a child to run
+ * JavaScript (V8 marks its heap to be left out of children):
  *
- *   c-loop        lsb_serve_forever(): the whole loop in C, called once through ffi-rs; no
- *                 JavaScript runs per request (what a Node process costs to fork, and nothing else)
- *   js-ffi-rs     a JavaScript loop: a blocking accept(2), then lsb_fork_child() (fork, and the
- *                 child's work in C), then close(2), each through ffi-rs; a C SIGCHLD reaper
- *   js-koffi      the same loop through koffi instead of ffi-rs (is the FFI the floor?)
- *   posix-accept  @lsbaws/posix's accept() (poll with the event loop's descriptor) and its
- *                 signal.signal() reaper in JavaScript, then lsb_fork_child() through ffi-rs
- *   posix-fork    the same with @lsbaws/posix's os.fork(); the child calls lsb_handle_child()
- *                 through ffi-rs (what the stage does, less its own JavaScript in the child)
+ *   c-loop           lsb_serve_forever(): the whole loop in C, called once through ffi-rs; no
+ *                    JavaScript runs per request, and V8's heap stays out of the children (what
+ *                    forking a Node process costs, and nothing else)
+ *   c-loop-forkable  the same, V8's heap made the children's too
+ *   js-ffi-rs        a JavaScript loop: a blocking accept(2), then lsb_fork_child() (fork, and the
+ *                    child's work in C), then close(2), each through ffi-rs; a C SIGCHLD reaper
+ *   js-koffi         the same loop through koffi instead of ffi-rs (is the FFI the floor?)
+ *   js-child-koffi-write
+ *                    the koffi loop with fork(2) called from JavaScript and the stage's child in
+ *                    JavaScript: the platform task queue made new (as os.fork() does: a byte copy),
+ *                    then close, recv, write(2) of the request to stdout, send, close and _exit
+ *                    through koffi
+ *   js-child-koffi   the same child printing the request with console.log, as the stage does.
+ *                    Strictly less than webserver3g does: no poll, no event loop, no Socket
+ *                    objects, no exceptions, no new event loop for the child
+ *   js-child-ffi-rs  the same through @lsbaws/posix's bound ffi-rs calls
+ *   posix-accept     @lsbaws/posix's accept() (poll with the event loop's descriptor) and its
+ *                    signal.signal() reaper in JavaScript, then lsb_fork_child() through ffi-rs
+ *   posix-fork       the same with @lsbaws/posix's os.fork(); the child calls lsb_handle_child()
+ *                    through ffi-rs (what the stage does, less its own JavaScript in the child)
  *
  *   node --single-threaded scripts/bench/programs/dist/loop.js MODE   (PORT, default 8888)
  */
@@ -21,9 +34,20 @@ import { fileURLToPath } from 'node:url';
 import { open, load, DataType, type FFIParams } from 'ffi-rs';
 import koffi from 'koffi';
 import { socket, os, signal, errno, OSError } from '@lsbaws/posix';
+import { call, makeHeapForkable, requireWorkerQueue, resetWorkerQueueInChild } from '@lsbaws/posix/fork-steps';
 import { grimReaper } from './reaper.js';
 
-const MODES = ['c-loop', 'js-ffi-rs', 'js-koffi', 'posix-accept', 'posix-fork'] as const;
+const MODES = [
+  'c-loop',
+  'c-loop-forkable',
+  'js-ffi-rs',
+  'js-koffi',
+  'js-child-koffi-write',
+  'js-child-koffi',
+  'js-child-ffi-rs',
+  'posix-accept',
+  'posix-fork',
+] as const;
 type Mode = (typeof MODES)[number];
 
 const mode = process.argv[2] as Mode;
@@ -80,6 +104,41 @@ function jsLoop(
   }
 }
 
+/** The C calls the JavaScript child makes, one set per FFI. */
+interface ChildCalls {
+  fork: () => number;
+  close: (fd: number) => number;
+  recv: (fd: number, buffer: Buffer, length: number) => number;
+  /** How the child prints the request: console.log as the stage does, or null for write(2). */
+  write: ((fd: number, data: Buffer) => number) | null;
+  send: (fd: number, data: Buffer) => number;
+  exit: (status: number) => void;
+}
+
+const RESPONSE = Buffer.from('HTTP/1.1 200 OK\n\nHello, World!\n');
+const NEWLINE = Buffer.from('\n');
+
+/**
+ * fork(2) from JavaScript, and webserver3g's child in JavaScript: the platform task queue made new
+ * first (os.fork()'s one step that cannot wait: a collection in the child would hang without it),
+ * then the stage's handleRequest with the FFI's calls in place of @lsbaws/posix's.
+ */
+function forkJsChild(c: ChildCalls, client: number): number {
+  const pid = c.fork();
+  if (pid === 0) {
+    resetWorkerQueueInChild();
+    c.close(listenFd);
+    const request = Buffer.allocUnsafe(1024);
+    const n = Math.max(c.recv(client, request, 1024), 0);
+    if (c.write === null) console.log(request.toString('utf8', 0, n));
+    else c.write(1, Buffer.concat([request.subarray(0, n), NEWLINE]));
+    c.send(client, RESPONSE);
+    c.close(client);
+    c.exit(0);
+  }
+  return pid;
+}
+
 /** @lsbaws/posix's accept() restarted after EINTR, as the stage does it. */
 async function acceptConnection(): Promise<socket.Socket> {
   for (;;) {
@@ -92,8 +151,10 @@ async function acceptConnection(): Promise<socket.Socket> {
   }
 }
 
+if (mode !== 'c-loop') makeHeapForkable();
 switch (mode) {
   case 'c-loop':
+  case 'c-loop-forkable':
     ffi.installReaper();
     ffi.serveForever(listenFd);
     throw new Error('lsb_serve_forever returned');
@@ -101,15 +162,48 @@ switch (mode) {
     ffi.installReaper();
     jsLoop((fd) => ffi.accept(fd, 0, 0), ffi.forkChild, ffi.close);
     break;
-  case 'js-koffi': {
+  case 'js-koffi':
+  case 'js-child-koffi-write':
+  case 'js-child-koffi': {
     const serve = koffi.load(LIBSERVE);
     const libc = koffi.load(null);
     (serve.func('int lsb_install_reaper()') as () => number)();
     const accept = libc.func('int accept(int, void *, void *)') as (fd: number, a: null, l: null) => number;
+    const close = libc.func('int close(int)') as (fd: number) => number;
+    let forkChild = serve.func('int lsb_fork_child(int, int)') as (l: number, c: number) => number;
+    if (mode !== 'js-koffi') {
+      requireWorkerQueue();
+      const write = libc.func('long write(int, const void *, unsigned long)') as (...a: unknown[]) => number;
+      const recv = libc.func('long recv(int, void *, unsigned long, int)') as (...a: unknown[]) => number;
+      const send = libc.func('long send(int, const void *, unsigned long, int)') as (...a: unknown[]) => number;
+      const calls: ChildCalls = {
+        fork: libc.func('int fork()') as () => number,
+        close,
+        recv: (fd, buffer, length) => recv(fd, buffer, length, 0),
+        write: mode === 'js-child-koffi' ? null : (fd, data) => write(fd, data, data.length),
+        send: (fd, data) => send(fd, data, data.length, 0),
+        exit: libc.func('void _exit(int)') as (status: number) => void,
+      };
+      forkChild = (_listen, client) => forkJsChild(calls, client);
+    }
+    jsLoop((fd) => accept(fd, null, null), forkChild, close);
+    break;
+  }
+  case 'js-child-ffi-rs': {
+    ffi.installReaper();
+    requireWorkerQueue();
+    const calls: ChildCalls = {
+      fork: () => call('fork').value as number,
+      close: (fd) => call('close', fd).value as number,
+      recv: (fd, buffer, length) => Number(call('recv', fd, buffer, length, 0).value),
+      write: null,
+      send: (fd, data) => Number(call('send', fd, data, data.length, 0).value),
+      exit: (status) => call('_exit', status),
+    };
     jsLoop(
-      (fd) => accept(fd, null, null),
-      serve.func('int lsb_fork_child(int, int)') as (l: number, c: number) => number,
-      libc.func('int close(int)') as (fd: number) => number,
+      (fd) => ffi.accept(fd, 0, 0),
+      (_listen, client) => forkJsChild(calls, client),
+      ffi.close,
     );
     break;
   }
