@@ -28,7 +28,11 @@ const LADDER: Array<[id: string, what: string, base?: string]> = [
     'the loop written in JavaScript: accept, fork and close are three calls through ffi-rs a request (the child' +
       ' still runs C only)',
   ],
-  ['loop-js-koffi', 'the same JavaScript loop through koffi, another FFI: how much of the row before is the FFI'],
+  [
+    'loop-js-koffi',
+    'the same JavaScript loop through koffi, another FFI: how much of the row before is the FFI',
+    'loop-c-forkable',
+  ],
   [
     'loop-js-child-koffi-write',
     'the koffi loop with the stage\u2019s child in JavaScript: fork from JavaScript, the task queue made new (a byte' +
@@ -131,8 +135,9 @@ function reading(get: (id: string) => ServerSummary | undefined, concurrency: nu
     'ts-3g',
     'py-3g',
   ].map(get);
+  /** A server's throughput against webserver3g.py's, as a clause. */
   const vsPython = (s: ServerSummary): string =>
-    python === undefined ? '' : ` (${fmt(roundRatio(s, python), 2)}× webserver3g.py)`;
+    python === undefined ? '' : ` (it serves ${fmt(roundRatio(s, python), 2)}× what webserver3g.py serves)`;
   if (stage !== undefined && python !== undefined) {
     lines.push(
       `- **What bounds webserver3g is the CPU that the parent and its children spend per request**: ${ms(cpu(stage))}` +
@@ -170,8 +175,10 @@ function reading(get: (id: string) => ServerSummary | undefined, concurrency: nu
         ` ${ms(childWrite.median.childCpuMs - koffi.median.childCpuMs)} to each child` +
         ` (${ms(koffi.median.childCpuMs)} to ${ms(childWrite.median.childCpuMs)}; page faults` +
         ` ${fmt(koffi.median.childFaults)} to ${fmt(childWrite.median.childFaults)}): every page of the heap that the` +
-        ' child writes is copied first, and the code it runs is mapped into it page by page' +
-        `${vsPython(childWrite)}.`,
+        ' child writes is copied first, and the code it runs is mapped into it page by page.' +
+        (python === undefined
+          ? ''
+          : ` That program serves ${fmt(roundRatio(childWrite, python), 2)}× what webserver3g.py serves.`),
     );
   }
   if (childWrite !== undefined && childKoffi !== undefined) {
@@ -180,21 +187,23 @@ function reading(get: (id: string) => ServerSummary | undefined, concurrency: nu
       `- **Printing the request with console.log**, as the stage does, instead of write(2) adds` +
         ` ${ms(childKoffi.median.childCpuMs - childWrite.median.childCpuMs)} to each child: Node\u2019s console and` +
         ' stream code, run for the first time in every child. That program does strictly less than webserver3g and' +
-        ` serves ${fmt(childKoffi.medianRps)} requests a second${vsPython(childKoffi)}` +
+        ` serves ${fmt(childKoffi.medianRps)} requests a second` +
         (python === undefined
           ? '.'
-          : below
-            ? ': with nothing of @lsbaws/posix per request and the cheaper FFI, a Node server that forks per' +
-              ' connection and runs the stage\u2019s child in JavaScript is already below webserver3g.py. What is' +
-              ' left in it is forking Node\u2019s heap' +
-              (forkable === undefined ? '' : ` (${ms(cpu(forkable))} a request with no JavaScript at all)`) +
-              ' and the JavaScript the child runs' +
-              (forkable === undefined
-                ? ''
-                : ` (${ms(childKoffi.median.childCpuMs - forkable.median.childCpuMs)} more in each child, console.log` +
-                  ` ${ms(childKoffi.median.childCpuMs - childWrite.median.childCpuMs)} of it)`) +
-              ', none of it @lsbaws/posix\u2019s.'
-            : ': above webserver3g.py, so the rows below it are where webserver3g loses to Python.'),
+          : `, ${fmt(roundRatio(childKoffi, python), 2)}× what webserver3g.py serves` +
+            (below
+              ? ': with no call through @lsbaws/posix per request (of it, only the fork preparation: the heap made' +
+                ' forkable, the task queue made new) and the cheaper FFI, a Node server that forks per connection' +
+                ' and runs the stage\u2019s child in JavaScript is already below webserver3g.py. What is' +
+                ' left in it is forking Node\u2019s heap' +
+                (forkable === undefined ? '' : ` (${ms(cpu(forkable))} a request with no JavaScript at all)`) +
+                ' and the JavaScript the child runs' +
+                (forkable === undefined
+                  ? ''
+                  : ` (${ms(childKoffi.median.childCpuMs - forkable.median.childCpuMs)} more in each child,` +
+                    ` console.log ${ms(childKoffi.median.childCpuMs - childWrite.median.childCpuMs)} of it)`) +
+                '.'
+              : ': at or above webserver3g.py, so the rows below it are where webserver3g loses to Python.')),
     );
   }
   if (childKoffi !== undefined && childFfiRs !== undefined) {
@@ -213,9 +222,10 @@ function reading(get: (id: string) => ServerSummary | undefined, concurrency: nu
   }
   if (accept !== undefined && fork !== undefined) {
     lines.push(
-      `- os.fork() adds ${ms(cpu(fork) - cpu(accept))}: in the parent its checks (one stat(2) of /proc/self/task),` +
-        ' and in the child the task queue made new and a libuv event loop of its own (uv_loop_fork: a new epoll' +
-        ' instance, io_uring, signal pipe); the child\u2019s page faults go from' +
+      `- os.fork() adds ${ms(cpu(fork) - cpu(accept))}, most of it in the child, which now returns into` +
+        ' JavaScript (the rows with the child in JavaScript show what that costs), makes the task queue new and' +
+        ' makes itself a libuv event loop of its own (uv_loop_fork: a new epoll instance, io_uring, signal pipe)' +
+        ' before it calls the C child through ffi-rs: its page faults go from' +
         ` ${fmt(accept.median.childFaults)} to ${fmt(fork.median.childFaults)} a request and its CPU from` +
         ` ${ms(accept.median.childCpuMs)} to ${ms(fork.median.childCpuMs)}.`,
     );

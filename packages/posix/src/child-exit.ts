@@ -28,12 +28,10 @@ let forked = false;
  * process that fork() did not make they do nothing.
  */
 export function listenForChildExit(): void {
-  if (listening) return;
+  if (process.listeners('exit').includes(leave)) return;
   process.on('uncaughtExceptionMonitor', noteFatal);
   process.on('exit', leave);
-  listening = true;
 }
-let listening = false;
 
 /** The timer that keeps a child's loop from running dry (a grandchild inherits its parent's). */
 let end: NodeJS.Timeout | null = null;
@@ -47,6 +45,7 @@ let endPending = false;
  */
 export function leaveThroughExitInChild(): void {
   forked = true;
+  fatal = null;
   if (endPending) return; // a child that forks before its own timer started: the grandchild starts its own
   endPending = true;
   process.nextTick(startEndTimer);
@@ -86,17 +85,29 @@ function onlyThisTimerLeft(): boolean {
 }
 
 function noteFatal(error: unknown): void {
+  if (!forked) return;
   if (process.listenerCount('uncaughtException') === 0) fatal = { error }; // nothing will catch it
 }
 
 /**
- * In a forked child: the 'exit' listeners after this one (registered since the first fork), then
- * the uncaught exception printed as Node does, then _exit(2) with the exit code.
+ * In a forked child: the 'exit' listeners after this one (registered since the first fork; one that
+ * throws is printed, as Node prints an exception, and the rest still run), then the uncaught
+ * exception printed as Node does, then _exit(2) with the exit code (process.exitCode if a listener set it).
  */
 function leave(code: number): void {
   if (!forked) return;
-  const listeners = process.listeners('exit');
-  for (const listener of listeners.slice(listeners.indexOf(leave) + 1)) listener.call(process, code);
-  if (fatal !== null) process.stderr.write(`${inspect(fatal.error)}\n\nNode.js ${process.version}\n`);
-  call('_exit', code);
+  const exitCode = process.exitCode;
+  try {
+    const listeners = process.listeners('exit');
+    for (const listener of listeners.slice(listeners.indexOf(leave) + 1)) {
+      try {
+        listener.call(process, code);
+      } catch (error) {
+        process.stderr.write(`${inspect(error)}\n`);
+      }
+    }
+    if (fatal !== null) process.stderr.write(`${inspect(fatal.error)}\n\nNode.js ${process.version}\n`);
+  } finally {
+    call('_exit', process.exitCode !== exitCode ? Number(process.exitCode ?? code) : code);
+  }
 }

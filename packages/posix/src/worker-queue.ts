@@ -62,7 +62,15 @@ export function requireWorkerQueue(): void {
       "@lsbaws/posix: fork() refused: Node's platform worker threads were not found asleep on their task queue " +
         `(Node ${process.version}; docs/fork-in-node.md, fact 4), so a child that collected garbage could hang`,
     );
+  if (viewsCopy)
+    throw new Error(
+      "@lsbaws/posix: fork() refused: ffi-rs's createExternalBuffer copies memory in this runtime, so a child " +
+        "could not make Node's task queue new (docs/fork-in-node.md, fact 4)",
+    );
 }
+
+/** ffi-rs gave a copy of the memory for a view of it (it may, where a runtime forbids external buffers). */
+let viewsCopy = false;
 
 /** In the child, right after fork(): the lock and the condition new, nobody holding or waiting. */
 export function resetWorkerQueueInChild(): void {
@@ -83,9 +91,13 @@ const newQueue = ((): Buffer => {
   call('pthread_condattr_setclock', attributes, layout.CLOCK_MONOTONIC);
   const size = layout.mutex.size + layout.cond.size;
   const address = call('malloc', size).value as bigint;
+  if (address === 0n) throw new Error("@lsbaws/posix: malloc failed (the task queue's new lock and condition)");
+  const pair = memory(address, size);
+  pair.fill(0xff); // the calls below must show through: the view is the memory itself, not a copy of it
   call('pthread_mutex_init', address, 0n);
   call('pthread_cond_init', address + BigInt(layout.mutex.size), attributes);
-  return memory(address, size);
+  if (pair.readUInt32LE(0) !== 0) viewsCopy = true;
+  return pair;
 })();
 
 /**
