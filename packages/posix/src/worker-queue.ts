@@ -11,8 +11,9 @@
  * So the child, first thing after fork(), does what a pthread_atfork(3) child handler does: it makes
  * the queue's lock and condition new, which it is the only thread to use. It writes them as libc's
  * pthread_mutex_init(3) and pthread_cond_init(3) leave them, a copy of a pair those calls made in
- * the parent: no call through ffi-rs in the child, where the two calls cost about 0.09 ms a fork,
- * most of it pages of the heap copied. (Holding the lock across fork() in the parent,
+ * the parent, so that the step makes no call through ffi-rs (the bench's JavaScript children, whose
+ * calls go through koffi, take the same step; for webserver3g it changes nothing measurable, as the
+ * child's next call through ffi-rs pays what these two paid). (Holding the lock across fork() in the parent,
  * as a prepare handler would, deadlocks here: JavaScript runs between the calls, and a
  * collection there posts a task, which takes the same lock, from the thread that holds it.)
  * All it needs to know is where the two are:
