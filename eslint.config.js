@@ -24,13 +24,21 @@ export default tseslint.config(
     },
   },
   {
+    // A stage's experiments, check and tests sit beside its package's tsconfig.json, which builds src/ only:
+    // they are type-checked with the scripts and the tests (test/tsconfig.json includes them).
+    files: ['packages/*/experiments/**/*.ts', 'packages/*/check.ts', 'packages/*/test/**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: false, project: ['./test/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  {
     // Lines of at most 120 characters, Prettier's printWidth: Prettier does not break strings or comments.
     rules: { 'max-len': ['error', { code: 120, ignoreUrls: true, ignoreRegExpLiterals: true }] },
   },
   {
     // tap's t.test() at the top of a file is how tap files are written: tap runs the
     // subtests in order and waits for each.
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.ts', 'packages/*/test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-floating-promises': [
         'error',

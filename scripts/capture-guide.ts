@@ -17,7 +17,7 @@ import { Writable } from 'node:stream';
 import { must } from './lib/must.js';
 import { ROOT } from './lib/stage.js';
 import { runExperiment } from './experiments/framework/context.js';
-import { findExperiment } from './experiments/index.js';
+import { experimentNamed, experiments } from './experiments/index.js';
 import type { Snapshot } from './lib/observe-model.js';
 import { caption, renderSvg } from './lib/observe-svg.js';
 
@@ -61,7 +61,8 @@ async function main(): Promise<number> {
     name: m[2] ?? '',
     params: m[3] ? (JSON.parse(m[3]) as Record<string, number>) : undefined,
   }));
-  const unknown = blocks.filter((b) => !findExperiment(b.name));
+  const all = await experiments();
+  const unknown = blocks.filter((b) => !experimentNamed(all, b.name));
   for (const b of unknown) process.stderr.write(`docs/guide.md: no experiment called ${b.name}\n`);
   const missing = only.filter((name) => !blocks.some((b) => b.name === name));
   for (const name of missing) process.stderr.write(`docs/guide.md has no capture block for ${name}\n`);
@@ -88,7 +89,7 @@ async function main(): Promise<number> {
     process.stdout.write(`[${i + 1}/${blocks.length}] pnpm experiment ${block.name} ... `);
     const started = Date.now();
     const out = new Capture();
-    const experiment = must(findExperiment(block.name), `an experiment called ${block.name}`);
+    const experiment = must(experimentNamed(all, block.name), `an experiment called ${block.name}`);
     const shown: Snapshot[] = [];
     const outcome = await runExperiment(experiment, { out, params: block.params, onView: (snap) => shown.push(snap) });
     if (!views.has(block.name)) views.set(block.name, shown);

@@ -9,7 +9,7 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { CHECKLISTS, type ChecklistLine, findChecklist, formatLine, runChecklist } from './experiments/checklist.js';
+import { type ChecklistLine, findChecklist, formatLine, runChecklist } from './experiments/checklist.js';
 import { type Context, Interrupted } from './experiments/framework/context.js';
 import { stopOnSignals } from './experiments/framework/signals.js';
 import { didYouMean, wholeNumber } from './lib/options.js';
@@ -22,7 +22,10 @@ const interrupted = stopOnSignals(() => current, 'check');
 const argv = hideBin(process.argv);
 if (argv[0] === '--') argv.shift();
 
-const stages = CHECKLISTS.map((c) => c.stage).join(', ');
+const stages = registry()
+  .filter((s) => s.check !== null)
+  .map((s) => s.stage)
+  .join(', ');
 let failure: string | null = null;
 const args = yargs(argv)
   .scriptName('pnpm check')
@@ -63,7 +66,7 @@ const args = yargs(argv)
   .option('json', { type: 'boolean', default: false, describe: 'print the outcomes as JSON after the checklist' })
   .option('verbose', { type: 'boolean', default: false, describe: "also print the experiments' narration" })
   .check((a) => {
-    if (findChecklist(String(a.stage)) === undefined) {
+    if (findStage(String(a.stage))?.check == null) {
       const names = registry().flatMap((s) => [s.stage, s.package]);
       throw new Error(`unknown stage: ${String(a.stage)}${didYouMean(String(a.stage), names)} (stages: ${stages})`);
     }
@@ -107,7 +110,7 @@ async function main(): Promise<number> {
     process.stderr.write(`${failure as string}\n(pnpm check --help lists the stages and options)\n`);
     return 2;
   }
-  const checklist = findChecklist(String(args.stage));
+  const checklist = await findChecklist(String(args.stage));
   if (checklist === undefined) return 2;
   const who = args.server === undefined ? `${checklist.package}, the project's own` : args.server;
   process.stdout.write(`pnpm check ${checklist.stage}: ${who}\n`);

@@ -10,12 +10,13 @@ import { hideBin } from 'yargs/helpers';
 import { type AnyExperiment, type Param } from './experiments/framework/experiment.js';
 import { Context, Interrupted } from './experiments/framework/context.js';
 import { stopOnSignals } from './experiments/framework/signals.js';
-import { experiments, findExperiment } from './experiments/index.js';
+import { experimentNamed, experiments as loadExperiments } from './experiments/index.js';
 import { findStage, stageOfPackage } from './lib/stages.js';
 import { didYouMean, wholeNumber } from './lib/options.js';
 
 let current: Context | null = null;
 const interrupted = stopOnSignals(() => current, 'experiment');
+const experiments = await loadExperiments();
 
 function list(): string {
   const width = Math.max(...experiments.map((e) => e.name.length));
@@ -47,7 +48,7 @@ function withParams(y: Argv, e: AnyExperiment): Argv {
 /** The names an experiment answers to: its own, and its stage's ('3d') when no other experiment uses that stage. */
 function namesOf(e: AnyExperiment): string[] {
   const { stage } = stageOfPackage(e.stage);
-  return findExperiment(stage) === e ? [e.name, stage, e.stage] : [e.name];
+  return experimentNamed(experiments, stage) === e ? [e.name, stage, e.stage] : [e.name];
 }
 
 async function runOne(e: AnyExperiment, args: Record<string, unknown>): Promise<boolean> {

@@ -23,7 +23,7 @@ function compiled(name: string): string {
 }
 
 async function check(stage: string, server: string): Promise<ChecklistResult> {
-  const c = findChecklist(stage);
+  const c = await findChecklist(stage);
   if (c === undefined) throw new Error(`no check for ${stage}`);
   return runChecklist(c, { server, cwd: dir, port: await freePort() });
 }

@@ -27,8 +27,8 @@ const PYTHON3 = pythonFor(3);
 const TSX = ['--import', pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href];
 
 /** The checklist of stage. */
-function checklistOf(stage: string): StageChecklist {
-  const c = findChecklist(stage);
+async function checklistOf(stage: string): Promise<StageChecklist> {
+  const c = await findChecklist(stage);
   if (c === undefined) throw new Error(`no checklist for ${stage}`);
   return c;
 }
@@ -333,14 +333,14 @@ for (;;) {
 `;
 
 t.test('C: a 3c that prints nothing passes 3c, judged by the children /proc shows during the sleep', async (t) => {
-  const r = await checkServer(checklistOf('3c'), c('silent3c', C_SILENT_3C), { sleep: 5 });
+  const r = await checkServer(await checklistOf('3c'), c('silent3c', C_SILENT_3C), { sleep: 5 });
   t.ok(r.passed, failing(r) || "every line of the article's 3c holds");
   t.match(line(r, /^clients are served at once/)?.measured ?? '', /\/proc then showed 2 children$/);
   t.match(line(r, /^the parent closes its copy/)?.measured ?? '', /held by one child only/);
 });
 
 t.test('C: a 3e whose handler has no SA_RESTART passes 3e: accept: Interrupted system call', async (t) => {
-  const r = await checkServer(checklistOf('3e'), c('c3e', C_3E));
+  const r = await checkServer(await checklistOf('3e'), c('c3e', C_3E));
   t.ok(r.passed, failing(r) || "every line of the article's 3e holds");
   t.match(line(r, /^the SIGCHLD handler runs/)?.measured ?? '', /reaped/, 'seen in /proc: it prints nothing');
   t.match(
@@ -353,7 +353,7 @@ t.test(
   "Python 2: a 3e passes 3e: the article's own words, socket.error: [Errno 4]",
   { skip: PYTHON2 === null && 'no Python 2 on this machine' },
   async (t) => {
-    const r = await checkServer(checklistOf('3e'), `${PYTHON2} ${file('my3e.py', PY2_3E)}`);
+    const r = await checkServer(await checklistOf('3e'), `${PYTHON2} ${file('my3e.py', PY2_3E)}`);
     t.ok(r.passed, failing(r) || "every line of the article's 3e holds");
     t.match(
       line(r, /^then accept\(\) fails with EINTR/)?.measured ?? '',
@@ -366,7 +366,7 @@ t.test(
   'Python 2: a 3d passes 3d: curl hangs, zombies, and it dies of EMFILE and EAGAIN in its own words',
   { skip: PYTHON2 === null && 'no Python 2 on this machine' },
   async (t) => {
-    const r = await checkServer(checklistOf('3d'), `${PYTHON2} ${file('my3d.py', PY2_3D)}`);
+    const r = await checkServer(await checklistOf('3d'), `${PYTHON2} ${file('my3d.py', PY2_3D)}`);
     t.ok(r.passed, failing(r) || "every line of the article's 3d holds");
     t.match(line(r, /EMFILE/)?.measured ?? '', /\(status 1\): socket\.error: \[Errno 24\] Too many open files$/);
     t.match(line(r, /EAGAIN/)?.measured ?? '', /\(status 1\): OSError: \[Errno 11\] Resource temporarily unavailable$/);
@@ -379,14 +379,14 @@ t.test(
   async (t) => {
     file('wsgiapp.py', WSGI_APP);
     const server = `${PYTHON2} ${file('my3h.py', PY2_WSGI)} wsgiapp:app`;
-    const r = await checkServer(checklistOf('3h'), server);
+    const r = await checkServer(await checklistOf('3h'), server);
     t.ok(r.passed, failing(r) || "every line of the article's 3h holds");
     const own = line(r, /^a malformed request gets a 4xx$/);
     t.equal(own?.by, 'project', "the 4xx is the project's own");
     t.equal(own?.ok, false, 'the child dies of the bad request instead');
     t.match(own?.hint ?? '', /400 Bad Request/);
     t.equal(line(r, /parent keeps serving/)?.ok, true, 'the parent goes on');
-    const strict = await checkServer(checklistOf('3h'), server, { strict: true });
+    const strict = await checkServer(await checklistOf('3h'), server, { strict: true });
     t.equal(strict.passed, false, 'with --strict the 4xx counts');
   },
 );
@@ -396,7 +396,7 @@ t.test(
   { skip: PYTHON3 === null && 'no Python 3 on this machine' },
   async (t) => {
     const right = await checkServer(
-      checklistOf('3g'),
+      await checklistOf('3g'),
       `${PYTHON3} ${file('my3g.py', PY3_3G.replace('CLOSE_PARENT_COPY', 'conn.close()'))}`,
     );
     t.ok(right.passed, failing(right) || "every line of the article's 3g holds");
@@ -405,7 +405,7 @@ t.test(
       /^curl ended after [\d.]+ s \(its own time_total\)$/,
     );
     const keeps = await checkServer(
-      checklistOf('3g'),
+      await checklistOf('3g'),
       `${PYTHON3} ${file('keeps3g.py', PY3_3G.replace('CLOSE_PARENT_COPY', 'kept = conn'))}`,
     );
     t.notOk(keeps.passed);
@@ -420,13 +420,16 @@ t.test(
   'Python 3: a 3a listening on IPv6 (::) only is found and passes 3a',
   { skip: PYTHON3 === null && 'no Python 3 on this machine' },
   async (t) => {
-    const r = await checkServer(checklistOf('3a'), `${PYTHON3} ${file('v6.py', PY3_IPV6_3A)}`);
+    const r = await checkServer(await checklistOf('3a'), `${PYTHON3} ${file('v6.py', PY3_IPV6_3A)}`);
     t.ok(r.passed, failing(r) || "every line of the article's 3a holds");
   },
 );
 
 t.test('Node: a 3g on @lsbaws/posix passes 3g', async (t) => {
-  const r = await checkServer(checklistOf('3g'), `${process.execPath} --single-threaded ${file('my3g.mjs', NODE_3G)}`);
+  const r = await checkServer(
+    await checklistOf('3g'),
+    `${process.execPath} --single-threaded ${file('my3g.mjs', NODE_3G)}`,
+  );
   t.ok(r.passed, failing(r) || "every line of the article's 3g holds");
 });
 
@@ -435,7 +438,7 @@ t.test(
   { skip: PYTHON3 === null && 'no Python 3 on this machine' },
   async (t) => {
     // 3c offered a server that answers and closes at once: no child ever sleeps
-    const r = await checkServer(checklistOf('3c'), `${PYTHON3} ${file('v6c.py', PY3_IPV6_3A)}`);
+    const r = await checkServer(await checklistOf('3c'), `${PYTHON3} ${file('v6c.py', PY3_IPV6_3A)}`);
     t.notOk(r.passed);
     for (const l of r.lines.filter((x) => !x.ok)) {
       t.ok(l.measured.length > 0 && !/^not measured$/.test(l.measured), `measured: ${l.text}: ${l.measured}`);

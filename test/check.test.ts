@@ -11,7 +11,7 @@ import { listenerOf, stat } from '../scripts/lib/procfs.js';
 import { freePort, ROOT, withoutNodeOptions } from '../scripts/lib/stage.js';
 import { stages } from '../scripts/lib/stages.js';
 import {
-  CHECKLISTS,
+  checklists,
   type ChecklistLine,
   type ChecklistResult,
   findChecklist,
@@ -31,7 +31,7 @@ t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Checks stage against the project's own stage, or against server (a command run in dir). */
 async function checkStage(stage: string, server?: string, timeout?: number): Promise<ChecklistResult> {
-  const c = findChecklist(stage);
+  const c = await findChecklist(stage);
   if (c === undefined) throw new Error(`no check for ${stage}`);
   const out = process.env.LSBAWS_NARRATE ? process.stderr : undefined;
   return runChecklist(c, {
@@ -199,13 +199,13 @@ t.test(
   'pnpm check: every stage of pnpm diff has a check; the command refuses an unknown stage in yargs words',
   async (t) => {
     t.same(
-      CHECKLISTS.map((c) => c.stage),
+      (await checklists()).map((c) => c.stage),
       stages().map((s) => s.stage),
       'every stage of the registry (scripts/lib/stages.ts) has its checks',
     );
-    t.equal(findChecklist('webserver3g')?.stage, '3g');
-    t.equal(findChecklist('g')?.stage, '3g');
-    t.equal(findChecklist('1')?.package, 'webserver1');
+    t.equal((await findChecklist('webserver3g'))?.stage, '3g');
+    t.equal((await findChecklist('g'))?.stage, '3g');
+    t.equal((await findChecklist('1'))?.package, 'webserver1');
     const bad = spawnSync(process.execPath, [...TSX, 'scripts/check.ts', '3z'], { cwd: ROOT, encoding: 'utf8' });
     t.equal(bad.status, 2);
     t.match(bad.stderr, /^unknown stage: 3z \(did you mean "3a"\?\)/, 'the message first, and no options block');
@@ -224,7 +224,7 @@ t.test(
   },
 );
 
-for (const c of CHECKLISTS) {
+for (const c of await checklists()) {
   t.test(`pnpm check ${c.stage}: the project's ${c.package} passes`, async (t) => {
     const r = await checkStage(c.stage);
     t.ok(r.lines.length >= 1);

@@ -1,30 +1,41 @@
 /**
  * `pnpm check <stage>`'s checklist: runs the experiments that define a stage against a server
- * and judges their outcomes by the stage's expectations (expectations.ts). The verdict is the
- * article's lines; the project's own lines are reported apart and count with --strict.
+ * and judges their outcomes by the stage's expectations. The verdict is the
+ * article's lines; the project's own lines are reported apart and count with --strict. A stage's
+ * expectations are its check.ts (packages/<stage>/check.ts), loaded by ./index.ts.
  */
 import type { Writable } from 'node:stream';
 import { StartError } from '../lib/stage.js';
 import { findStage, stages } from '../lib/stages.js';
 import { Context, Interrupted, ServerGone, type Target } from './framework/context.js';
 import { optionsOf } from './framework/experiment.js';
-import { STEPS, type StageSteps } from './expectations.js';
+import type { StageCheck } from './framework/expectations.js';
+import { checkOf } from './index.js';
 
-/** A stage's checklist: its expectations, and the project's package for it. */
-export interface StageChecklist extends StageSteps {
+/** A stage's checklist: its expectations, the stage's name and the project's package for it. */
+export interface StageChecklist extends StageCheck {
+  /** As the registry names it: '1', '2', '3a' ... '3h'. */
+  stage: string;
   package: string;
 }
 
-/** The checklists of every stage, in the registry's order: a stage has one when it has steps in expectations.ts. */
-export const CHECKLISTS: StageChecklist[] = stages().flatMap((s) => {
-  const steps = STEPS.find((c) => c.stage === s.stage);
-  return steps === undefined ? [] : [{ ...steps, package: s.package }];
-});
+let loaded: Promise<StageChecklist[]> | null = null;
+
+/** The checklists of every stage, in the registry's order: a stage has one when it has a check.ts. */
+export function checklists(): Promise<StageChecklist[]> {
+  loaded ??= Promise.all(
+    stages().map(async (s) => {
+      const check = await checkOf(s);
+      return check === null ? [] : [{ ...check, stage: s.stage, package: s.package }];
+    }),
+  ).then((found) => found.flat());
+  return loaded;
+}
 
 /** The checklist of a stage as `pnpm diff` names it ('3g', 'webserver3g', 'g', '1'), or undefined. */
-export function findChecklist(name: string): StageChecklist | undefined {
+export async function findChecklist(name: string): Promise<StageChecklist | undefined> {
   const stage = findStage(name);
-  return CHECKLISTS.find((c) => c.stage === stage?.stage);
+  return (await checklists()).find((c) => c.stage === stage?.stage);
 }
 
 /** One line of the checklist. */

@@ -1,69 +1,60 @@
-/** Every experiment of `pnpm experiment`, in the article's order, then those of the stages beyond it. */
+/**
+ * The loader of what each stage's folder holds for `pnpm experiment` and `pnpm check`: its
+ * experiments (packages/<stage>/experiments/<name>.ts, in the order its package.json's
+ * `"lsbaws": { "experiments": [...] }` gives) and its expectations (packages/<stage>/check.ts),
+ * found through the registry (scripts/lib/stages.ts) and imported when first asked for. Each file
+ * `export default`s its experiment or its check.
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { AnyExperiment } from './framework/experiment.js';
-import { findStage } from '../lib/stages.js';
-import { helloWorld } from './hello-world.js';
-import { frameworks } from './frameworks.js';
-import { iterative } from './iterative.js';
-import { sleeping } from './sleeping.js';
-import { concurrent } from './concurrent.js';
-import { noClose } from './no-close.js';
-import { outOfDescriptors } from './out-of-descriptors.js';
-import { zombies } from './zombies.js';
-import { outOfProcesses } from './out-of-processes.js';
-import { eintr } from './eintr.js';
-import { zombiesAgain } from './zombies-again.js';
-import { noZombies } from './no-zombies.js';
-import { wsgi } from './wsgi.js';
-import { prefork } from './prefork.js';
-import { manyConnections } from './many-connections.js';
-import { nodeEmfile } from './node-emfile.js';
+import type { StageCheck } from './framework/expectations.js';
+import { findStage, stages, type Stage } from '../lib/stages.js';
+import { ROOT } from '../lib/stage.js';
 
-export const experiments: AnyExperiment[] = [
-  helloWorld,
-  frameworks,
-  iterative,
-  sleeping,
-  concurrent,
-  noClose,
-  outOfDescriptors,
-  zombies,
-  outOfProcesses,
-  eintr,
-  zombiesAgain,
-  noZombies,
-  wsgi,
-  manyConnections,
-  prefork,
-  nodeEmfile,
-];
+/** The default export of a file of the repository (relative to its root); throws naming the file when it has none. */
+async function defaultOf<T>(file: string): Promise<T> {
+  const module = (await import(pathToFileURL(join(ROOT, file)).href)) as { default?: T };
+  if (module.default === undefined) throw new Error(`${file}: it has no default export`);
+  return module.default;
+}
 
-export {
-  helloWorld,
-  frameworks,
-  iterative,
-  sleeping,
-  concurrent,
-  noClose,
-  outOfDescriptors,
-  zombies,
-  outOfProcesses,
-  eintr,
-  zombiesAgain,
-  noZombies,
-  wsgi,
-  prefork,
-  manyConnections,
-  nodeEmfile,
-};
+let loaded: Promise<AnyExperiment[]> | null = null;
+
+/** Every experiment of `pnpm experiment`: by the registry's order of stages, then each stage's list. */
+export function experiments(): Promise<AnyExperiment[]> {
+  loaded ??= Promise.all(stages().flatMap((s) => s.experiments.map((name) => experimentOf(s, name))));
+  return loaded;
+}
+
+/** The experiment a stage lists as name, checked to be that stage's and to be called name. */
+async function experimentOf(stage: Stage, name: string): Promise<AnyExperiment> {
+  const file = `${stage.dir}/experiments/${name}.ts`;
+  const experiment = await defaultOf<AnyExperiment>(file);
+  if (experiment.name !== name) throw new Error(`${file}: its experiment is called ${experiment.name}, not ${name}`);
+  if (experiment.stage !== stage.package)
+    throw new Error(`${file}: its experiment runs ${experiment.stage}, not ${stage.package} (whose folder it is in)`);
+  return experiment;
+}
 
 /** The experiment called name, also accepting the stage ('3d', 'webserver3e') when only one experiment uses it. */
-export function findExperiment(name: string): AnyExperiment | undefined {
-  const exact = experiments.find((e) => e.name === name);
+export async function findExperiment(name: string): Promise<AnyExperiment | undefined> {
+  return experimentNamed(await experiments(), name);
+}
+
+/** findExperiment() among the experiments given (those experiments() loaded). */
+export function experimentNamed(all: AnyExperiment[], name: string): AnyExperiment | undefined {
+  const exact = all.find((e) => e.name === name);
   if (exact) return exact;
   const stage = findStage(name);
   if (stage) {
-    const matching = experiments.filter((e) => e.stage === stage.package);
+    const matching = all.filter((e) => e.stage === stage.package);
     if (matching.length === 1) return matching[0];
   }
   return undefined;
+}
+
+/** A stage's check.ts, as it exports it; null for a stage that has none. */
+export async function checkOf(stage: Stage): Promise<StageCheck | null> {
+  return stage.check === null ? null : defaultOf<StageCheck>(stage.check);
 }

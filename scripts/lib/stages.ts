@@ -1,15 +1,17 @@
 /**
  * The registry of stages: the workspace itself. A package is a stage when its package.json has
  *
- *   "lsbaws": { "stage": "3g", "follows": "3f", "article": "part3/webserver3g.py" }
+ *   "lsbaws": { "stage": "3g", "follows": "3f", "article": "part3/webserver3g.py", "experiments": ["no-zombies"] }
  *
  * `stage` is the name the tools take (`pnpm diff 3f 3g`, `pnpm check 3g`), `follows` the stage it
- * grew from (what `pnpm diff` compares it with; null for Part 1), and `article` the Python file of
- * rspivak/lsbaws it translates, or null for a stage beyond the article. Its one source file is the
- * one `.ts` file in its src/. Every tool (diff, experiment, check, observe, guide, bench) and every
+ * grew from (what `pnpm diff` compares it with; null for Part 1), `article` the Python file of
+ * rspivak/lsbaws it translates, or null for a stage beyond the article, and `experiments` its
+ * experiments in the article's order, each one file, experiments/<name>.ts (optional: none).
+ * Its one source file is the one `.ts` file in its src/; what `pnpm check` holds it to is its
+ * check.ts, when it has one. Every tool (diff, experiment, check, observe, guide, bench) and every
  * test takes its list of stages from here: adding a stage is adding its package.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,12 +30,18 @@ export interface Stage {
   source: string;
   /** Its package.json's description. */
   description: string;
+  /** Its folder, relative to the repository's root: 'packages/webserver3g'. */
+  dir: string;
+  /** Its experiments' names, in the article's order: each is experiments/<name>.ts in its folder. */
+  experiments: string[];
+  /** Its check.ts, relative to the repository's root ('packages/webserver3g/check.ts'); null when it has none. */
+  check: string | null;
 }
 
 interface Manifest {
   name: string;
   description?: string;
-  lsbaws?: { stage?: unknown; follows?: unknown; article?: unknown };
+  lsbaws?: { stage?: unknown; follows?: unknown; article?: unknown; experiments?: unknown };
 }
 
 let cache: Stage[] | null = null;
@@ -59,13 +67,25 @@ export function stages(): Stage[] {
 /** The stage a package.json describes; throws with the file's name when the entry is not well formed. */
 function stageOf(dir: string, manifest: Manifest): Stage {
   const file = `packages/${dir}/package.json`;
-  const { stage, follows, article } = manifest.lsbaws ?? {};
+  const { stage, follows, article, experiments = [] } = manifest.lsbaws ?? {};
   if (typeof stage !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(stage))
     throw new Error(`${file}: "lsbaws.stage" must be a name such as "3g", got ${JSON.stringify(stage)}`);
   if (follows !== null && typeof follows !== 'string')
     throw new Error(`${file}: "lsbaws.follows" must be a stage's name or null, got ${JSON.stringify(follows)}`);
   if (article !== null && (typeof article !== 'string' || !/^part\d\/\w+\.py$/.test(article)))
     throw new Error(`${file}: "lsbaws.article" must be "partN/name.py" or null, got ${JSON.stringify(article)}`);
+  const names = (list: unknown): list is string[] =>
+    Array.isArray(list) && list.every((e) => typeof e === 'string' && /^[a-z0-9][a-z0-9-]*$/.test(e));
+  if (!names(experiments))
+    throw new Error(
+      `${file}: "lsbaws.experiments" must be names such as ["no-zombies"], got ${JSON.stringify(experiments)}`,
+    );
+  for (const e of experiments) {
+    if (!existsSync(join(ROOT, 'packages', dir, 'experiments', `${e}.ts`)))
+      throw new Error(
+        `${file}: "lsbaws.experiments" names ${e}, but packages/${dir}/experiments/${e}.ts does not exist`,
+      );
+  }
   const sources = readdirSync(join(ROOT, 'packages', dir, 'src')).filter((f) => f.endsWith('.ts'));
   if (sources.length !== 1)
     throw new Error(`packages/${dir}/src: a stage has one source file, found ${sources.length}: ${sources.join(' ')}`);
@@ -76,6 +96,9 @@ function stageOf(dir: string, manifest: Manifest): Stage {
     article,
     source: `packages/${dir}/src/${sources[0] ?? ''}`,
     description: manifest.description ?? '',
+    dir: `packages/${dir}`,
+    experiments,
+    check: existsSync(join(ROOT, 'packages', dir, 'check.ts')) ? `packages/${dir}/check.ts` : null,
   };
 }
 
