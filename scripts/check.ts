@@ -66,9 +66,16 @@ const args = yargs(argv)
   .option('json', { type: 'boolean', default: false, describe: 'print the outcomes as JSON after the checklist' })
   .option('verbose', { type: 'boolean', default: false, describe: "also print the experiments' narration" })
   .check((a) => {
-    if (findStage(String(a.stage))?.check == null) {
+    const stage = findStage(String(a.stage));
+    if (stage === undefined) {
       const names = registry().flatMap((s) => [s.stage, s.package]);
       throw new Error(`unknown stage: ${String(a.stage)}${didYouMean(String(a.stage), names)} (stages: ${stages})`);
+    }
+    if (stage.check === null) {
+      throw new Error(
+        `stage ${stage.stage} has no check yet: write ${stage.dir}/check.ts, what pnpm check holds it to ` +
+          `(docs/adding-a-stage.md; stages with one: ${stages})`,
+      );
     }
     if (a.server !== undefined && a.server.trim() === '') throw new Error('--server: the command is empty');
     return true;
@@ -128,8 +135,9 @@ async function main(): Promise<number> {
       onLine: (line) => print.line(line),
     });
     const article = result.lines.filter((l) => l.by === 'article');
-    // a stage beyond the article is the project's own design: its lines are measured against that
-    const whose = findStage(checklist.stage)?.article === null ? "this project's" : "the article's";
+    // a stage beyond the article is a design of its own: its lines are the design's, not the article's
+    const beyond = findStage(checklist.stage)?.article === null;
+    const whose = beyond ? "this project's" : "the article's";
     if (print.own.length > 0) {
       const counted = args.strict ? 'counted: --strict' : 'not counted without --strict';
       process.stdout.write(`\n  Beyond the article: the project's own expectations (${counted})\n`);
@@ -141,7 +149,7 @@ async function main(): Promise<number> {
         ? `; ${print.own.filter((l) => l.ok).length} of ${print.own.length} of the project's own`
         : '';
     process.stdout.write(
-      `\n${held} of ${article.length} of the article's expectations hold${own}` +
+      `\n${held} of ${article.length} of ${beyond ? "the design's" : "the article's"} expectations hold${own}` +
         `${result.port !== null ? ` (port ${result.port})` : ''}: ` +
         (result.passed ? `it behaves as ${whose} ${checklist.stage}` : `not yet ${whose} ${checklist.stage}`) +
         `${args.strict ? ' (--strict)' : ''}.\n`,
