@@ -4,7 +4,16 @@
 // file changed outside its folder but pnpm-lock.yaml's lines for it.
 import t from 'tap';
 import { execFileSync, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePort, killGroup, ROOT } from '../scripts/lib/stage.js';
@@ -130,6 +139,15 @@ t.test("pnpm diff 3g pids shows the doc's diff", async (t) => {
 t.test('pnpm experiment lists pids beyond the article, and runs it', async (t) => {
   const list = sh('pnpm --silent experiment');
   t.match(list.stdout, /Beyond the article[^\n]*\n(?: {2}[^\n]*\n)*? {2}pids +pids {2}a new child for each request/);
+  const file = join(scratch, PACKAGE, 'experiments/pids.ts');
+  renameSync(file, `${file}.away`);
+  const moved = sh('pnpm --silent experiment');
+  renameSync(`${file}.away`, file);
+  t.match(
+    moved.stderr,
+    `${PACKAGE}/package.json: "lsbaws.experiments" names pids, but ${PACKAGE}/experiments/pids.ts does not exist`,
+    'an experiment listed and missing is an error naming the file',
+  );
   const run = sh(`pnpm --silent experiment pids --requests 2 --port ${await freePort()}`);
   t.equal(run.status, 0, says(run));
   t.equal(run.stdout.match(/^ {2}Child PID: \d+\. Parent PID \d+$/gm)?.length, 2, 'two children printed their PIDs');
