@@ -3,9 +3,15 @@
  *
  * Checks a server against what the article expects of a stage: runs the experiments that
  * define the stage (with the article's limits) and prints a checklist, one expectation per
- * line, ✓ or ✗, with what was measured and, when it fails, a fix. The verdict is the article's
+ * line, ✓ or ✗, with what was measured and, when it fails, the fault the measurements show and
+ * its fix (framework/diagnosis.ts), or no fix when none fits. The verdict is the article's
  * lines; the project's own expectations are shown apart and count with --strict. Without
- * --server it checks the project's own stage. Exits 0 only if the lines that count hold.
+ * --server it checks the project's own stage.
+ *
+ * Exit status: 0 when the lines that count hold; 1 when one fails; 3 when the only ones that do
+ * not hold are hidden by the server's runtime (–: a 3e on Python 3, which retries accept()
+ * after a signal handler itself), neither a pass nor a fail of the program; 2 for a usage
+ * error, 130 on Ctrl-C.
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -32,8 +38,9 @@ const args = yargs(argv)
   .usage(
     '$0 <stage> [--server <command>] [--port N] [--strict] [--json]\n\n' +
       "Checks a server against what the article expects of a stage: runs the stage's experiments and prints\n" +
-      "one line per expectation, ✓ or ✗, with what was measured. The verdict is the article's lines; the\n" +
-      "project's own are shown apart and count with --strict. Exits 0 only if the lines that count hold.",
+      'one line per expectation, ✓ or ✗, with what was measured, and the fault it shows. The verdict is the\n' +
+      "article's lines; the project's own are shown apart and count with --strict. Exits 0 when the lines\n" +
+      "that count hold, 1 when one fails, 3 when the server's runtime hides what the stage shows (–).",
   )
   .command('$0 <stage>', 'check a stage', (y) =>
     y.positional('stage', { type: 'string', describe: `the stage, as pnpm diff names it: ${stages}` }),
@@ -95,6 +102,7 @@ const args = yargs(argv)
 function printer(): { line(l: ChecklistLine): void; own: ChecklistLine[] } {
   let experiment = '';
   const own: ChecklistLine[] = [];
+  const told = new Set<string>();
   return {
     own,
     line(l) {
@@ -106,7 +114,7 @@ function printer(): { line(l: ChecklistLine): void; own: ChecklistLine[] } {
         experiment = l.experiment;
         process.stdout.write(`\n  pnpm experiment ${experiment}\n`);
       }
-      process.stdout.write(`  ${formatLine(l)}\n`);
+      process.stdout.write(`  ${formatLine(l, told)}\n`);
     },
   };
 }
@@ -148,14 +156,20 @@ async function main(): Promise<number> {
       print.own.length > 0
         ? `; ${print.own.filter((l) => l.ok).length} of ${print.own.length} of the project's own`
         : '';
+    const verdict = result.passed
+      ? `it behaves as ${whose} ${checklist.stage}`
+      : result.hidden
+        ? `neither a pass nor a fail: its runtime hides what ${checklist.stage} shows (–), ` +
+          'so the program cannot be judged on that line here'
+        : `not yet ${whose} ${checklist.stage}`;
     process.stdout.write(
-      `\n${held} of ${article.length} of ${beyond ? "the design's" : "the article's"} expectations hold${own}` +
-        `${result.port !== null ? ` (port ${result.port})` : ''}: ` +
-        (result.passed ? `it behaves as ${whose} ${checklist.stage}` : `not yet ${whose} ${checklist.stage}`) +
-        `${args.strict ? ' (--strict)' : ''}.\n`,
+      `
+${held} of ${article.length} of ${beyond ? "the design's" : "the article's"} expectations hold${own}` +
+        `${result.port !== null ? ` (port ${result.port})` : ''}: ${verdict}${args.strict ? ' (--strict)' : ''}.
+`,
     );
     if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-    return result.passed ? 0 : 1;
+    return result.passed ? 0 : result.hidden ? 3 : 1;
   } catch (e) {
     if (e instanceof Interrupted || interrupted()) return 130;
     throw e;

@@ -5,28 +5,33 @@ import nodeEmfile from './experiments/node-emfile.js';
 
 const check: StageCheck = {
   steps: [
-    step(nodeEmfile, [
-      {
-        text: 'one process: no children',
-        holds: (o) => o.children === 0,
-        measured: (o) => count(o.children, 'child', 'children'),
-        hint: () => "serve every connection in the one process, on node:net's 'connection' events: no fork",
-      },
-      {
-        text: 'survives running out of descriptors (ulimit -n 64, 100 clients at once) and answers again',
-        holds: (o) => o.alive && o.responseAfter.includes(HELLO),
-        measured: (o) =>
-          `${o.alive ? 'still running' : 'gone'}: ${o.held} connections held, ${o.dropped} dropped; ` +
-          `then curl printed ${quoted(o.responseAfter)}`,
-        hint: () => "handle accept()'s EMFILE (Node: a server 'error' listener) instead of dying of it",
-      },
-      {
-        text: 'answers the connections it kept',
-        holds: (o) => o.held > 0 && o.answered === o.held,
-        measured: (o) => `${o.answered} of ${o.held} answered`,
-        hint: () => "answer each connection's request when its data arrives, then end it",
-      },
-    ]),
+    step(
+      nodeEmfile,
+      [
+        {
+          text: 'one process: no children',
+          holds: (o) => o.children === 0,
+          measured: (o) => count(o.children, 'child', 'children'),
+          faults: ['net-forks'],
+        },
+        {
+          text: 'survives running out of descriptors (ulimit -n 64, 100 clients at once) and answers again',
+          holds: (o) => o.alive && o.responseAfter.includes(HELLO),
+          measured: (o) =>
+            `${o.alive ? 'still running' : 'gone'}: ${o.held} connections held, ${o.dropped} dropped; ` +
+            `then curl printed ${quoted(o.responseAfter)}`,
+          faults: ['emfile', 'net-drops'],
+        },
+        {
+          text: 'answers the connections it kept',
+          holds: (o) => o.held > 0 && o.answered === o.held,
+          measured: (o) => `${o.answered} of ${o.held} answered`,
+          faults: ['emfile', 'net-unanswered'],
+        },
+      ],
+      undefined,
+      (o) => (o.alive ? {} : { diedOf: o.diedOf }),
+    ),
   ],
 };
 

@@ -12,13 +12,13 @@ const check: StageCheck = {
           text: 'holds every idle connection in one process, with no child',
           holds: (o) => o.idle.processes === 1 && o.idle.held >= o.connections,
           measured: (o) => `${count(o.idle.processes, 'process', 'processes')} holding ${o.idle.held} connections`,
-          hint: () => 'register every connection with poll() in the one process instead of forking a child for it',
+          faults: ['not-one-process'],
         },
         {
           text: `answers "${HELLO}" at once while they are all silent`,
           holds: (o) => o.curl.response.includes(HELLO),
           measured: (o) => `curl printed ${quoted(o.curl.response)} after ${o.curl.ms} ms`,
-          hint: () => 'wait for every descriptor at once (poll), and recv only from one that is ready',
+          faults: ['blocks-on-one'],
         },
         {
           text: 'answers each of them once it sends its request, and closes them',
@@ -26,7 +26,7 @@ const check: StageCheck = {
           measured: (o) =>
             `${o.answeredLate} of ${o.connections} answered; ${o.descriptorsAfter} descriptors after, ` +
             `${o.descriptorsBefore} before`,
-          hint: () => 'once a connection is answered, unregister it from poll() and close it',
+          faults: ['not-closed-after'],
         },
       ],
       { connections: 200 },

@@ -12,7 +12,7 @@ const check: StageCheck = {
         measured: (o) =>
           `${count(o.childrenAtStart.length, 'child', 'children')}` +
           `${o.childrenListen ? ', each holds it' : ', not all hold it'}`,
-        hint: () => 'fork the children at start, after listen(), so that each inherits the listening socket',
+        faults: ['no-prefork'],
       },
       {
         text: 'the children forked at start serve every connection, more than one of them',
@@ -30,7 +30,7 @@ const check: StageCheck = {
             `${others} not among the children at start, ${o.unheld} held by no process, ${o.unanswered} not answered`
           );
         },
-        hint: () => 'fork the children once, before the first client, and let each loop on accept()',
+        faults: ['not-spread'],
       },
       {
         text: 'a killed child is reaped and replaced, and the server answers',
@@ -38,7 +38,7 @@ const check: StageCheck = {
         measured: (o) =>
           `${count(o.childrenAfter.length, 'child', 'children')} after, ${count(o.zombiesAfter, 'zombie')}, ` +
           `then ${quoted(o.responseAfter)}`,
-        hint: () => 'in the SIGCHLD handler reap with waitpid(-1, WNOHANG), then fork a child in its place',
+        faults: ['no-replace'],
       },
     ]),
   ],

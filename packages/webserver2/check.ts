@@ -17,7 +17,7 @@ const check: StageCheck = {
             o.concurrently
               ? 'curl was answered while another client was connected'
               : 'curl waited for the other client',
-          hint: () => 'one process: accept, handle, close, then accept the next (no fork yet)',
+          faults: ['forks'],
         },
       ],
       { clients: 8 },

@@ -16,7 +16,7 @@ const check: StageCheck = {
             (o.whileSleeping.serverBlockedIn === null
               ? 'not blocked'
               : `blocked in ${o.whileSleeping.serverBlockedIn}()`),
-          hint: () => 'sleep LSBAWS_SLEEP seconds (the article: 60) after sending the answer, before closing',
+          faults: ['no-sleep'],
         },
         {
           text: 'a second client waits in the listen queue, and is not served meanwhile',
@@ -24,7 +24,7 @@ const check: StageCheck = {
           measured: (o) =>
             `${count(o.whileSleeping.queued, 'connection')} in the listen queue; ` +
             `${count(o.whileSleeping.requestsPrinted, 'request')} printed`,
-          hint: () => 'one process only, sleeping in the request it handles: no fork, no thread',
+          faults: ['no-sleep', 'forks'],
         },
         {
           text: "the second client waits out the first one's sleep",
@@ -34,10 +34,14 @@ const check: StageCheck = {
             o.second.answerAt === null
               ? 'the second curl got no answer'
               : `first curl ended at ${sec(o.first.endedAt)}, second answered at ${sec(o.second.answerAt)}`,
-          hint: () => 'handle one connection to its end (the sleep included) before accepting the next',
+          faults: ['no-sleep', 'serves-during-sleep'],
         },
       ],
       { sleep: 3 },
+      (o) => ({
+        slept:
+          o.first.endedAt === null || o.first.answerAt === null || o.first.endedAt - o.first.answerAt >= 500 * o.sleep,
+      }),
     ),
   ],
 };

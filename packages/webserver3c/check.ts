@@ -1,7 +1,20 @@
 // What `pnpm check 3c` holds webserver3c to: the experiments that define the stage, and what
 // their outcomes must be, each expectation in the article's words (or the design's, beyond it).
 import { type StageCheck, step, count } from '../../scripts/experiments/framework/expectations.js';
-import concurrent from './experiments/concurrent.js';
+import type { Evidence } from '../../scripts/experiments/framework/diagnosis.js';
+import concurrent, { type ConcurrentOutcome } from './experiments/concurrent.js';
+
+/** What the experiment shows of the faults, read while the children were to sleep. */
+function concurrentEvidence(o: ConcurrentOutcome): Evidence {
+  const parents = o.connectionHolders.filter((h) => h.includes(o.serverPid)).length;
+  return {
+    waiting: { clients: o.stillOpen, children: o.children.length },
+    parentHolds: { held: parents, of: o.connectionHolders.length },
+    listenerHolders: o.listeningHolders,
+    // every curl ended well within the sleep after its answer: nothing slept
+    slept: !o.ends.every((e, i) => e !== null && e - (o.answerTimes[i] ?? 0) < 500 * o.sleep),
+  };
+}
 
 const check: StageCheck = {
   steps: [
@@ -13,9 +26,9 @@ const check: StageCheck = {
           holds: (o) =>
             o.answerTimes.every((t) => t !== null) && o.stillOpen === o.answerTimes.length && o.children.length >= 2,
           measured: (o) =>
-            `${o.answerTimes.filter((t) => t !== null).length} of ${o.answerTimes.length} curls ` +
-            `answered while the children slept; /proc then showed ${count(o.children.length, 'child', 'children')}`,
-          hint: () => 'fork() after accept(): the child handles the request and sleeps, the parent accepts again',
+            `${o.answerTimes.filter((t) => t !== null).length} of ${o.answerTimes.length} curls answered; ` +
+            `with ${o.stillOpen} of them still open, /proc showed ${count(o.children.length, 'child', 'children')}`,
+          faults: ['no-fork', 'no-sleep'],
         },
         {
           text: 'the parent closes its copy of each connection',
@@ -30,22 +43,23 @@ const check: StageCheck = {
                   (o.connectionHolders.every((h) => h.length === 1) ? 'one child only' : 'several processes')
               : `the parent holds ${parents} of the ${o.connectionHolders.length} connections`;
           },
-          hint: () => "close the parent's copy of the client connection after fork()",
+          faults: ['no-fork', 'no-sleep', 'no-close-parent'],
         },
         {
           text: 'each child closes its copy of the listening socket',
           holds: (o) => o.listeningHolders === 1,
           measured: (o) => `${count(o.listeningHolders, 'process holds', 'processes hold')} the listening socket`,
-          hint: () => "close the child's copy of the listening socket after fork()",
+          faults: ['no-fork', 'no-sleep', 'no-close-child'],
         },
         {
           text: 'curl ends once its child has closed the connection and exited',
           holds: (o) => o.ends.every((e) => e !== null),
           measured: (o) => `${o.ends.filter((e) => e !== null).length} of ${o.ends.length} curls ended`,
-          hint: () => 'every copy of the connection must be closed for the client to see its end',
+          faults: ['no-fork', 'no-close-parent', 'no-close-child'],
         },
       ],
       { sleep: 20 },
+      concurrentEvidence,
     ),
   ],
 };

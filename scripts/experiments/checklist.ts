@@ -8,8 +8,10 @@ import type { Writable } from 'node:stream';
 import { StartError } from '../lib/stage.js';
 import { findStage, stages } from '../lib/stages.js';
 import { Context, Interrupted, ServerGone, type Target } from './framework/context.js';
+import { crashOf } from '../lib/crashes.js';
+import { type Diagnosis, type Evidence, diagnose, overruled } from './framework/diagnosis.js';
 import { optionsOf } from './framework/experiment.js';
-import type { StageCheck } from './framework/expectations.js';
+import type { Expectation, StageCheck, Step } from './framework/expectations.js';
 import { checkOf } from './index.js';
 
 /** A stage's checklist: its expectations, the stage's name and the project's package for it. */
@@ -47,8 +49,15 @@ export interface ChecklistLine {
   by: 'article' | 'project';
   /** What was measured, or why nothing could be. */
   measured: string;
-  /** What to change, on a line that fails. */
+  /** On a line that fails: the fault the measurements show (framework/diagnosis.ts), or null when none fits. */
+  fault: string | null;
+  /** What to change for that fault; null when no fault fits (no fix is offered for a guess). */
   hint: string | null;
+  /**
+   * Neither held nor failed: the runtime, not the program, keeps the expectation from being seen
+   * (a 3e on Python 3, which retries accept() itself); `hint` then says how to see it.
+   */
+  hidden: boolean;
   /** The experiment that measured it. */
   experiment: string;
 }
@@ -64,6 +73,8 @@ export interface ChecklistOptions {
   timeout?: number;
   /** Seconds the server sleeps (LSBAWS_SLEEP) where the stage sleeps: 3b and 3c. */
   sleep?: number;
+  /** Options of experiments by name, over the stage's own: { 'no-zombies': { clients: 32 } } (smaller counts). */
+  params?: Record<string, Record<string, number>>;
   /** The project's own lines count too. */
   strict?: boolean;
   /** Where the experiments' narration goes (default: nowhere). */
@@ -80,6 +91,11 @@ export interface ChecklistResult {
   port: number | null;
   /** The article's lines hold (and the project's, with strict). */
   passed: boolean;
+  /**
+   * Not passed only because the runtime hides what the stage shows (every counted line that does
+   * not hold is `hidden`): neither a pass nor a fail of the program. `pnpm check` exits 3 then.
+   */
+  hidden: boolean;
   strict: boolean;
   lines: ChecklistLine[];
   outcomes: Record<string, unknown>;
@@ -95,6 +111,11 @@ export async function runChecklist(
       ? { kind: 'command', command: options.server, cwd: options.cwd, timeout: options.timeout }
       : { kind: 'stage', name: checklist.package, args: checklist.args };
   const lines: ChecklistLine[] = [];
+  const params = (s: Step): Record<string, unknown> => ({
+    ...(s.params as Record<string, unknown> | undefined),
+    ...options.params?.[s.experiment.name],
+    ...(options.sleep !== undefined ? { sleep: options.sleep } : {}),
+  });
   const outcomes: Record<string, unknown> = {};
   let port: number | null = options.port ?? null;
   const add = (line: ChecklistLine): void => {
@@ -105,11 +126,10 @@ export async function runChecklist(
     const ctx = await Context.create({ out: options.narrate, port: options.port, target });
     port = ctx.port;
     options.onContext?.(ctx);
-    const params = { ...s.params, ...(options.sleep !== undefined ? { sleep: options.sleep } : {}) };
     let outcome: unknown;
-    let failure: { text: string; measured: string; hint: string } | null = null;
+    let failure: Omit<ChecklistLine, 'ok' | 'by' | 'experiment'> | null = null;
     try {
-      outcome = await s.experiment.run(ctx, optionsOf(s.experiment, params as Partial<unknown>) as Partial<unknown>);
+      outcome = await s.experiment.run(ctx, optionsOf(s.experiment, params(s) as Partial<unknown>) as Partial<unknown>);
       ctx.throwIfStopped(); // Ctrl-C stopped what it measured: the outcome is not the server's
       outcomes[s.experiment.name] = outcome;
     } catch (e) {
@@ -124,63 +144,99 @@ export async function runChecklist(
     for (const x of s.expect) {
       const by = x.by ?? 'article';
       if (failure !== null) {
-        add({ ok: false, by, text: x.text, measured: 'not measured (above: why)', hint: null, experiment });
+        // what kept it from being measured is the line above's fault, and its fix is there
+        const measured = 'not measured (above: why)';
+        add({ ok: false, by, text: x.text, measured, fault: failure.fault, hint: null, hidden: false, experiment });
         continue;
       }
-      let ok = false;
-      let measured: string;
-      let hint: string | null = null;
-      try {
-        ok = x.holds(outcome);
-        measured = x.measured(outcome);
-        hint = ok ? null : x.hint(outcome);
-      } catch (e) {
-        measured = `not measured (${e instanceof Error ? e.message : String(e)})`;
-      }
-      add({ ok, by, text: x.text, measured, hint, experiment });
+      add({ ...judge(x, outcome, s.evidence?.(outcome) ?? {}), by, text: x.text, experiment });
     }
   }
   const counted = lines.filter((l) => l.by === 'article' || options.strict === true);
+  const open = counted.filter((l) => !l.ok);
   return {
     stage: checklist.stage,
     server: options.server ?? checklist.package,
     port,
-    passed: counted.every((l) => l.ok),
+    passed: open.length === 0,
+    hidden: open.length > 0 && open.every((l) => l.hidden),
     strict: options.strict === true,
     lines,
     outcomes,
   };
 }
 
-/** Why an experiment could not measure, as a line of its own: what was expected, what happened, what to do. */
-function failureOf(e: unknown, experiment: string, port: number): { text: string; measured: string; hint: string } {
+/**
+ * One expectation judged on an outcome: it holds unless it does not, or a fault it names that
+ * overrules what it measured is shown; when not, the fault the evidence shows (or none).
+ */
+function judge<O>(
+  x: Expectation<O>,
+  outcome: O,
+  evidence: Evidence,
+): Pick<ChecklistLine, 'ok' | 'measured' | 'fault' | 'hint' | 'hidden'> {
+  let measured: string;
+  let ok: boolean;
+  try {
+    ok = x.holds(outcome) && !overruled(x.faults, evidence);
+    measured = x.measured(outcome);
+  } catch (e) {
+    const measured = `not measured (${e instanceof Error ? e.message : String(e)})`;
+    return { ok: false, measured, fault: null, hint: null, hidden: false };
+  }
+  const d = ok ? null : diagnose(x.faults, evidence);
+  return { ok, measured, fault: d?.name ?? null, hint: d?.fix ?? null, hidden: d?.runtime === true };
+}
+
+/** Why an experiment could not measure, as a line: what was expected, what happened, the fault if one fits. */
+function failureOf(e: unknown, experiment: string, port: number): Omit<ChecklistLine, 'ok' | 'by' | 'experiment'> {
+  const line = (
+    text: string,
+    measured: string,
+    d: Diagnosis | null,
+  ): Omit<ChecklistLine, 'ok' | 'by' | 'experiment'> => ({
+    text,
+    measured,
+    fault: d?.name ?? null,
+    hint: d?.fix ?? null,
+    hidden: false,
+  });
   if (e instanceof StartError) {
-    return {
-      text: `the server starts and listens on port ${port}`,
-      measured: e.message,
-      hint: 'listen on the port given as PORT (or name the port it listens on with --port)',
-    };
+    return line(`the server starts and listens on port ${port}`, e.message, diagnose(['no-listen'], {}));
   }
   if (e instanceof ServerGone) {
-    return { text: 'the server keeps running', measured: e.message, hint: 'its last output (above) says why it died' };
+    // what it died of, in its own words: a fault of the stage when it is one the stages teach
+    const crash = crashOf(e.output);
+    const d = diagnose(['eintr', 'emfile', 'eagain'], { diedOf: crash?.code ?? null });
+    return line(
+      'the server keeps running',
+      `${e.message}${crash && !e.message.includes(crash.line) ? `: ${crash.line}` : ''}`,
+      d,
+    );
   }
   const message = e instanceof Error ? e.message : String(e);
   const timedOut = /^timed out after (\d+) ms waiting for (.*)$/.exec(message);
   if (timedOut) {
-    return {
-      text: 'the server answers',
-      measured: `it hangs: no ${timedOut[2]} within ${Number(timedOut[1]) / 1000} s`,
-      hint: 'answer every request, then close the connection',
-    };
+    const measured = `it hangs: no ${timedOut[2]} within ${Number(timedOut[1]) / 1000} s`;
+    return line('the server answers', measured, null);
   }
-  return {
-    text: `pnpm experiment ${experiment} runs`,
-    measured: message.split('\n')[0] ?? message,
-    hint: `pnpm check --verbose shows the experiment's narration up to the failure`,
-  };
+  return line(`pnpm experiment ${experiment} runs`, message.split('\n')[0] ?? message, null);
 }
 
-/** A checklist line as printed: '✓ text: measured' or '✗ text: measured (hint)'. */
-export function formatLine(line: ChecklistLine): string {
-  return `${line.ok ? '✓' : '✗'} ${line.text}: ${line.measured}${line.hint ? ` (fix: ${line.hint})` : ''}`;
+/**
+ * A checklist line as printed: '✓ text: measured'; '✗ text: measured: the fault (fix: ...)', or
+ * with no fix when no fault fits; '– text: measured: why the runtime hides it (to see it: ...)'.
+ * With told (the faults printed so far), a fault told before is named in short: 'no fork (above)'.
+ */
+export function formatLine(line: ChecklistLine, told?: Set<string>): string {
+  const head = `${line.ok ? '✓' : line.hidden ? '–' : '✗'} ${line.text}: ${line.measured}`;
+  if (line.ok || line.measured.startsWith('not measured')) return head;
+  // a fault already told, with its fix, is named again in short
+  const short = line.fault?.split(':')[0];
+  if (told !== undefined && short !== undefined) {
+    if (told.has(short)) return `${head}: ${short} (above)`;
+    if (line.hint !== null) told.add(short);
+  }
+  if (line.fault === null) return `${head} (no fault of this stage fits what was measured: no fix to offer)`;
+  return `${head}: ${line.fault}${line.hint === null ? '' : ` (${line.hidden ? 'to see it' : 'fix'}: ${line.hint})`}`;
 }

@@ -6,7 +6,7 @@ import { HELLO_REQUEST, curl } from '../../../scripts/lib/clients.js';
 import { connectionsHeld, idleClients } from '../../../scripts/lib/connections.js';
 import { children, fds, stat } from '../../../scripts/lib/procfs.js';
 import { type Experiment, optionsOf } from '../../../scripts/experiments/framework/experiment.js';
-import { outputSince, tidy } from '../../../scripts/experiments/framework/output.js';
+import { crashOf, outputSince, tidy } from '../../../scripts/experiments/framework/output.js';
 
 export interface NodeEmfileOptions {
   /** The open-files limit (ulimit -n), as in the article's 3d experiment but smaller. */
@@ -31,6 +31,8 @@ export interface NodeEmfileOutcome {
   alive: boolean;
   /** What the server printed about it (its 'error' listener), if anything. */
   printedError: string | null;
+  /** When it died: the errno its output names (lib/crashes.ts), or null when it names none. */
+  diedOf: string | null;
   /** The held clients that were answered once they sent their request. */
   answered: number;
   /** curl once they had all gone. */
@@ -63,7 +65,14 @@ export const nodeEmfile: Experiment<NodeEmfileOutcome, NodeEmfileOptions> = {
     const mark = stage.output.length;
 
     say.step(`Terminal 2: ${clients} clients connect at once and send nothing yet`);
-    const idle = await say.wait('connecting', idleClients(ctx.port, clients));
+    const idle = await say.wait('connecting', idleClients(ctx.port, clients)).catch(async (e: unknown) => {
+      // a connection refused or reset: the server died of the clients (ServerGone says what of), or is dying
+      await ctx
+        .until('the server to end', () => stat(server) === null || stat(server)?.state === 'Z', 2_000)
+        .catch(() => undefined);
+      await ctx.alive(stage, server, `while ${clients} clients connected`);
+      throw e;
+    });
     ctx.defer(() => idle.forEach((c) => c.close()));
     let last = -1;
     await ctx
@@ -132,6 +141,7 @@ export const nodeEmfile: Experiment<NodeEmfileOutcome, NodeEmfileOptions> = {
       dropped,
       alive,
       printedError: printed ?? null,
+      diedOf: alive ? null : (crashOf(outputSince(stage, mark))?.code ?? null),
       answered,
       responseAfter: after.stdout,
     };

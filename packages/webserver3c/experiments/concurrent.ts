@@ -15,6 +15,8 @@ export interface ConcurrentOptions {
 }
 
 export interface ConcurrentOutcome {
+  /** Seconds each child was to sleep after answering (LSBAWS_SLEEP). */
+  sleep: number;
   /** ms each curl waited for its answer. */
   answerTimes: Array<number | null>;
   responses: string[];
@@ -86,6 +88,7 @@ export const concurrent: Experiment<ConcurrentOutcome, ConcurrentOptions> = {
     );
     narrateEnds(ctx, ends, seen.children.length, sleep);
     return {
+      sleep,
       answerTimes: curls.map((c) => c.firstByteAt),
       responses: curls.map((c) => c.stdout),
       stillOpen: seen.stillOpen,
@@ -150,12 +153,19 @@ function narrateWhileSleeping(
   say.step(`Another terminal: the children of the server`);
   say.cmd(`ps -o pid,ppid,stat,cmd --ppid ${server}`);
   say.show(seen.ps);
+  const asleep = seen.childStates.filter((s) => s === 'S').length;
   say.note(
-    `${seen.children.length} children, all sleeping (S) their ${sleep} s (the article's time.sleep(60)), ` +
-      "each holding one client's connection.",
+    seen.children.length === 0
+      ? `No child in /proc, with ${seen.stillOpen} of the curls still open: ` +
+          (seen.stillOpen === 0
+            ? 'every curl had already ended, so nothing sleeps after answering.'
+            : 'the server holds the connections itself.')
+      : `${seen.children.length} children, ${asleep === seen.children.length ? 'all' : asleep} sleeping (S) ` +
+          `their ${sleep} s (the article's time.sleep(60)), each holding one client's connection.`,
   );
   say.step(`pnpm observe ${ctx.port}: the descriptors after fork()`);
   say.view({ snap: seen.snap, text: seen.view });
+  if (seen.children.length === 0) return;
   say.note(
     `Each child got a copy of all its parent's descriptors at fork(). Then the child closed its ` +
       `copy of the listening socket, and the parent closed its copy of the connection: so each ` +
@@ -169,14 +179,18 @@ function narrateEnds(ctx: Context, ends: Array<number | null>, kids: number, sle
   const ended = ends.filter((e) => e !== null).length;
   ctx.say.note(
     ended === n
-      ? `The ${n} curls ended after ${ends.map((e) => seconds(e)).join(', ')}: each ` +
-          `child closed the last descriptor of its connection, so the kernel ended it.`
+      ? `The ${n} curls ended after ${ends.map((e) => seconds(e)).join(', ')}: ` +
+          (kids === 0
+            ? 'the last descriptor of each connection was closed, so the kernel ended it.'
+            : 'each child closed the last descriptor of its connection, so the kernel ended it.')
       : `unexpected: ${n - ended} of the ${n} curls never saw the end of ` +
           `their connection (another process still holds a copy of it).`,
   );
   ctx.say.result(
-    `Every curl got "Hello, World!" at once, although each child ` +
-      `sleeps ${sleep} s: the ${n} clients are served by ${kids} independent processes.`,
+    kids === 0
+      ? `No child was seen while the curls were open: the ${n} clients were not served by processes of their own.`
+      : `Every curl got "Hello, World!" at once, although each child ` +
+          `sleeps ${sleep} s: the ${n} clients are served by ${kids} independent processes.`,
   );
 }
 

@@ -12,7 +12,7 @@ import { type Context } from '../../../scripts/experiments/framework/context.js'
 import { type Experiment, optionsOf } from '../../../scripts/experiments/framework/experiment.js';
 import { countLines, outputSince, tidy } from '../../../scripts/experiments/framework/output.js';
 import { observe, psChildrenShort } from '../../../scripts/experiments/framework/ps.js';
-import { clientBurst } from '../../../scripts/experiments/framework/sigchld.js';
+import { clientBurst, settle } from '../../../scripts/experiments/framework/sigchld.js';
 
 export interface WsgiOptions {
   /** client3 --max-clients for the burst (default 64). */
@@ -61,6 +61,8 @@ export interface WsgiOutcome {
   servedAfterBadRequest: boolean;
   /** A client that connected and sent nothing did not keep curl from being answered. */
   concurrently: boolean;
+  /** While that client was connected: the server's live children (1: its child); and the zombies once it had gone. */
+  held: { children: number; zombiesAfter: number };
   /** client3 --max-clients N against the same server. */
   burst: {
     clients: number;
@@ -134,7 +136,7 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
     const { apps, stage, server } = await serveApps(ctx, runs);
     const hello = apps.at(-1)?.hello;
     const input = await badInput(ctx, stage, server, hello);
-    const concurrently = await heldClient(ctx, stage, server, hello);
+    const { concurrently, held } = await heldClient(ctx, stage, server, hello);
     const burst = await clientsAtOnce(ctx, stage, server, clients);
     say.result(
       `Part 2's WSGI server, made concurrent the way the article made its own server: a ` +
@@ -151,6 +153,7 @@ export const wsgi: Experiment<WsgiOutcome, WsgiOptions> = {
       echoSent: ECHO_TEXT,
       ...input,
       concurrently,
+      held,
       burst: burst.burst,
       childrenAtEnd: burst.childrenAtEnd,
     };
@@ -304,7 +307,12 @@ async function badInput(
 }
 
 /** A client that connects and sends nothing holds one child, not the server: curl is answered meanwhile. */
-async function heldClient(ctx: Context, live: Launched, server: number, hello: string | undefined): Promise<boolean> {
+async function heldClient(
+  ctx: Context,
+  live: Launched,
+  server: number,
+  hello: string | undefined,
+): Promise<{ concurrently: boolean; held: WsgiOutcome['held'] }> {
   const { say } = ctx;
   // concurrency: a client that connects and sends nothing holds one child, not the server
   say.step(`Terminal 2: curl telnet://localhost:${ctx.port}, typing nothing; Terminal 3: curl ${ctx.url}`);
@@ -313,6 +321,7 @@ async function heldClient(ctx: Context, live: Launched, server: number, hello: s
   const meanwhile = ctx.curl(10);
   await ctx.until('the answer', () => meanwhile.firstByteAt !== null, 10_000).catch(() => undefined);
   const concurrently = meanwhile.firstByteAt !== null && meanwhile.stdout === hello;
+  const childrenWhileHeld = children(server).filter((k) => stat(k)?.state !== 'Z').length;
   say.show(meanwhile.stdout);
   say.note(
     concurrently
@@ -321,7 +330,8 @@ async function heldClient(ctx: Context, live: Launched, server: number, hello: s
   );
   held.close();
   await reapedSince(ctx, live, server, live.output.length);
-  return concurrently;
+  const zombiesAfter = await settle(ctx, server, 500);
+  return { concurrently, held: { children: childrenWhileHeld, zombiesAfter } };
 }
 
 /** The article's test: a burst of clients, then no zombies. */

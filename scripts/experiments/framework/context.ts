@@ -43,9 +43,12 @@ export type Target =
 
 /** The server died while the experiment still needed it: says when, how, and what it printed last. */
 export class ServerGone extends Error {
-  constructor(message: string) {
+  /** Everything it printed, for what it died of (lib/crashes.ts). */
+  readonly output: string;
+  constructor(message: string, output = '') {
     super(message);
     this.name = 'ServerGone';
+    this.output = output;
   }
 }
 
@@ -129,7 +132,7 @@ export class Context {
           ? `was killed by ${signalCode}`
           : 'is gone';
     const last = tidy(stage.output, 1_000).trim().split('\n').slice(-2).join(' | ');
-    throw new ServerGone(`the server ${how} ${when}${last ? ` (its last output: ${last})` : ''}`);
+    throw new ServerGone(`the server ${how} ${when}${last ? ` (its last output: ${last})` : ''}`, stage.output);
   }
 
   /**

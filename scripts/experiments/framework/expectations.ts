@@ -6,7 +6,7 @@
  * expectations several stages share, in the article's words, each one marked as the
  * article's or the project's own.
  */
-import { basename } from 'node:path';
+import type { Evidence, Fault } from './diagnosis.js';
 import type { Experiment } from './experiment.js';
 import type { SigchldOutcome } from './sigchld.js';
 import type { WsgiOutcome } from '../../../packages/webserver3h/experiments/wsgi.js';
@@ -21,15 +21,20 @@ export interface Expectation<O> {
   holds(o: O): boolean;
   /** What was measured: '0 zombies'. */
   measured(o: O): string;
-  /** What to change when it does not hold. */
-  hint: (o: O) => string;
+  /**
+   * The faults that can make it fail, most telling first (framework/diagnosis.ts): a failing
+   * line names the first one its run's evidence shows, with its fix, or none when none fits.
+   */
+  faults: Fault[];
 }
 
-/** An experiment to run for a stage, its options, and what its outcome must be. */
+/** An experiment to run for a stage, its options, what its outcome must be, and what it shows of the faults. */
 export interface Step<O = unknown, P = unknown> {
   experiment: Experiment<O, P>;
   params?: Partial<P>;
   expect: Array<Expectation<O>>;
+  /** The outcome's measurements, as the faults read them. */
+  evidence?: (o: O) => Evidence;
 }
 
 /** What a stage's check.ts exports: the registry (scripts/lib/stages.ts) gives its name and package. */
@@ -39,16 +44,20 @@ export interface StageCheck {
   steps: Step[];
 }
 
-/** A step of a check: the experiment, what its outcome must be, and its options. */
-export function step<O, P>(experiment: Experiment<O, P>, expect: Array<Expectation<O>>, params?: Partial<P>): Step {
-  return { experiment, expect, params } as unknown as Step;
+/** A step of a check: the experiment, what its outcome must be, its options, and what it shows of the faults. */
+export function step<O, P>(
+  experiment: Experiment<O, P>,
+  expect: Array<Expectation<O>>,
+  params?: Partial<P>,
+  evidence?: (o: O) => Evidence,
+): Step {
+  return { experiment, expect, params, evidence } as unknown as Step;
 }
 
 export const HELLO = 'Hello, World!';
 export const quoted = (text: string): string => JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}...` : text);
 export const count = (n: number, what: string, plural = `${what}s`): string => `${n} ${n === 1 ? what : plural}`;
 export const HANGS = 'no answer within 10 s: the server hangs (it accepted the connection, and answered nothing)';
-export const NOT_QUEUED = 'signals are not queued: reap with waitpid(-1, WNOHANG) in a loop';
 export const sec = (ms: number | null): string => (ms === null ? 'never' : `${(ms / 1000).toFixed(1)} s`);
 /** How a crashing server ended, as measured: 'exited with status 1: accept: Interrupted system call (C ...)'. */
 export const died = (o: { exitStatus: string | null; error: string | null }, language?: string | null): string =>
@@ -56,7 +65,6 @@ export const died = (o: { exitStatus: string | null; error: string | null }, lan
   (o.error !== null
     ? `: ${o.error}${language ? ` (${language})` : ''}`
     : ', and its output names no errno (lib/crashes.ts lists the words of each language it reads)');
-export const PRINT_ERROR = 'let the error end the server with its message (uncaught, or perror() and exit(1))';
 
 /** 1 and 3a: Hello, World!, the request printed, one client at a time. */
 export const ITERATIVE = step(iterative, [
@@ -64,19 +72,19 @@ export const ITERATIVE = step(iterative, [
     text: `answers "${HELLO}"`,
     holds: (o) => o.response.includes(HELLO),
     measured: (o) => (o.response === '' && !o.curlEnded ? HANGS : `curl printed ${quoted(o.response)}`),
-    hint: () => `send "HTTP/1.1 200 OK", an empty line and "${HELLO}" on every connection`,
+    faults: ['wrong-answer'],
   },
   {
     text: 'closes the connection after answering, so curl ends',
     holds: (o) => o.curlEnded,
     measured: (o) => (o.curlEnded ? 'curl ended' : 'curl did not end within 10 s'),
-    hint: () => 'close the client connection once the response is sent',
+    faults: ['no-close'],
   },
   {
     text: 'prints the request',
     holds: (o) => o.serverPrinted !== null,
     measured: (o) => (o.serverPrinted ? `it printed "${o.serverPrinted}"` : 'no "GET /hello" line in its output'),
-    hint: () => 'print the request it received (and flush its output)',
+    faults: ['no-print'],
   },
   {
     text: 'one client at a time: a second client waits until the first is served',
@@ -87,7 +95,7 @@ export const ITERATIVE = step(iterative, [
         : 'curl was answered while another client was connected') +
       (o.oneAtATime.servedNext ? ', and was answered after it' : ', and was not answered after it') +
       `; ${count(o.processes, 'process', 'processes')} in /proc`,
-    hint: () => 'one process that accepts, answers and closes a connection before it accepts the next',
+    faults: ['forks'],
   },
 ]);
 
@@ -97,7 +105,7 @@ export const wsgiServes = (parentSurvivesBy: 'article' | 'project'): Array<Expec
     text: 'serves a module:callable application',
     holds: (o) => o.apps.length > 0 && o.apps.every((a) => a.answered),
     measured: (o) => `GET /hello answered ${quoted(o.apps[0]?.hello ?? '')}`,
-    hint: () => 'import the module:callable given on the command line and send what it returns',
+    faults: ['no-app'],
   },
   {
     text: 'a malformed request gets a 4xx',
@@ -107,7 +115,7 @@ export const wsgiServes = (parentSurvivesBy: 'article' | 'project'): Array<Expec
       o.badRequestStatus !== null
         ? `"NOT HTTP AT ALL" got ${o.badRequestStatus}`
         : `"NOT HTTP AT ALL" got ${o.badRequest.response === '' ? 'no answer' : quoted(o.badRequest.response)}`,
-    hint: () => 'answer 400 Bad Request when the request line does not parse, instead of failing',
+    faults: ['no-4xx'],
   },
   {
     text: 'the parent keeps serving after a malformed request',
@@ -119,7 +127,7 @@ export const wsgiServes = (parentSurvivesBy: 'article' | 'project'): Array<Expec
         : o.servedAfterBadRequest
           ? 'the next request was answered'
           : 'the next request was not answered',
-    hint: () => 'handle each request in a child, or catch what a bad request raises, so the server goes on',
+    faults: ['dies-of-bad-request'],
   },
 ];
 
@@ -128,7 +136,7 @@ export const survives = (when: string): Expectation<SigchldOutcome> => ({
   holds: (o) => o.curl.serverAlive && o.curl.response.includes(HELLO),
   measured: (o) =>
     `curl printed ${quoted(o.curl.response)}; the server ${o.curl.serverAlive ? 'is still running' : `died ${when}`}`,
-  hint: () => 'when accept() fails with EINTR, call it again (3f: catch the error and continue)',
+  faults: ['no-fork', 'eintr'],
 });
 
 /** 3g's curl, by curl's own clock: it ends once answered, unless a copy of the connection stays open. */
@@ -140,21 +148,24 @@ export const curlEnds: Expectation<SigchldOutcome> = {
       ? `curl ended after ${o.curl.seconds?.toFixed(3) ?? '?'} s (its own time_total)`
       : `curl printed ${quoted(o.curl.response)} and hung until --max-time ` +
         `(${o.curl.seconds?.toFixed(1) ?? '?'} s by its own time_total): a copy of the connection stayed open`,
-  hint: () => "close the parent's copy of the client connection after fork()",
+  faults: ['no-fork', 'no-close-parent'],
 };
 
-/** The runtime that restarted accept() after a signal handler, by name, for a 3e that survives. */
-export function restartedBy(exe: string | null): string {
-  const name = basename(exe ?? '');
-  if (/^python3/.test(name)) {
-    return (
-      'its runtime, Python 3, retries accept() after a signal handler itself (PEP 475, ' +
-      'Python 3.5+), so this failure of the article (Python 2) cannot happen in it: run it with python2'
-    );
-  }
-  if (/^node/.test(name)) return 'Node installs signal handlers with SA_RESTART, so accept() is restarted quietly';
-  return (
-    `accept() was restarted after the signal handler (${name || 'the runtime'}: a handler ` +
-    `installed with SA_RESTART, as glibc's signal() does; sigaction without it shows EINTR)`
-  );
+/** 3f's and 3g's merged exits when there was not a child per client to exit: '0 children while 10 clients waited'. */
+export function notWaited(o: SigchldOutcome): string | null {
+  const { childrenWhileWaiting: n, connections } = o.merged;
+  return n < connections ? `${count(n, 'child', 'children')} while ${connections} clients waited` : null;
+}
+
+/** What 3f's and 3g's experiment shows of the faults. */
+export function sigchldEvidence(o: SigchldOutcome): Evidence {
+  return {
+    waiting: { clients: o.merged.connections, children: o.merged.childrenWhileWaiting },
+    zombiesAfterOne: o.curl.zombies,
+    // merged exits are measured only when a child per client was there to exit
+    ...(o.merged.childrenWhileWaiting >= o.merged.connections
+      ? { zombiesMerged: { exited: o.merged.zombiesWhileStopped, left: o.merged.zombiesLeft } }
+      : {}),
+    parentFds: { before: o.article.fdsBefore, after: o.article.fdsAfter },
+  };
 }

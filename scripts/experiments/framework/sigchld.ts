@@ -42,6 +42,8 @@ export interface SigchldOutcome {
   /** N children exited while the parent was stopped. */
   merged: {
     connections: number;
+    /** The server's live children while the N clients waited in recv (N: one per client; 0: it does not fork). */
+    childrenWhileWaiting: number;
     /** Clients that got "Hello, World!". */
     answered: number;
     /** Children that were zombies while the parent was stopped (all N). */
@@ -223,14 +225,33 @@ async function mergedExits(
     ctx.defer(() => conn.close());
     conns.push(conn);
   }
-  const waiting = await ctx.until(
-    `${n} children waiting in recv`,
-    () => {
-      const kids = children(server).filter((k) => stat(k)?.state !== 'Z');
-      return kids.length >= n ? kids : undefined;
-    },
-    20_000,
-  );
+  const live = (): number[] => children(server).filter((k) => stat(k)?.state !== 'Z');
+  // up to 20 s for a child per client; given up on once their number has not grown for 3 s
+  let seen = { count: -1, at: Date.now() };
+  const waiting = await ctx
+    .until(
+      `${n} children waiting in recv`,
+      () => {
+        const kids = live();
+        if (kids.length >= n) return kids;
+        if (kids.length !== seen.count) seen = { count: kids.length, at: Date.now() };
+        return Date.now() - seen.at >= 3_000 ? kids : undefined;
+      },
+      20_000,
+    )
+    .catch(() => live());
+  if (waiting.length < n) {
+    say.cmd(`ps -o pid,ppid,stat,cmd --ppid ${server}`);
+    say.show(psChildren(server));
+    say.note(
+      `${waiting.length} children while the ${n} clients waited: ` +
+        (waiting.length === 0
+          ? 'this server does not fork; it handles the clients itself, one at a time.'
+          : 'not one per client.'),
+    );
+    const none = { answered: 0, zombiesWhileStopped: 0, sigchldPending: false, zombiesLeft: 0 };
+    return { connections: n, childrenWhileWaiting: waiting.length, ...none };
+  }
   say.cmd(`kill -STOP ${server}        # the parent stops: signals stay pending`);
   process.kill(server, 'SIGSTOP');
   ctx.defer(() => {
@@ -279,7 +300,14 @@ async function mergedExits(
       : `The handler ran once for the ${zombiesWhileStopped} merged exits, and its single ` +
           `os.wait() reaped one child: ${left} ${left === 1 ? 'is' : 'are'} left as zombies.`,
   );
-  return { connections: n, answered, zombiesWhileStopped, sigchldPending, zombiesLeft: left };
+  return {
+    connections: n,
+    childrenWhileWaiting: waiting.length,
+    answered,
+    zombiesWhileStopped,
+    sigchldPending,
+    zombiesLeft: left,
+  };
 }
 
 /** The SigPnd and ShdPnd lines of /proc/PID/status: the signals pending for the thread, and for the whole process. */
