@@ -10,6 +10,7 @@ t.test('no-zombies (3g): no zombies, with 128 clients and with merged SIGCHLDs',
   t.equal(o.curl.zombies, 0);
   t.equal(o.article.connected, 128);
   t.equal(o.article.zombies, 0, 'no zombie after client3 --max-clients 128');
+  t.equal(o.merged.childrenWhileWaiting, 10, 'a child per client waiting in recv');
   t.equal(o.merged.answered, 10);
   t.equal(o.merged.zombiesWhileStopped, 10, 'the same 10 exits');
   t.ok(o.merged.sigchldPending, 'merged into one pending signal');

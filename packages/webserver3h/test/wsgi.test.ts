@@ -7,6 +7,7 @@ t.test(
   'wsgi (3h): one concurrent server runs a plain app, Hono and Express unchanged; 400 for bad input; no zombies',
   async (t) => {
     const o = await run(wsgi, { clients: 64 });
+    t.same(o.held, { children: 1, zombiesAfter: 0 }, 'a client that sends nothing holds a child, reaped once it goes');
     t.same(
       o.bodies,
       {
