@@ -115,19 +115,22 @@ t.test('a copy of the repository, the stage added as the doc says', async (t) =>
   t.ok(lock.includes('+  packages/webserver-pids:'), 'its importer added');
 });
 
-t.test('the type checker and the linters pass it, and refuse an expectation without its hint', async (t) => {
+t.test('the type checker and the linters pass it, and refuse an expectation without its faults', async (t) => {
   const lint = sh(`pnpm exec prettier --check ${PACKAGE} && pnpm exec eslint ${PACKAGE}`);
   t.equal(lint.status, 0, `prettier and eslint: ${says(lint)}`);
   const typecheck = sh('pnpm exec tsc -p scripts --noEmit');
   t.equal(typecheck.status, 0, `tsc -p scripts: ${says(typecheck)}`);
   const check = join(scratch, PACKAGE, 'check.ts');
   const good = readFileSync(check, 'utf8');
-  t.match(good, /\n {8}hint: \(\) => NOT_QUEUED,\n/);
-  writeFileSync(check, good.replace(/\n {8}hint: \(\) => NOT_QUEUED,\n/, '\n'));
+  t.match(good, /\n {8}faults: \['no-reaping', 'reaps-once'\],\n/);
+  writeFileSync(check, good.replace(/\n {8}faults: \['no-reaping', 'reaps-once'\],\n/, '\n'));
   const missing = sh('pnpm exec tsc -p scripts --noEmit');
   writeFileSync(check, good);
-  t.not(missing.status, 0, 'an expectation without hint does not type-check');
-  t.match(missing.stdout, new RegExp(`${PACKAGE}/check\\.ts\\(\\d+,\\d+\\): error TS2741: Property 'hint' is missing`));
+  t.not(missing.status, 0, 'an expectation without faults does not type-check');
+  t.match(
+    missing.stdout,
+    new RegExp(`${PACKAGE}/check\\.ts\\(\\d+,\\d+\\): error TS2741: Property 'faults' is missing`),
+  );
 });
 
 t.test("pnpm diff 3g pids shows the doc's diff", async (t) => {

@@ -231,33 +231,49 @@ export const FAULTS = {
   },
 } satisfies Record<string, FaultEntry>;
 
+/** A fault of the table, by its key. */
 export type Fault = keyof typeof FAULTS;
+
+/**
+ * A fault only one stage's expectation can show, written in that stage's check.ts: shown by its
+ * line failing (the line measures exactly it), so it needs no measurement of its own here.
+ */
+export interface OwnFault {
+  name: string;
+  fix: string;
+}
+
+/** What an expectation names: a fault of the table, or one of its stage's own. */
+export type FaultRef = Fault | OwnFault;
 
 /** A failing line's diagnosis: the fault, as named, and its fix; or none, when no fault fits. */
 export interface Diagnosis {
-  fault: Fault;
+  /** The table's key, or null for a stage's own fault. */
+  fault: Fault | null;
   name: string;
   fix: string;
   runtime: boolean;
 }
 
+const entryOf = (f: FaultRef): FaultEntry => (typeof f === 'string' ? FAULTS[f] : f);
+
 /**
  * The first of faults (a line's, most telling first) that the evidence shows; a fault with no
  * `shows` of its own is shown by the line failing. null: no fault fits what was measured.
  */
-export function diagnose(faults: readonly Fault[], evidence: Evidence): Diagnosis | null {
-  const entry = (f: Fault): FaultEntry => FAULTS[f];
+export function diagnose(faults: readonly FaultRef[], evidence: Evidence): Diagnosis | null {
   const found =
-    faults.find((f) => entry(f).shows?.(evidence) === true) ?? faults.find((f) => entry(f).shows === undefined);
+    faults.find((f) => entryOf(f).shows?.(evidence) === true) ?? faults.find((f) => entryOf(f).shows === undefined);
   if (found === undefined) return null;
-  const e = entry(found);
-  return { fault: found, name: e.says?.(evidence) ?? e.name, fix: e.fix, runtime: e.runtime === true };
+  const e = entryOf(found);
+  const fault = typeof found === 'string' ? found : null;
+  return { fault, name: e.says?.(evidence) ?? e.name, fix: e.fix, runtime: e.runtime === true };
 }
 
 /** Whether a fault among faults that fails its line whatever the line measured is shown (no fork). */
-export function overruled(faults: readonly Fault[], evidence: Evidence): boolean {
+export function overruled(faults: readonly FaultRef[], evidence: Evidence): boolean {
   return faults.some((f) => {
-    const e: FaultEntry = FAULTS[f];
+    const e = entryOf(f);
     return e.overrules === true && e.shows?.(evidence) === true;
   });
 }

@@ -6,7 +6,7 @@
  * expectations several stages share, in the article's words, each one marked as the
  * article's or the project's own.
  */
-import type { Evidence, Fault } from './diagnosis.js';
+import type { Evidence, FaultRef } from './diagnosis.js';
 import type { Experiment } from './experiment.js';
 import type { SigchldOutcome } from './sigchld.js';
 import type { WsgiOutcome } from '../../../packages/webserver3h/experiments/wsgi.js';
@@ -22,10 +22,11 @@ export interface Expectation<O> {
   /** What was measured: '0 zombies'. */
   measured(o: O): string;
   /**
-   * The faults that can make it fail, most telling first (framework/diagnosis.ts): a failing
-   * line names the first one its run's evidence shows, with its fix, or none when none fits.
+   * The faults that can make it fail, most telling first: the table's (framework/diagnosis.ts),
+   * or one of the stage's own ({ name, fix }, shown by this line failing). A failing line names
+   * the first one its run's evidence shows, with its fix, or none when none fits.
    */
-  faults: Fault[];
+  faults: FaultRef[];
 }
 
 /** An experiment to run for a stage, its options, what its outcome must be, and what it shows of the faults. */
