@@ -181,6 +181,7 @@ const SMALL = {
   'no-zombies': { clients: 32, connections: 6 },
   'zombies-again': { clients: 32, connections: 6 },
   concurrent: { clients: 2 },
+  wsgi: { clients: 16 },
   'node-emfile': { limit: 64, clients: 100 },
 };
 
@@ -201,7 +202,7 @@ const shown = (l: ChecklistLine): string => `${l.ok ? '✓' : '✗'} ${l.text}: 
 
 /** Every failing line names fault, and offers its fix and no other; at least one line fails. */
 function namesOnly(t: Test, r: ChecklistResult, fault: Fault): void {
-  const failing = r.lines.filter((l) => !l.ok);
+  const failing = r.lines.filter((l) => !l.ok && l.by === 'article'); // the project's own are judged apart
   t.ok(failing.length > 0, `a line fails: ${r.lines.map(shown).join('; ')}`);
   t.notOk(r.passed);
   const entry = FAULTS[fault];
@@ -218,8 +219,11 @@ function namesOnly(t: Test, r: ChecklistResult, fault: Fault): void {
 }
 
 /** The faults, the stages where each matters, and the mistakes that make it. */
-const CASES: Array<{ fault: Fault; mistakes: string[]; stages: string[] }> = [
+const CASES: Array<{ fault: Fault; mistakes: string[]; stages: string[]; only?: 'C' }> = [
   { fault: 'no-fork', mistakes: ['NO_FORK'], stages: ['3c', '3f', '3g'] },
+  // 3h's WSGI check takes any server that answers: the C one, to keep the run short
+  { fault: 'no-fork', mistakes: ['NO_FORK'], stages: ['3h'], only: 'C' },
+  { fault: 'no-reaping', mistakes: ['REAP=0'], stages: ['3h'], only: 'C' },
   { fault: 'no-close-parent', mistakes: ['KEEP_COPY'], stages: ['3c', '3g'] },
   { fault: 'no-close-child', mistakes: ['KEEP_LISTENER', 'SLEEP'], stages: ['3c'] },
   { fault: 'no-reaping', mistakes: ['REAP=0'], stages: ['3f', '3g'] },
@@ -229,8 +233,8 @@ const CASES: Array<{ fault: Fault; mistakes: string[]; stages: string[] }> = [
   { fault: 'no-sleep', mistakes: ['NO_FORK'], stages: ['3b'] },
 ];
 
-for (const { fault, mistakes, stages } of CASES) {
-  for (const language of ['C', 'Python 3'] as const) {
+for (const { fault, mistakes, stages, only } of CASES) {
+  for (const language of only ? [only] : (['C', 'Python 3'] as const)) {
     for (const stage of stages) {
       // 3c's children sleep: the mistake is put in a 3c, unless the mistake is not sleeping
       const made =

@@ -10,7 +10,10 @@
 
 /** What a run measured, as the faults read it: each experiment fills in what it measures (evidence of a step). */
 export interface Evidence {
-  /** Clients connected and waiting (their request not yet sent), and the server's live children then. */
+  /**
+   * Clients connected and not done with (a request not yet sent, or an answer not yet ended), and
+   * the server's live children then: a forking server has a child per client.
+   */
   waiting?: { clients: number; children: number };
   /** Connections handed to a child that the parent still held, and how many /proc showed. */
   parentHolds?: { held: number; of: number };

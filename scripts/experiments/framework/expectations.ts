@@ -167,6 +167,8 @@ export function sigchldEvidence(o: SigchldOutcome): Evidence {
     ...(o.merged.childrenWhileWaiting >= o.merged.connections
       ? { zombiesMerged: { exited: o.merged.zombiesWhileStopped, left: o.merged.zombiesLeft } }
       : {}),
+    // the curl's connection, or the burst's: still open in the parent once their children had exited
+    parentHolds: { held: Math.max(0, o.curl.fdsAfter - o.curl.fdsBefore), of: 1 },
     parentFds: { before: o.article.fdsBefore, after: o.article.fdsAfter },
   };
 }

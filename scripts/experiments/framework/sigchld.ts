@@ -28,6 +28,9 @@ export interface SigchldOutcome {
     serverAlive: boolean;
     /** Zombies once the child had exited and the server was back in accept(). */
     zombies: number;
+    /** The parent's open descriptors before the curl and once it was over: one more when it kept its copy. */
+    fdsBefore: number;
+    fdsAfter: number;
   };
   /** client3 --max-clients N. */
   article: {
@@ -143,10 +146,12 @@ async function oneCurl(ctx: Context, stage: Launched, server: number): Promise<S
   const alive = (): boolean => stage.launcher.exitCode === null && stat(server) !== null && stat(server)?.state !== 'Z';
   say.step('Terminal 2: one request');
   say.cmd(`curl ${ctx.url}`);
+  const fdsBefore = fds(server).size;
   const c = ctx.curl(10);
   const r = await c.done;
   say.show(c.stdout);
   const afterCurl = await settle(ctx, server, 500);
+  const fdsAfter = fds(server).size;
   say.cmd(`ps -o pid,ppid,stat,cmd --ppid ${server}`);
   say.show(psChildren(server));
   say.note(
@@ -164,6 +169,8 @@ async function oneCurl(ctx: Context, stage: Launched, server: number): Promise<S
     seconds: c.timing?.total ?? null,
     serverAlive: alive(),
     zombies: afterCurl,
+    fdsBefore,
+    fdsAfter,
   };
 }
 
