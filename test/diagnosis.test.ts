@@ -39,6 +39,9 @@ t.test('what it died of, in its own words, is the fault', async (t) => {
   t.equal(diagnose(died, { diedOf: 'EAGAIN' })?.fault, 'eagain');
   t.equal(diagnose(died, { diedOf: null })?.fault, 'crash-unread');
   t.equal(diagnose(died, {}), null, 'it did not die');
+  // 3d expects EMFILE: a server still running lacks the fault; one that died of another errno fits neither
+  t.equal(diagnose(['crash-unread', 'survives-emfile'], {})?.fault, 'survives-emfile');
+  t.equal(diagnose(['crash-unread', 'survives-emfile'], { diedOf: 'EAGAIN' }), null);
 });
 
 t.test('a fault with no measurement of its own is its line failing; a runtime is neither', async (t) => {

@@ -160,7 +160,8 @@ export const FAULTS = {
     name: 'a malformed request stops the server',
     fix: 'handle each request in a child, or catch what a bad request raises, so the server goes on',
   },
-  // 3d and 3e show faults on purpose: a server without them is not yet that stage
+  // 3d and 3e show faults on purpose: a server without them is not yet that stage (shown by the
+  // server still running where the stage dies)
   'closes-parent-copy': {
     name: 'the parent closes its copy of the connection, which 3d does not',
     fix: "3d keeps the parent's copy of each connection: remove 3c's close() of it in the parent",
@@ -171,10 +172,12 @@ export const FAULTS = {
   },
   'survives-emfile': {
     name: 'the server does not run out of descriptors',
+    shows: (e) => e.diedOf === undefined,
     fix: "keep the parent's copy of every connection (3d), and do not catch EMFILE",
   },
   'survives-eagain': {
     name: 'the server does not run out of processes',
+    shows: (e) => e.diedOf === undefined,
     fix: 'fork per connection and wait for no child (3d)',
   },
   'no-handler': { name: 'no SIGCHLD handler that waits', fix: 'install a SIGCHLD handler that calls wait()' },
@@ -188,6 +191,7 @@ export const FAULTS = {
   },
   'restarts-accept': {
     name: 'accept() was restarted after the signal handler (a handler installed with SA_RESTART)',
+    shows: (e) => e.diedOf === undefined && e.restartingRuntime === undefined,
     fix: "install the handler without SA_RESTART (sigaction; glibc's signal() sets it), and let EINTR end the server",
   },
   'crash-unread': {
