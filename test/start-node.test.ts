@@ -10,6 +10,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { ROOT, START_SCRIPT, freePort, killGroup } from '../scripts/lib/stage.js';
 import { curl, eventually } from '../scripts/lib/clients.js';
 import { listenerOf } from '../scripts/lib/procfs.js';
+import { must } from '../scripts/lib/must.js';
 import { UnsupportedPlatformError, assertSupported, unsupported } from '@lsbaws/posix/platform';
 
 const PACKAGE = join(ROOT, 'packages', 'webserver3g');
@@ -17,6 +18,8 @@ const LINES = readFileSync(join(ROOT, 'scripts', 'node-versions'), 'utf8')
   .split('\n')
   .filter((l) => /^\d/.test(l));
 const NEWEST = LINES[0] ?? '';
+const OLD = unsupportedNode();
+const SKIP = { skip: OLD === undefined ? 'no node of an unsupported line on this machine' : false };
 const scratch = mkdtempSync(join(tmpdir(), 'lsbaws-start-node-'));
 t.teardown(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -52,9 +55,9 @@ function startSh(args: string[], env: Record<string, string | undefined>, progra
 
 t.test(
   'with Node 20 first on PATH, `pnpm --filter webserver3g start` runs on the newest line and serves',
+  SKIP,
   async (t) => {
-    const old = unsupportedNode();
-    if (old === undefined) return t.skip('no node of an unsupported line on this machine');
+    const old = must(OLD, 'an unsupported node');
     const oldVersion = spawnSync(old, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.trim();
     const port = await freePort();
     const run = startSh(['--filter', 'webserver3g', 'start'], {
@@ -91,9 +94,8 @@ t.test(
   },
 );
 
-t.test('where the newest line cannot be fetched, start refuses before serving, in one line', async (t) => {
-  const old = unsupportedNode();
-  if (old === undefined) return t.skip('no node of an unsupported line on this machine');
+t.test('where the newest line cannot be fetched, start refuses before serving, in one line', SKIP, async (t) => {
+  const old = must(OLD, 'an unsupported node');
   const closed = await freePort(); // nothing listens there: the registry cannot be reached
   const run = startSh(
     [START_SCRIPT, 'dist/webserver3g.js'],

@@ -6,9 +6,9 @@ import t from 'tap';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, freePort, killGroup } from '../scripts/lib/stage.js';
-import { eventually } from '../scripts/lib/clients.js';
-import { must } from '../scripts/lib/must.js';
+import { ROOT, freePort, killGroup } from '../../../scripts/lib/stage.js';
+import { eventually } from '../../../scripts/lib/clients.js';
+import { must } from '../../../scripts/lib/must.js';
 
 const README = readFileSync(join(ROOT, 'packages', 'webserver-poll', 'README.md'), 'utf8');
 const block = must(/## Run it\n\n```sh\n([\s\S]*?)```/.exec(README)?.[1], "the README's Run it block");
