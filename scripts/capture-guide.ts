@@ -5,7 +5,8 @@
  * real experiments: every block between `<!-- capture: experiment NAME -->` and `<!-- /capture -->`
  * is replaced by what `pnpm experiment NAME` printed on this machine (a README's block with
  * `step "TITLE"`: that step of it; scripts/lib/captures.ts), one run serving every block of the
- * same experiment, so no output is typed by hand. Every block between `<!-- picture: experiment NAME N -->` and `<!-- /picture -->`
+ * same experiment, so no output is typed by hand. Every block between
+ * `<!-- picture: experiment NAME N -->` and `<!-- /picture -->`
  * becomes the Nth `pnpm observe` view of that same run drawn as an SVG (`pnpm observe --svg`),
  * written to docs/pictures/NAME-N.svg: the picture and the text show the same PIDs. Stack traces come
  * without their line numbers (the experiments' tidy()), which would go stale with every edit
@@ -134,7 +135,8 @@ async function main(): Promise<number> {
   });
   writeFileSync(GUIDE, guide);
   process.stdout.write(
-    `${blocks.length} block(s) in ${files.length} files regenerated from ${outputs.size} run(s), ${drawn} picture(s) drawn in docs/pictures\n`,
+    `${blocks.length} block(s) in ${files.length} files regenerated from ${outputs.size} run(s), ` +
+      `${drawn} picture(s) drawn in docs/pictures\n`,
   );
   return failed + steps > 0 ? 1 : 0;
 }

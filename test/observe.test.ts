@@ -182,16 +182,19 @@ t.test('3g: no zombies, no shared connection', async (t) => {
   t.notMatch(cli.stdout, /zombie|shared with/);
 });
 
-t.test('each process is labelled with the system call it is in, from /proc/PID/syscall: an idle webserver-poll in poll()', async (t) => {
-  // webserver-poll waits in select.poll's poll(2), even with only its listening socket registered
-  const poll = await startStage('webserver-poll');
-  t.teardown(() => poll.stop());
-  const pollServer = poll.requireServerPid();
-  await eventually('webserver-poll asleep', () => stat(pollServer)?.state === 'S');
-  const idle = must(snapshot(pollServer).processes[0], 'the webserver-poll server');
-  t.equal(idle.blockedIn, 'poll', 'an idle webserver-poll is in poll()');
-  t.match(render(snapshot(pollServer)), /parent  sleeping in poll\(\)/, 'and the view says so');
-});
+t.test(
+  'each process is labelled with the system call it is in, from /proc/PID/syscall: an idle webserver-poll in poll()',
+  async (t) => {
+    // webserver-poll waits in select.poll's poll(2), even with only its listening socket registered
+    const poll = await startStage('webserver-poll');
+    t.teardown(() => poll.stop());
+    const pollServer = poll.requireServerPid();
+    await eventually('webserver-poll asleep', () => stat(pollServer)?.state === 'S');
+    const idle = must(snapshot(pollServer).processes[0], 'the webserver-poll server');
+    t.equal(idle.blockedIn, 'poll', 'an idle webserver-poll is in poll()');
+    t.match(render(snapshot(pollServer)), /parent {2}sleeping in poll\(\)/, 'and the view says so');
+  },
+);
 
 t.test('targets that are not stages get a clear message and exit 1', async (t) => {
   // something that listens but is not a stage: a plain Node server in a child process

@@ -62,7 +62,8 @@ t.test(
       t.same(
         named.filter((f) => !printed.has(f)),
         [],
-        `${relative(ROOT, file)}: the zombie names and thread counts its text gives are the runs' (${named.join(', ')})`,
+        `${relative(ROOT, file)}: the zombie names and thread counts its text gives are the runs' ` +
+          `(${named.join(', ')})`,
       );
     }
   },

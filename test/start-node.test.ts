@@ -18,6 +18,7 @@ const LINES = readFileSync(join(ROOT, 'scripts', 'node-versions'), 'utf8')
   .split('\n')
   .filter((l) => /^\d/.test(l));
 const NEWEST = LINES[0] ?? '';
+const CACHE = process.env.XDG_CACHE_HOME ?? join(process.env.HOME ?? '', '.cache');
 const OLD = unsupportedNode();
 const SKIP = { skip: OLD === undefined ? 'no node of an unsupported line on this machine' : false };
 const scratch = mkdtempSync(join(tmpdir(), 'lsbaws-start-node-'));
@@ -75,7 +76,7 @@ t.test(
       said,
       [
         `Node ${oldVersion} is not one of the lines this project supports (22, 24, 26): running on Node ${NEWEST}, ` +
-          `from ${join(process.env.XDG_CACHE_HOME ?? join(process.env.HOME ?? '', '.cache'), 'lsbaws-ts', 'node', NEWEST)} ` +
+          `from ${join(CACHE, 'lsbaws-ts', 'node', NEWEST)} ` +
           '(fetched once from the npm registry)',
       ],
       'one line says which node it runs on',

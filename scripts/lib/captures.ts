@@ -47,7 +47,10 @@ export function blocksOf(file: string): CaptureBlock[] {
 export const runKey = (name: string, params: Record<string, number> | undefined): string =>
   `${name} ${JSON.stringify(params ?? {})}`;
 
-/** The lines of the step of an experiment's output whose `▶` line is (or else has) title, up to the next step or the result. */
+/**
+ * The lines of the step of an experiment's output whose `▶` line is (or else has) title, up to the
+ * next step or the result.
+ */
 export function stepOf(output: string, title: string): string | undefined {
   const lines = output.split('\n');
   const exact = lines.findIndex((l) => l === `▶ ${title}`);

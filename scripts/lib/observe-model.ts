@@ -307,7 +307,10 @@ export function blockedIn(pid: number): string | null {
   return WCHAN[wchan] ?? null;
 }
 
-/** Blocking system calls, by number on each architecture, named as the C library calls them (recv(2) is recvfrom(2), sleep() nanosleep(2)). */
+/**
+ * Blocking system calls, by number on each architecture, named as the C library calls them
+ * (recv(2) is recvfrom(2), sleep() nanosleep(2)).
+ */
 const SYSCALLS: Partial<Record<string, Record<number, string>>> = {
   x64: {
     0: 'read',
