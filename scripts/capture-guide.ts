@@ -1,10 +1,12 @@
 /**
  * pnpm guide [name...] [--check]
  *
- * Regenerates the captured outputs in docs/guide.md by running the real experiments: every
- * block between `<!-- capture: experiment NAME -->` and `<!-- /capture -->` is replaced by
- * what `pnpm experiment NAME` printed on this machine, so the guide never shows output typed
- * by hand. Every block between `<!-- picture: experiment NAME N -->` and `<!-- /picture -->`
+ * Regenerates the captured outputs in docs/guide.md and the packages' READMEs by running the
+ * real experiments: every block between `<!-- capture: experiment NAME -->` and `<!-- /capture -->`
+ * is replaced by what `pnpm experiment NAME` printed on this machine (a README's block with
+ * `step "TITLE"`: that step of it; scripts/lib/captures.ts), one run serving every block of the
+ * same experiment, so no output is typed by hand. Every block between
+ * `<!-- picture: experiment NAME N -->` and `<!-- /picture -->`
  * becomes the Nth `pnpm observe` view of that same run drawn as an SVG (`pnpm observe --svg`),
  * written to docs/pictures/NAME-N.svg: the picture and the text show the same PIDs. Stack traces come
  * without their line numbers (the experiments' tidy()), which would go stale with every edit
@@ -12,17 +14,16 @@
  * that have no experiment (nothing is run or written).
  */
 import { closeSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { join, relative } from 'node:path';
 import { must } from './lib/must.js';
 import { ROOT } from './lib/stage.js';
 import { runExperiment } from './experiments/framework/context.js';
 import { experimentNamed, experiments } from './experiments/index.js';
 import type { Snapshot } from './lib/observe-model.js';
 import { caption, renderSvg } from './lib/observe-svg.js';
+import { BLOCK, Capture, blockText, blocksOf, captureFiles, runKey } from './lib/captures.js';
 
 const GUIDE = join(ROOT, 'docs/guide.md');
-const BLOCK = /(<!-- capture: experiment ([\w-]+)(?: ({[^}]*}))? -->\n)([\s\S]*?)(<!-- \/capture -->)/g;
 const PICTURE = /(<!-- picture: experiment ([\w-]+) (\d+) -->\n)([\s\S]*?)(<!-- \/picture -->)/g;
 const PICTURES = join(ROOT, 'docs/pictures');
 
@@ -44,28 +45,18 @@ function closeInheritedStrays(): void {
   }
 }
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
 async function main(): Promise<number> {
   const args = process.argv.slice(2).filter((a) => a !== '--');
   const check = args.includes('--check');
   const only = args.filter((a) => !a.startsWith('--'));
   let guide = readFileSync(GUIDE, 'utf8');
-  const blocks = [...guide.matchAll(BLOCK)].map((m) => ({
-    name: m[2] ?? '',
-    params: m[3] ? (JSON.parse(m[3]) as Record<string, number>) : undefined,
-  }));
+  const files = captureFiles();
+  const blocks = files.flatMap(blocksOf);
   const all = await experiments();
   const unknown = blocks.filter((b) => !experimentNamed(all, b.name));
-  for (const b of unknown) process.stderr.write(`docs/guide.md: no experiment called ${b.name}\n`);
+  for (const b of unknown) process.stderr.write(`${relative(ROOT, b.file)}: no experiment called ${b.name}\n`);
   const missing = only.filter((name) => !blocks.some((b) => b.name === name));
-  for (const name of missing) process.stderr.write(`docs/guide.md has no capture block for ${name}\n`);
+  for (const name of missing) process.stderr.write(`no capture block for ${name}\n`);
   // a picture comes from the run its text capture shows
   const pictures = [...guide.matchAll(PICTURE)].map((m) => ({ name: m[2] ?? '', view: Number(m[3]) }));
   const orphans = pictures.filter((p) => !blocks.some((b) => b.name === p.name));
@@ -84,7 +75,7 @@ async function main(): Promise<number> {
   /** The snapshots of the views each run showed, by experiment name (its first capture block). */
   const views = new Map<string, Snapshot[]>();
   for (const [i, block] of blocks.entries()) {
-    const key = `${block.name} ${JSON.stringify(block.params ?? {})}`;
+    const key = runKey(block.name, block.params);
     if ((only.length > 0 && !only.includes(block.name)) || outputs.has(key)) continue;
     process.stdout.write(`[${i + 1}/${blocks.length}] pnpm experiment ${block.name} ... `);
     const started = Date.now();
@@ -96,22 +87,34 @@ async function main(): Promise<number> {
     outputs.set(key, out.text);
     process.stdout.write(`${((Date.now() - started) / 1000).toFixed(0)} s ${JSON.stringify(outcome).slice(0, 160)}\n`);
   }
-  guide = guide.replace(
-    BLOCK,
-    (whole, open: string, name: string, params: string | undefined, _old: string, close: string) => {
-      const text = outputs.get(`${name} ${JSON.stringify(params ? JSON.parse(params) : {})}`);
-      if (text === undefined) return whole;
-      const command = `$ pnpm experiment ${name}${
-        params
-          ? ' ' +
-            Object.entries(JSON.parse(params) as Record<string, number>)
-              .map(([k, v]) => `--${k} ${v}`)
-              .join(' ')
-          : ''
-      }`;
-      return `${open}\`\`\`text\n${command}\n${text.replace(/\s+$/, '')}\n\`\`\`\n${close}`;
-    },
-  );
+  // every block of every file, from the run of its experiment; the guide's pictures below
+  let steps = 0;
+  const fill = (text: string, file: string): string =>
+    text.replace(
+      BLOCK,
+      (
+        whole,
+        open: string,
+        name: string,
+        params: string | undefined,
+        step: string | undefined,
+        _old: string,
+        close: string,
+      ) => {
+        const parsed = params ? (JSON.parse(params) as Record<string, number>) : undefined;
+        const output = outputs.get(runKey(name, parsed));
+        if (output === undefined) return whole;
+        const filled = blockText(name, parsed, step, output);
+        if (filled === undefined) {
+          process.stderr.write(`${relative(ROOT, file)}: the run of ${name} has no step "${step ?? ''}"\n`);
+          steps++;
+          return whole;
+        }
+        return `${open}${filled}${close}`;
+      },
+    );
+  for (const file of files.slice(1)) writeFileSync(file, fill(readFileSync(file, 'utf8'), file));
+  guide = fill(guide, GUIDE);
   let drawn = 0;
   let failed = 0;
   guide = guide.replace(PICTURE, (whole, open: string, name: string, view: string, _old: string, close: string) => {
@@ -132,9 +135,10 @@ async function main(): Promise<number> {
   });
   writeFileSync(GUIDE, guide);
   process.stdout.write(
-    `docs/guide.md: ${outputs.size} block(s) regenerated, ${drawn} picture(s) drawn in docs/pictures\n`,
+    `${blocks.length} block(s) in ${files.length} files regenerated from ${outputs.size} run(s), ` +
+      `${drawn} picture(s) drawn in docs/pictures\n`,
   );
-  return failed > 0 ? 1 : 0;
+  return failed + steps > 0 ? 1 : 0;
 }
 
 process.exitCode = await main();

@@ -2,7 +2,7 @@
  * pnpm observe [port|pid] [--once] [--all] [--interval ms] [--svg file] [--web [port]]
  *
  * A live view of a running stage, read from /proc: the server and its children with their
- * state (running, sleeping in accept(), zombie...), and each process's open descriptors with
+ * state (running, sleeping in poll(), zombie...), and each process's open descriptors with
  * what they point to (listening socket, connection with its socket pair, pipe, terminal),
  * marking a connection that two processes hold open. The article's pictures of shared
  * descriptors, reference counts and zombies, as they are on your machine right now: as text,

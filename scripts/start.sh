@@ -9,7 +9,10 @@
 #    tsconfig.base.json newer than dist/.compiled, which marks the last build that succeeded.
 # 2. A type error stops the start, and removes the package's dist/: nothing stale is left to run.
 # 3. Run node with the flags fork() needs and the ones measured to make it fastest; each is explained in
-#    docs/node-differences.md ("The flags every start runs with").
+#    docs/node-differences.md ("The flags every start runs with"). It is a node of a supported line
+#    (scripts/supported-node.sh: the newest, fetched once, when the one on PATH is not), and a machine
+#    @lsbaws/posix does not run on is refused in one line before the program starts (start-check.mjs;
+#    about 40 ms, a node of its own, so that the flags below stay the program's only ones).
 set -e
 root=$(cd "$(dirname "$0")/.." && pwd)
 if [ ! -f dist/.compiled ] || [ -n "$(find "$root/packages" "$root/tsconfig.base.json" \
@@ -25,4 +28,6 @@ if [ ! -f dist/.compiled ] || [ -n "$(find "$root/packages" "$root/tsconfig.base
   fi
 fi
 if [ "$1" = --compile-only ]; then exit 0; fi
+. "$root/scripts/supported-node.sh"
+node "$root/scripts/start-check.mjs"
 exec node --single-threaded --enable-source-maps --use-largepages=silent --max-semi-space-size=1 --no-lazy "$@"

@@ -2,12 +2,13 @@
 # The programs the tests use as a learner would, and where Debian has them: curl, ab and
 # setpriv as clients and for the unprivileged process limit, gcc and python3 for the servers
 # `pnpm check`'s tests write, Chromium for the live page of `pnpm observe --web` (driven by
-# playwright-core), and strace for the traced events of `pnpm observe --events` and `pnpm check 3e`.
+# playwright-core), strace for the traced events of `pnpm observe --events` and `pnpm check 3e`, and pgrep and ss, which
+# the packages' READMEs use.
 # `pnpm test` runs this first: as root it installs what is missing with apt-get; otherwise it
 # names the packages to install and stops.
 set -uo pipefail
 missing=()
-for pair in curl:curl ab:apache2-utils setpriv:util-linux gcc:gcc python3:python3 chromium:chromium strace:strace; do
+for pair in curl:curl ab:apache2-utils setpriv:util-linux gcc:gcc python3:python3 chromium:chromium strace:strace pgrep:procps ss:iproute2; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -102,7 +102,10 @@ t.test(
       texts(parent).includes(`PID ${server}`) && texts(parent).includes('server (parent)'),
       "the parent's PID and role",
     );
-    t.ok(texts(parent).includes('sleeping in accept()'), 'the parent waits in accept()');
+    t.ok(
+      texts(parent).includes('sleeping in poll()'),
+      "the parent waits in poll(), where @lsbaws/posix's accept() waits",
+    );
     const listening = groups(doc, 'listening')[0];
     t.ok(listening, 'the listening socket');
     t.ok(texts(listening ?? parent).includes(`0.0.0.0:${stage.port}`), 'with its address');

@@ -249,3 +249,51 @@ t.test('the timeline, from live snapshots of 3g: fork, stop, exit with SIGCHLD p
   t.same(kinds(events), ['continue', 'reap']);
   t.ok(events.some((e) => e.text === `PID ${child} reaped: its parent wait()ed for the zombie`));
 });
+
+t.test("the page's first paint shows the picture: it is in the page, not awaited from /events", async (t) => {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM)`);
+  const stage = await startStage('webserver3g');
+  t.teardown(() => stage.stop());
+  const server = stage.requireServerPid();
+  const observer = launch([TSX, 'scripts/observe.ts', String(stage.port), '--web', '--proc']);
+  t.teardown(() => killGroup(observer.child.pid, 'SIGKILL'));
+  const url = await eventually(
+    'pnpm observe --web to print its address',
+    () => /Watching PID \d+ on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(observer.output())?.[1],
+    60_000,
+  );
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
+  t.teardown(() => browser.close());
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  // nothing comes from /events: what the screenshot shows came with the page
+  await page.route('**/events', (route) => route.abort());
+  await page.goto(url, { waitUntil: 'load' });
+  const shot = await page.screenshot(); // right after load: the first paint
+  if (process.env.OBSERVE_SCREENSHOT)
+    writeFileSync(process.env.OBSERVE_SCREENSHOT.replace(/(\.png)?$/, '-first.png'), shot);
+  const box = await page.locator('#picture').boundingBox();
+  t.ok(
+    box !== null && box.width > 300 && box.height > 200,
+    `the picture has its size on first paint (${JSON.stringify(box)})`,
+  );
+  const png = PNG.sync.read(shot);
+  let inked = 0;
+  let inside = 0;
+  for (let y = Math.floor(box?.y ?? 0); y < Math.min(png.height, (box?.y ?? 0) + (box?.height ?? 0)); y++)
+    for (let x = Math.floor(box?.x ?? 0); x < Math.min(png.width, (box?.x ?? 0) + (box?.width ?? 0)); x++) {
+      const i = 4 * (y * png.width + x);
+      inside++;
+      if ((png.data[i] ?? 0) + (png.data[i + 1] ?? 0) + (png.data[i + 2] ?? 0) < 600) inked++;
+    }
+  t.ok(
+    inked > 0.02 * inside,
+    `and is drawn there: ${((100 * inked) / Math.max(1, inside)).toFixed(1)}% of its pixels inked`,
+  );
+  t.equal(
+    await page.locator('#picture svg g.process').first().getAttribute('data-pid'),
+    String(server),
+    "the server's box",
+  );
+  t.match(await page.locator('#picture svg').textContent(), /sleeping in poll\(\)/, 'waiting where it is: poll()');
+  t.notMatch(await page.locator('#status').textContent(), /connecting/, 'not "connecting…"');
+});

@@ -44,7 +44,7 @@ t.test('3d: a connection held by parent and child, then a zombie', async (t) => 
   t.equal(snap.zombies, 1, 'one of them a zombie');
   const parent = must(snap.processes[0], 'the server in the snapshot');
   t.equal(parent.role, 'parent');
-  t.equal(parent.blockedIn, 'accept', 'the parent waits in accept()');
+  t.equal(parent.blockedIn, 'poll', "the parent waits in poll(2), where @lsbaws/posix's accept() waits");
   t.ok(
     parent.fds.some((f) => f.kind === 'listening' && f.description === `listening socket 0.0.0.0:${stage.port}`),
     'the listening socket',
@@ -150,10 +150,10 @@ t.test('3g: no zombies, no shared connection', async (t) => {
   // wait until every child has exited
   await eventually('no child left running', () => children(server).every((k) => stat(k)?.state === 'Z'), 20_000);
   const waiting = await openConnection(stage.port);
-  await eventually('the new child in recv and the parent back in accept', () => {
+  await eventually('the new child in recv and the parent back in poll, for accept', () => {
     const s = snapshot(server);
     return (
-      s.processes[0]?.blockedIn === 'accept' && s.processes.some((p) => p.role === 'child' && p.blockedIn === 'recv')
+      s.processes[0]?.blockedIn === 'poll' && s.processes.some((p) => p.role === 'child' && p.blockedIn === 'recv')
     );
   });
   let snap = snapshot(server);
@@ -181,6 +181,20 @@ t.test('3g: no zombies, no shared connection', async (t) => {
   );
   t.notMatch(cli.stdout, /zombie|shared with/);
 });
+
+t.test(
+  'each process is labelled with the system call it is in, from /proc/PID/syscall: an idle webserver-poll in poll()',
+  async (t) => {
+    // webserver-poll waits in select.poll's poll(2), even with only its listening socket registered
+    const poll = await startStage('webserver-poll');
+    t.teardown(() => poll.stop());
+    const pollServer = poll.requireServerPid();
+    await eventually('webserver-poll asleep', () => stat(pollServer)?.state === 'S');
+    const idle = must(snapshot(pollServer).processes[0], 'the webserver-poll server');
+    t.equal(idle.blockedIn, 'poll', 'an idle webserver-poll is in poll()');
+    t.match(render(snapshot(pollServer)), /parent {2}sleeping in poll\(\)/, 'and the view says so');
+  },
+);
 
 t.test('targets that are not stages get a clear message and exit 1', async (t) => {
   // something that listens but is not a stage: a plain Node server in a child process

@@ -16,7 +16,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ROOT, START_SCRIPT } from '../scripts/lib/stage.js';
 
 const tree = mkdtempSync(join(tmpdir(), 'lsbaws-start-'));
@@ -26,7 +26,10 @@ const calls = join(tree, 'tsc-calls');
 mkdirSync(join(tree, 'scripts'));
 mkdirSync(join(pkg, 'src'), { recursive: true });
 mkdirSync(join(tree, 'node_modules', '.bin'), { recursive: true });
-copyFileSync(START_SCRIPT, join(tree, 'scripts', 'start.sh'));
+// start.sh and what it runs before the program: the node line's choice and the platform's check
+for (const file of ['start.sh', 'supported-node.sh', 'with-node.sh', 'node-versions', 'start-check.mjs'])
+  copyFileSync(join(dirname(START_SCRIPT), file), join(tree, 'scripts', file));
+symlinkSync(join(ROOT, 'node_modules', '@lsbaws'), join(tree, 'node_modules', '@lsbaws'));
 copyFileSync(join(ROOT, 'tsconfig.base.json'), join(tree, 'tsconfig.base.json'));
 symlinkSync(join(ROOT, 'node_modules', '@types'), join(tree, 'node_modules', '@types'));
 const tsc = join(tree, 'node_modules', '.bin', 'tsc');

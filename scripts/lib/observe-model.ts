@@ -282,7 +282,12 @@ function tcpOf(target: string, sockets: Map<number, TcpSocket>): TcpSocket | und
 
 const addr = ([ip, port]: [string, number]): string => `${ip}:${port}`;
 
-/** What a process is blocked in, in the article's (Python's) names, from /proc/PID/syscall or wchan. */
+/**
+ * The system call a process is blocked in, from /proc/PID/syscall's number (named by the table of
+ * its architecture) or, where that cannot be read, /proc/PID/wchan. The kernel's name, not the
+ * program's: @lsbaws/posix's accept() waits in poll(2) (on the listening socket and the event
+ * loop) before it calls accept4(2), so a stage waiting for a connection there is in poll().
+ */
 export function blockedIn(pid: number): string | null {
   let text = '';
   try {
@@ -291,14 +296,8 @@ export function blockedIn(pid: number): string | null {
     // not allowed (another user's process) or gone
   }
   const nr = Number(text.split(' ')[0]);
-  if (text !== '' && Number.isInteger(nr)) {
-    const name = SYSCALLS[process.arch]?.[nr];
-    // @lsbaws/posix's accept() waits in poll(2) for two descriptors, the listening socket and the
-    // event loop's; a poll() of more (select.poll in webserver-poll) is a poll
-    const nfds = parseInt(text.split(' ')[2] ?? '', 16);
-    if (name === 'poll' && nfds === 2 && holdsListeningSocket(pid)) return 'accept';
-    if (name) return name;
-  }
+  const name = text !== '' && Number.isInteger(nr) ? SYSCALLS[process.arch]?.[nr] : undefined;
+  if (name) return name;
   let wchan = '';
   try {
     wchan = readFileSync(`/proc/${pid}/wchan`, 'utf8').trim();
@@ -308,14 +307,10 @@ export function blockedIn(pid: number): string | null {
   return WCHAN[wchan] ?? null;
 }
 
-function holdsListeningSocket(pid: number): boolean {
-  const listening = new Set(
-    [...tcpSockets().values()].filter((s) => s.state === 'LISTEN').map((s) => `socket:[${s.inode}]`),
-  );
-  return [...fds(pid).values()].some((target) => listening.has(target));
-}
-
-/** Blocking system calls, by number, as the article calls them. */
+/**
+ * Blocking system calls, by number on each architecture, named as the C library calls them
+ * (recv(2) is recvfrom(2), sleep() nanosleep(2)).
+ */
 const SYSCALLS: Partial<Record<string, Record<number, string>>> = {
   x64: {
     0: 'read',

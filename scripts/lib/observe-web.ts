@@ -101,7 +101,7 @@ export function serveLive(pid: number, options: LiveOptions = {}): Promise<LiveP
           `default-src 'none'; script-src 'nonce-${nonce}'; ` + `style-src 'unsafe-inline'; connect-src 'self'`,
         'cache-control': 'no-store',
       });
-      res.end(page(nonce, interval, source));
+      res.end(page(nonce, interval, source, state));
     } else if (path === '/picture.svg') {
       res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'no-store' }).end(state.svg);
     } else if (path === '/events') {
@@ -167,13 +167,21 @@ export function serveLive(pid: number, options: LiveOptions = {}): Promise<LiveP
   });
 }
 
-/** The page: the picture, a status line and the timeline; everything it shows comes from /events. */
-function page(nonce: string, interval: number, source: string): string {
+/** Text as HTML: the picture's title in the page's own markup. */
+const html = (text: string): string =>
+  text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
+
+/**
+ * The page: the picture, a status line and the timeline. The picture of now is in the page itself,
+ * so that its first paint shows it; from then on everything comes from /events.
+ */
+function page(nonce: string, interval: number, source: string, now: State): string {
+  const live = `live: the picture from /proc every ${interval} ms, the timeline from ${source}`;
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>pnpm observe</title>
+<title>${now.svg ? `observe: ${html(now.title)}` : 'pnpm observe'}</title>
 <style>
   body {
     font: 14px ui-monospace, 'DejaVu Sans Mono', Menlo, monospace; margin: 16px; color: #1f2328; background: #f6f8fa;
@@ -195,10 +203,10 @@ function page(nonce: string, interval: number, source: string): string {
 </style>
 </head>
 <body>
-<h1 id="title">pnpm observe</h1>
-<p id="status">connecting…</p>
+<h1 id="title">${now.svg ? html(now.title) : 'pnpm observe'}</h1>
+<p id="status">${now.svg ? html(live) : 'connecting…'}</p>
 <main>
-  <div id="picture"></div>
+  <div id="picture">${now.svg}</div>
   <aside><h2>Timeline (forks, exits, reaps, signals; newest first)</h2><ol id="timeline"></ol></aside>
 </main>
 <script nonce="${nonce}">
@@ -213,8 +221,7 @@ function page(nonce: string, interval: number, source: string): string {
     picture.innerHTML = svg;
     document.getElementById('title').textContent = title;
     document.title = 'observe: ' + title;
-    status.textContent = 'live: the picture from /proc every ${interval} ms, the timeline from ${source}; ' +
-      'last change ' + clock(Date.now());
+    status.textContent = ${JSON.stringify(live)} + '; last change ' + clock(Date.now());
   });
   events.addEventListener('timeline', (e) => {
     for (const ev of JSON.parse(e.data)) {

@@ -19,3 +19,4 @@ export * as resource from './resource.js';
 export * as select from './select.js';
 export { OSError, IOError, TimeoutError, BlockingIOError } from './errors.js';
 export type { Address } from './socket.js';
+export { UnsupportedPlatformError } from './platform/supported.js';

@@ -5,7 +5,8 @@
  */
 import { status, tasksOfUser, zombies as zombiesOf } from '../../../scripts/lib/procfs.js';
 import { accessSync, constants, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
 import { ROOT, type Launched } from '../../../scripts/lib/stage.js';
 import type { Context } from '../../../scripts/experiments/framework/context.js';
 import { type Experiment, optionsOf } from '../../../scripts/experiments/framework/experiment.js';
@@ -137,6 +138,24 @@ function cannotEnter(e: unknown, uid: number): string | null {
  * The process limit to start the server under, and the user it runs as: as root, an unprivileged
  * user (the limit is not enforced for root); otherwise yourself, with room for client3's processes.
  */
+/**
+ * The threads node runs from the start, as the server will (node --single-threaded with
+ * @lsbaws/posix loaded), measured on the node that will run it: 7 on Node 22, 24 and 26, 11 on 20.
+ */
+function nodeThreads(): number {
+  const probe =
+    "import { readFileSync } from 'node:fs'; await import('@lsbaws/posix'); setTimeout(() => " +
+    "console.log(/Threads:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]), 300);";
+  const r = spawnSync('node', ['--single-threaded', '--input-type=module', '-e', probe], {
+    cwd: join(ROOT, 'packages', 'webserver3d'),
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  const n = Number(r.stdout.trim());
+  if (!Number.isInteger(n) || n < 1) throw new Error(`could not count node's threads: ${r.stderr || r.stdout}`);
+  return n;
+}
+
 function processLimit(
   ctx: Context,
   room: number,
@@ -147,7 +166,7 @@ function processLimit(
   // root: the limit is not enforced for root, so the server runs as another user; anyone else: as themselves
   const user = me === 0 ? asRoot : undefined;
   const uid = user ?? me;
-  const NODE_THREADS = 11; // measured: node --single-threaded runs 11 threads from the start
+  const NODE_THREADS = nodeThreads();
   // as yourself, client3 counts against your limit too: pnpm, its node and its forked clients (measured: 30 to 40 at
   // once)
   const CLIENT3_TASKS = user === undefined ? 40 : 0;

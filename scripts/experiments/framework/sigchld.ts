@@ -103,7 +103,7 @@ export async function settle(ctx: Context, server: number, quiet = 1000, timeout
     const kids = children(server);
     const z = kids.filter((k) => stat(k)?.state === 'Z').length;
     const alive = kids.length - z;
-    if (z !== last || alive > 0 || blockedIn(server) !== 'accept') {
+    if (z !== last || alive > 0 || !WAITING_FOR_A_CONNECTION.includes(blockedIn(server) ?? '')) {
       last = z;
       since = Date.now();
     } else if (Date.now() - since >= quiet) return z;
@@ -111,6 +111,9 @@ export async function settle(ctx: Context, server: number, quiet = 1000, timeout
   }
   return zombies(server).length;
 }
+
+/** Where a server waits for a connection: accept(2), or poll(2) as @lsbaws/posix's accept() does. */
+const WAITING_FOR_A_CONNECTION = ['accept', 'poll'];
 
 /** The options of zombies-again and no-zombies. */
 export const SIGCHLD_PARAMS = {

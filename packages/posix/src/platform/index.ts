@@ -1,6 +1,7 @@
 import type { Platform } from './types.js';
 import { linuxX64 } from './linux-x64.js';
 import { linuxArm64 } from './linux-arm64.js';
+import { assertSupported } from './supported.js';
 
 export type { Platform } from './types.js';
 
@@ -13,6 +14,7 @@ const platforms: Record<string, Platform> = {
   'linux-arm64': linuxArm64,
 };
 
+assertSupported(); // one line naming what to use instead, before any table is looked for
 const key = `${process.platform}-${process.arch}`;
 const found = platforms[key];
 if (found === undefined) {
