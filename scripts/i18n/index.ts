@@ -1,0 +1,76 @@
+/**
+ * The narration in the article's other languages: one table of messages per language, keyed by
+ * the English message with its variable parts as {0}, {1} … (a PID, a count, a time), and a
+ * translate() that finds the entry an English message matches and fills the translation with the
+ * same values. What the stages print, and the commands, never go through it.
+ */
+import { ru } from './ru.js';
+import { zh } from './zh.js';
+
+/** The languages the narration, the guide and the READMEs come in. */
+export const LANGS = ['en', 'zh', 'ru'] as const;
+export type Lang = (typeof LANGS)[number];
+
+/**
+ * English message (with {0} … for what varies: a number, a PID, a time, one word without spaces)
+ * → its translation (with the same {0} …).
+ */
+export type MessageTable = Readonly<Record<string, string>>;
+
+export const TABLES: Readonly<Record<Exclude<Lang, 'en'>, MessageTable>> = { zh, ru };
+
+interface Entry {
+  pattern: RegExp;
+  translation: string;
+  /** The key's literal characters: the most specific key wins when several match. */
+  weight: number;
+}
+
+const compiled = new Map<Lang, Entry[]>();
+
+/** The placeholders of a message: ['{0}', '{1}'] for 'after {0} s, {1} zombies'. */
+export function placeholders(message: string): string[] {
+  return [...message.matchAll(/\{(\d+)\}/g)].map((m) => m[0]).sort();
+}
+
+function entries(lang: Exclude<Lang, 'en'>): Entry[] {
+  let list = compiled.get(lang);
+  if (list === undefined) {
+    list = Object.entries(TABLES[lang]).map(([key, translation]) => {
+      const source = key
+        .split(/(\{\d+\})/)
+        .map((part, i) =>
+          i % 2 === 1 ? `(?<p${part.slice(1, -1)}>\\S+?)` : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+        )
+        .join('');
+      return { pattern: new RegExp(`^${source}$`), translation, weight: key.replace(/\{\d+\}/g, '').length };
+    });
+    list.sort((a, b) => b.weight - a.weight);
+    compiled.set(lang, list);
+  }
+  return list;
+}
+
+/** The English message in lang: the translation of the most specific entry it matches; null when none does. */
+export function lookup(lang: Lang, message: string): string | null {
+  if (lang === 'en') return message;
+  for (const entry of entries(lang)) {
+    const m = entry.pattern.exec(message);
+    if (m === null) continue;
+    const values = m.groups ?? {};
+    return entry.translation.replace(/\{(\d+)\}/g, (_, n: string) => values[`p${n}`] ?? '');
+  }
+  return null;
+}
+
+/** The message in lang, or as it is (English) when the table has no entry for it. */
+export function translate(lang: Lang, message: string): string {
+  return lookup(lang, message) ?? message;
+}
+
+/** The value of a --lang option: one of LANGS. */
+export function langOption(value: unknown): Lang {
+  const lang = String(value);
+  if (!(LANGS as readonly string[]).includes(lang)) throw new Error(`--lang: one of ${LANGS.join(', ')} (got ${lang})`);
+  return lang as Lang;
+}
