@@ -10,6 +10,7 @@ import { findStage, stages } from '../lib/stages.js';
 import { Context, Interrupted, ServerGone, type Target } from './framework/context.js';
 import { optionsOf } from './framework/experiment.js';
 import type { StageCheck } from './framework/expectations.js';
+import { type Lang, translate } from '../i18n/index.js';
 import { checkOf } from './index.js';
 
 /** A stage's checklist: its expectations, the stage's name and the project's package for it. */
@@ -68,6 +69,8 @@ export interface ChecklistOptions {
   strict?: boolean;
   /** Where the experiments' narration goes (default: nowhere). */
   narrate?: Writable & { isTTY?: boolean };
+  /** The narration's language (default: English). */
+  lang?: Lang;
   /** Called with each line as soon as it is known. */
   onLine?: (line: ChecklistLine) => void;
   /** Called with each experiment's context when it starts (to stop it on Ctrl-C). */
@@ -102,7 +105,7 @@ export async function runChecklist(
     options.onLine?.(line);
   };
   for (const s of checklist.steps) {
-    const ctx = await Context.create({ out: options.narrate, port: options.port, target });
+    const ctx = await Context.create({ out: options.narrate, port: options.port, target, lang: options.lang });
     port = ctx.port;
     options.onContext?.(ctx);
     const params = { ...s.params, ...(options.sleep !== undefined ? { sleep: options.sleep } : {}) };
@@ -180,7 +183,11 @@ function failureOf(e: unknown, experiment: string, port: number): { text: string
   };
 }
 
-/** A checklist line as printed: '✓ text: measured' or '✗ text: measured (hint)'. */
-export function formatLine(line: ChecklistLine): string {
-  return `${line.ok ? '✓' : '✗'} ${line.text}: ${line.measured}${line.hint ? ` (fix: ${line.hint})` : ''}`;
+/**
+ * A checklist line as printed: '✓ text: measured' or '✗ text: measured (fix: hint)'; in lang, each part
+ * through its table (what was measured stays English where the table has no entry: it quotes the server).
+ */
+export function formatLine(line: ChecklistLine, lang: Lang = 'en'): string {
+  const fix = line.hint ? ` (${translate(lang, 'fix')}: ${translate(lang, line.hint)})` : '';
+  return `${line.ok ? '✓' : '✗'} ${translate(lang, line.text)}: ${translate(lang, line.measured)}${fix}`;
 }

@@ -276,4 +276,147 @@ export const ru: MessageTable = {
     'Нет дочерних процессов, значит нет ни зомби, ни SIGCHLD; нет блокирующего вызова, который мог бы прервать сигнал, значит нет EINTR (сейчас дочерних процессов: {0}). Из проблем статьи остается предел дескрипторов: один процесс держит каждое соединение, поэтому ulimit -n — это число клиентов, которых он может держать.',
   "Node's event loop does for you what webserver-poll does by hand. Descriptors still run out: the connections over the limit are accepted and closed, and the server carries on.":
     'Цикл событий Node делает за вас то, что webserver-poll делает вручную. Дескрипторы все равно кончаются: соединения сверх предела принимаются и закрываются, а сервер продолжает работу.',
+
+  // pnpm check: what each stage is held to (packages/<stage>/check.ts), the fixes, and the checklist's own lines
+  'answers "Hello, World!"': 'отвечает «Hello, World!»',
+  'closes the connection after answering, so curl ends': 'закрывает соединение после ответа, и curl завершается',
+  'prints the request': 'печатает запрос',
+  'one client at a time: a second client waits until the first is served':
+    'один клиент за раз: второй клиент ждет, пока обслужат первого',
+  'serves a module:callable application': 'обслуживает приложение module:callable',
+  'a malformed request gets a 4xx': 'на некорректный запрос — 4xx',
+  'the parent keeps serving after a malformed request': 'родитель продолжает обслуживать после некорректного запроса',
+  'one client at a time': 'один клиент за раз',
+  'answers "Hello, World!", then sleeps before it closes the connection':
+    'отвечает «Hello, World!», затем спит, прежде чем закрыть соединение',
+  'a second client waits in the listen queue, and is not served meanwhile':
+    'второй клиент ждет в очереди и тем временем не обслуживается',
+  "the second client waits out the first one's sleep": 'второй клиент пережидает сон первого',
+  'clients are served at once, each by a child process':
+    'клиенты обслуживаются одновременно, каждый дочерним процессом',
+  'the parent closes its copy of each connection': 'родитель закрывает свою копию каждого соединения',
+  'each child closes its copy of the listening socket':
+    'каждый дочерний процесс закрывает свою копию слушающего сокета',
+  'curl ends once its child has closed the connection and exited':
+    'curl завершается, когда его дочерний процесс закрыл соединение и завершился',
+  'curl prints "Hello, World!" and hangs: the parent keeps its copy of the connection':
+    'curl печатает «Hello, World!» и зависает: родитель сохраняет свою копию соединения',
+  'the exited child stays a zombie (Z, <defunct>)': 'завершившийся дочерний процесс остается зомби (Z, <defunct>)',
+  'kill -9 does not remove it': 'kill -9 его не убирает',
+  'under ulimit -n 256, client3 --max-clients=300 makes accept() fail with EMFILE':
+    'под ulimit -n 256 client3 --max-clients=300 заставляет accept() завершиться ошибкой EMFILE',
+  'zombies use up the process limit: fork() fails with EAGAIN':
+    'зомби исчерпывают предел процессов: fork() завершается ошибкой EAGAIN',
+  'the SIGCHLD handler runs and waits for the child': 'обработчик SIGCHLD выполняется и дожидается дочернего процесса',
+  'then accept() fails with EINTR, and the server dies': 'затем accept() завершается ошибкой EINTR, и сервер умирает',
+  'survives the SIGCHLD of its first child (accept() restarted after EINTR)':
+    'переживает SIGCHLD своего первого дочернего процесса (accept() перезапускается после EINTR)',
+  'its handler waits for the child: no zombie after one request':
+    'его обработчик дожидается дочернего процесса: после одного запроса зомби нет',
+  'zombies are left when children exit together: signals are not queued':
+    'зомби остаются, когда дочерние процессы завершаются вместе: сигналы не ставятся в очередь',
+  'curl ends once answered: the parent closes its copy of the connection':
+    'curl завершается, как только получил ответ: родитель закрывает свою копию соединения',
+  'no zombies after client3 --max-clients 128': 'нет зомби после client3 --max-clients 128',
+  'no zombies when 10 children exit together': 'нет зомби, когда 10 дочерних процессов завершаются вместе',
+  "the parent's descriptor count stays flat": 'число дескрипторов родителя не растет',
+  'serves clients concurrently': 'обслуживает клиентов параллельно',
+  'no zombies after client3 --max-clients 64': 'нет зомби после client3 --max-clients 64',
+  'holds every idle connection in one process, with no child':
+    'держит каждое простаивающее соединение в одном процессе, без дочерних',
+  'answers "Hello, World!" at once while they are all silent': 'сразу отвечает «Hello, World!», пока все они молчат',
+  'answers each of them once it sends its request, and closes them':
+    'отвечает каждому, как только тот отправит запрос, и закрывает их',
+  'forks its children before the first client, each holding the listening socket':
+    'создает дочерние процессы до первого клиента, каждый со слушающим сокетом',
+  'the children forked at start serve every connection, more than one of them':
+    'дочерние процессы, созданные при старте, обслуживают каждое соединение, и не один из них',
+  'a killed child is reaped and replaced, and the server answers':
+    'убитый дочерний процесс собран и заменен, и сервер отвечает',
+  'one process: no children': 'один процесс: без дочерних',
+  'survives running out of descriptors (ulimit -n 64, 100 clients at once) and answers again':
+    'переживает нехватку дескрипторов (ulimit -n 64, 100 клиентов одновременно) и снова отвечает',
+  'answers the connections it kept': 'отвечает на соединения, которые сохранил',
+  "3d keeps the parent's copy of each connection: remove 3c's close() of it in the parent":
+    '3d сохраняет копию каждого соединения у родителя: уберите close() из 3c в родителе',
+  "3f's handler calls wait() once per signal (3g is the one that loops)":
+    'обработчик 3f вызывает wait() один раз на сигнал (в цикле — это 3g)',
+  "answer each connection's request when its data arrives, then end it":
+    'отвечайте на запрос соединения, когда приходят его данные, затем завершайте его',
+  "close the child's copy of the listening socket after fork()":
+    'закройте копию слушающего сокета в дочернем процессе после fork()',
+  "close the parent's copy of each connection after fork()":
+    'закройте копию каждого соединения в родителе после fork()',
+  "close the parent's copy of the client connection after fork()":
+    'закройте копию клиентского соединения в родителе после fork()',
+  "handle accept()'s EMFILE (Node: a server 'error' listener) instead of dying of it":
+    "обрабатывайте EMFILE от accept() (Node: слушатель 'error' у сервера), а не умирайте от него",
+  "serve every connection in the one process, on node:net's 'connection' events: no fork":
+    "обслуживайте каждое соединение в одном процессе, на событиях 'connection' из node:net: без fork",
+  '3d waits for no child: no SIGCHLD handler, no wait()':
+    '3d не ждет ни одного дочернего процесса: ни обработчика SIGCHLD, ни wait()',
+  'a zombie is removed only when its parent waits for it: 3d waits for no child':
+    'зомби убирается, только когда родитель его дожидается: 3d не ждет ни одного дочернего процесса',
+  'answer 400 Bad Request when the request line does not parse, instead of failing':
+    'отвечайте 400 Bad Request, когда строка запроса не разбирается, вместо того чтобы падать',
+  'close the client connection once the response is sent':
+    'закрывайте клиентское соединение, как только ответ отправлен',
+  'every copy of the connection must be closed for the client to see its end':
+    'чтобы клиент увидел конец соединения, должна быть закрыта каждая его копия',
+  'fork the children at start, after listen(), so that each inherits the listening socket':
+    'создавайте дочерние процессы при старте, после listen(), чтобы каждый унаследовал слушающий сокет',
+  'fork the children once, before the first client, and let each loop on accept()':
+    'создайте дочерние процессы один раз, до первого клиента, и пусть каждый крутит цикл accept()',
+  'fork() after accept(), as 3g does': 'fork() после accept(), как в 3g',
+  'fork() after accept(): the child handles the request and sleeps, the parent accepts again':
+    'fork() после accept(): дочерний процесс обрабатывает запрос и спит, родитель снова принимает',
+  'handle each request in a child, or catch what a bad request raises, so the server goes on':
+    'обрабатывайте каждый запрос в дочернем процессе или перехватывайте то, что бросает плохой запрос, чтобы сервер продолжал работу',
+  'handle one connection to its end (the sleep included) before accepting the next':
+    'обслужите одно соединение до конца (вместе со сном), прежде чем принимать следующее',
+  'import the module:callable given on the command line and send what it returns':
+    'импортируйте module:callable из командной строки и отправляйте то, что оно вернуло',
+  'in the SIGCHLD handler reap with waitpid(-1, WNOHANG), then fork a child in its place':
+    'в обработчике SIGCHLD собирайте через waitpid(-1, WNOHANG), затем создавайте дочерний процесс на его место',
+  'install a SIGCHLD handler that calls wait()': 'установите обработчик SIGCHLD, который вызывает wait()',
+  'once a connection is answered, unregister it from poll() and close it':
+    'когда соединение получило ответ, снимите его с регистрации в poll() и закройте',
+  'one process only, sleeping in the request it handles: no fork, no thread':
+    'только один процесс, спящий в обрабатываемом запросе: ни fork, ни потоков',
+  'one process that accepts, answers and closes a connection before it accepts the next':
+    'один процесс, который принимает, отвечает и закрывает соединение, прежде чем принять следующее',
+  'one process: accept, handle, close, then accept the next (no fork yet)':
+    'один процесс: accept, обработка, close, затем следующий accept (пока без fork)',
+  'print the request it received (and flush its output)': 'печатайте полученный запрос (и сбрасывайте вывод)',
+  'register every connection with poll() in the one process instead of forking a child for it':
+    'регистрируйте каждое соединение в poll() в одном процессе вместо fork дочернего процесса для него',
+  'sleep LSBAWS_SLEEP seconds (the article: 60) after sending the answer, before closing':
+    'спите LSBAWS_SLEEP секунд (в статье 60) после отправки ответа, перед закрытием',
+  'wait for every descriptor at once (poll), and recv only from one that is ready':
+    'ждите все дескрипторы сразу (poll) и делайте recv только из готового',
+  'when accept() fails with EINTR, call it again (3f: catch the error and continue)':
+    'когда accept() завершается ошибкой EINTR, вызовите его снова (3f: перехватите ошибку и continue)',
+  'send "HTTP/1.1 200 OK", an empty line and "Hello, World!" on every connection':
+    'отправляйте "HTTP/1.1 200 OK", пустую строку и "Hello, World!" на каждое соединение',
+  'send "HTTP/1.1 200 OK", an empty line and "Hello, World!"':
+    'отправьте "HTTP/1.1 200 OK", пустую строку и "Hello, World!"',
+  'no answer within 10 s: the server hangs (it accepted the connection, and answered nothing)':
+    'нет ответа за 10 с: сервер завис (принял соединение и ничего не ответил)',
+  'signals are not queued: reap with waitpid(-1, WNOHANG) in a loop':
+    'сигналы не ставятся в очередь: собирайте через waitpid(-1, WNOHANG) в цикле',
+  'let the error end the server with its message (uncaught, or perror() and exit(1))':
+    'пусть ошибка завершит сервер со своим сообщением (не перехватывайте или perror() и exit(1))',
+  fix: 'как исправить',
+  "{0}, the project's own": '{0}, собственный этап проекта',
+  "{0} of {1} of the article's expectations hold": 'Выполняется {0} из {1} ожиданий статьи',
+  "; {0} of {1} of the project's own": '; {0} из {1} собственных ожиданий проекта',
+  'port {0}': 'порт {0}',
+  "it behaves as the article's {0}": 'он ведет себя как {0} из статьи',
+  "it behaves as this project's {0}": 'он ведет себя как {0} этого проекта',
+  "not yet the article's {0}": 'пока не {0} из статьи',
+  "not yet this project's {0}": 'пока не {0} этого проекта',
+  "Beyond the article: the project's own expectations (counted: --strict)":
+    'За пределами статьи: собственные ожидания проекта (учитываются: --strict)',
+  "Beyond the article: the project's own expectations (not counted without --strict)":
+    'За пределами статьи: собственные ожидания проекта (без --strict не учитываются)',
 };

@@ -266,4 +266,131 @@ export const zh: MessageTable = {
     '没有子进程，所以没有僵尸进程，也没有 SIGCHLD；没有可被信号中断的阻塞调用，所以没有 EINTR（现在有 {0} 个子进程）。文章里的问题剩下的只有描述符的上限：一个进程持有每个连接，所以 ulimit -n 就是它能持有的客户端数。',
   "Node's event loop does for you what webserver-poll does by hand. Descriptors still run out: the connections over the limit are accepted and closed, and the server carries on.":
     'Node 的事件循环替你做了 webserver-poll 手工做的事。描述符仍然会用尽：超过上限的连接被接受后关闭，服务器照常运行。',
+
+  // pnpm check: what each stage is held to (packages/<stage>/check.ts), the fixes, and the checklist's own lines
+  'answers "Hello, World!"': '回答 "Hello, World!"',
+  'closes the connection after answering, so curl ends': '响应后关闭连接，于是 curl 结束',
+  'prints the request': '打印请求',
+  'one client at a time: a second client waits until the first is served':
+    '一次一个客户端：第二个客户端要等第一个服务完',
+  'serves a module:callable application': '运行一个 module:callable 应用',
+  'a malformed request gets a 4xx': '畸形请求得到 4xx',
+  'the parent keeps serving after a malformed request': '畸形请求之后父进程继续提供服务',
+  'one client at a time': '一次一个客户端',
+  'answers "Hello, World!", then sleeps before it closes the connection':
+    '回答 "Hello, World!"，然后在关闭连接之前休眠',
+  'a second client waits in the listen queue, and is not served meanwhile':
+    '第二个客户端在监听队列里等待，期间得不到服务',
+  "the second client waits out the first one's sleep": '第二个客户端要等第一个客户端的休眠结束',
+  'clients are served at once, each by a child process': '客户端同时得到服务，每个由一个子进程服务',
+  'the parent closes its copy of each connection': '父进程关闭它的每个连接拷贝',
+  'each child closes its copy of the listening socket': '每个子进程关闭它的监听 socket 拷贝',
+  'curl ends once its child has closed the connection and exited': '子进程关闭连接并退出后，curl 就结束',
+  'curl prints "Hello, World!" and hangs: the parent keeps its copy of the connection':
+    'curl 打印出 "Hello, World!" 后挂住：父进程保留着它的连接拷贝',
+  'the exited child stays a zombie (Z, <defunct>)': '已退出的子进程一直是僵尸进程（Z，<defunct>）',
+  'kill -9 does not remove it': 'kill -9 移除不了它',
+  'under ulimit -n 256, client3 --max-clients=300 makes accept() fail with EMFILE':
+    '在 ulimit -n 256 下，client3 --max-clients=300 让 accept() 以 EMFILE 失败',
+  'zombies use up the process limit: fork() fails with EAGAIN': '僵尸进程耗尽进程数上限：fork() 以 EAGAIN 失败',
+  'the SIGCHLD handler runs and waits for the child': 'SIGCHLD 信号处理器运行并等待子进程',
+  'then accept() fails with EINTR, and the server dies': '然后 accept() 以 EINTR 失败，服务器死掉',
+  'survives the SIGCHLD of its first child (accept() restarted after EINTR)':
+    '挺过第一个子进程的 SIGCHLD（EINTR 之后重新启动 accept()）',
+  'its handler waits for the child: no zombie after one request': '它的信号处理器等待子进程：一个请求之后没有僵尸进程',
+  'zombies are left when children exit together: signals are not queued': '子进程一起退出时留下僵尸进程：信号不排队',
+  'curl ends once answered: the parent closes its copy of the connection':
+    '一得到响应 curl 就结束：父进程关闭它的连接拷贝',
+  'no zombies after client3 --max-clients 128': 'client3 --max-clients 128 之后没有僵尸进程',
+  'no zombies when 10 children exit together': '10 个子进程一起退出时没有僵尸进程',
+  "the parent's descriptor count stays flat": '父进程的描述符数保持不变',
+  'serves clients concurrently': '并发地服务客户端',
+  'no zombies after client3 --max-clients 64': 'client3 --max-clients 64 之后没有僵尸进程',
+  'holds every idle connection in one process, with no child': '在一个进程里持有每个空闲连接，没有子进程',
+  'answers "Hello, World!" at once while they are all silent': '在它们全都沉默时立刻回答 "Hello, World!"',
+  'answers each of them once it sends its request, and closes them': '每个连接发来请求后都回答它，并关闭它们',
+  'forks its children before the first client, each holding the listening socket':
+    '在第一个客户端之前 fork 好子进程，每个都持有监听 socket',
+  'the children forked at start serve every connection, more than one of them':
+    '启动时 fork 的子进程服务每个连接，而且不止一个子进程在服务',
+  'a killed child is reaped and replaced, and the server answers': '被杀死的子进程被回收并替换，服务器继续响应',
+  'one process: no children': '一个进程：没有子进程',
+  'survives running out of descriptors (ulimit -n 64, 100 clients at once) and answers again':
+    '挺过描述符用尽（ulimit -n 64，同时 100 个客户端），并再次响应',
+  'answers the connections it kept': '回答它保留下来的连接',
+  "3d keeps the parent's copy of each connection: remove 3c's close() of it in the parent":
+    '3d 保留父进程的每个连接拷贝：去掉 3c 在父进程里对它的 close()',
+  "3f's handler calls wait() once per signal (3g is the one that loops)":
+    '3f 的信号处理器每个信号只调用一次 wait()（在循环中调用的是 3g）',
+  "answer each connection's request when its data arrives, then end it": '每个连接的数据到达时回答它的请求，然后结束它',
+  "close the child's copy of the listening socket after fork()": 'fork() 之后关闭子进程的监听 socket 拷贝',
+  "close the parent's copy of each connection after fork()": 'fork() 之后关闭父进程的每个连接拷贝',
+  "close the parent's copy of the client connection after fork()": 'fork() 之后关闭父进程的客户端连接拷贝',
+  "handle accept()'s EMFILE (Node: a server 'error' listener) instead of dying of it":
+    "处理 accept() 的 EMFILE（Node：服务器的 'error' 监听器），而不是因它而死",
+  "serve every connection in the one process, on node:net's 'connection' events: no fork":
+    "在这一个进程里、在 node:net 的 'connection' 事件上服务每个连接：不 fork",
+  '3d waits for no child: no SIGCHLD handler, no wait()': '3d 不等待任何子进程：没有 SIGCHLD 信号处理器，没有 wait()',
+  'a zombie is removed only when its parent waits for it: 3d waits for no child':
+    '只有父进程等待（wait）僵尸进程时它才会被移除：3d 不等待任何子进程',
+  'answer 400 Bad Request when the request line does not parse, instead of failing':
+    '请求行无法解析时回答 400 Bad Request，而不是失败',
+  'close the client connection once the response is sent': '响应发送完就关闭客户端连接',
+  'every copy of the connection must be closed for the client to see its end':
+    '连接的每个拷贝都关闭后，客户端才能看到它的结束',
+  'fork the children at start, after listen(), so that each inherits the listening socket':
+    '在启动时、listen() 之后 fork 子进程，让每个都继承监听 socket',
+  'fork the children once, before the first client, and let each loop on accept()':
+    '在第一个客户端之前 fork 一次子进程，让每个循环调用 accept()',
+  'fork() after accept(), as 3g does': '在 accept() 之后 fork()，像 3g 那样',
+  'fork() after accept(): the child handles the request and sleeps, the parent accepts again':
+    '在 accept() 之后 fork()：子进程处理请求并休眠，父进程再次 accept',
+  'handle each request in a child, or catch what a bad request raises, so the server goes on':
+    '在子进程里处理每个请求，或者捕获坏请求引发的异常，让服务器继续运行',
+  'handle one connection to its end (the sleep included) before accepting the next':
+    '把一个连接处理到底（包括休眠）之后再接受下一个',
+  'import the module:callable given on the command line and send what it returns':
+    '导入命令行上给出的 module:callable，并发送它返回的内容',
+  'in the SIGCHLD handler reap with waitpid(-1, WNOHANG), then fork a child in its place':
+    '在 SIGCHLD 信号处理器里用 waitpid(-1, WNOHANG) 回收，然后 fork 一个子进程替代它',
+  'install a SIGCHLD handler that calls wait()': '安装一个调用 wait() 的 SIGCHLD 信号处理器',
+  'once a connection is answered, unregister it from poll() and close it':
+    '一个连接得到响应后，把它从 poll() 中注销并关闭它',
+  'one process only, sleeping in the request it handles: no fork, no thread':
+    '只有一个进程，在它处理的请求里休眠：不 fork，不用线程',
+  'one process that accepts, answers and closes a connection before it accepts the next':
+    '一个进程，接受、响应并关闭一个连接之后，才接受下一个',
+  'one process: accept, handle, close, then accept the next (no fork yet)':
+    '一个进程：accept、处理、关闭，然后接受下一个（还没有 fork）',
+  'print the request it received (and flush its output)': '打印它收到的请求（并刷新输出）',
+  'register every connection with poll() in the one process instead of forking a child for it':
+    '在这一个进程里把每个连接注册到 poll()，而不是为它 fork 一个子进程',
+  'sleep LSBAWS_SLEEP seconds (the article: 60) after sending the answer, before closing':
+    '发送响应之后、关闭之前休眠 LSBAWS_SLEEP 秒（文章里是 60）',
+  'wait for every descriptor at once (poll), and recv only from one that is ready':
+    '同时等待所有描述符（poll），只从就绪的那个 recv',
+  'when accept() fails with EINTR, call it again (3f: catch the error and continue)':
+    'accept() 以 EINTR 失败时再调用它（3f：捕获错误并 continue）',
+  'send "HTTP/1.1 200 OK", an empty line and "Hello, World!" on every connection':
+    '在每个连接上发送 "HTTP/1.1 200 OK"、一个空行和 "Hello, World!"',
+  'send "HTTP/1.1 200 OK", an empty line and "Hello, World!"': '发送 "HTTP/1.1 200 OK"、一个空行和 "Hello, World!"',
+  'no answer within 10 s: the server hangs (it accepted the connection, and answered nothing)':
+    '10 秒内没有响应：服务器挂住了（它接受了连接，却什么也没回答）',
+  'signals are not queued: reap with waitpid(-1, WNOHANG) in a loop':
+    '信号不排队：在循环中用 waitpid(-1, WNOHANG) 回收',
+  'let the error end the server with its message (uncaught, or perror() and exit(1))':
+    '让错误带着它的信息结束服务器（不捕获，或者 perror() 然后 exit(1)）',
+  fix: '修正',
+  "{0}, the project's own": '{0}，本项目自己的',
+  "{0} of {1} of the article's expectations hold": '文章的期望中有 {0} 条（共 {1} 条）成立',
+  "; {0} of {1} of the project's own": '；本项目自己的期望中有 {0} 条（共 {1} 条）成立',
+  'port {0}': '端口 {0}',
+  "it behaves as the article's {0}": '它的行为和文章的 {0} 一致',
+  "it behaves as this project's {0}": '它的行为和本项目的 {0} 一致',
+  "not yet the article's {0}": '还不是文章的 {0}',
+  "not yet this project's {0}": '还不是本项目的 {0}',
+  "Beyond the article: the project's own expectations (counted: --strict)":
+    '文章之外：本项目自己的期望（计入：--strict）',
+  "Beyond the article: the project's own expectations (not counted without --strict)":
+    '文章之外：本项目自己的期望（不加 --strict 不计入）',
 };
