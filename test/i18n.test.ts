@@ -61,6 +61,11 @@ t.test('translate(): the entry a message matches, its values kept, a chosen clau
   // a value is one word: 'Terminal {0}' is not 'Terminal 3: anything'
   t.equal(translate('zh', 'Terminal 3: connecting'), 'Terminal 3: connecting');
   t.equal(translate('ru', 'Terminal 3'), 'Терминал 3');
+  // {0+} takes what was quoted, spaces and all, as it came
+  t.equal(
+    translate('zh', 'unexpected: curl failed (exit 7): curl: (7) Failed to connect to localhost port 8888'),
+    '意外：curl 失败（退出码 7）：curl: (7) Failed to connect to localhost port 8888',
+  );
 });
 
 t.test('wrap(): English as before, Chinese between characters, within the width', async (t) => {

@@ -12,8 +12,9 @@ export const LANGS = ['en', 'zh', 'ru'] as const;
 export type Lang = (typeof LANGS)[number];
 
 /**
- * English message (with {0} … for what varies: a number, a PID, a time, one word without spaces)
- * → its translation (with the same {0} …).
+ * English message (with {0} … for what varies: a number, a PID, a time, one word without spaces;
+ * {0+} for text quoted as it came, spaces and all: what curl or the server printed) → its
+ * translation (with the same placeholders).
  */
 export type MessageTable = Readonly<Record<string, string>>;
 
@@ -28,9 +29,12 @@ interface Entry {
 
 const compiled = new Map<Lang, Entry[]>();
 
+/** {0} (one word) or {0+} (any text). */
+const PLACEHOLDER = /\{(\d+)\+?\}/g;
+
 /** The placeholders of a message: ['{0}', '{1}'] for 'after {0} s, {1} zombies'. */
 export function placeholders(message: string): string[] {
-  return [...message.matchAll(/\{(\d+)\}/g)].map((m) => m[0]).sort();
+  return [...message.matchAll(PLACEHOLDER)].map((m) => m[0]).sort();
 }
 
 function entries(lang: Exclude<Lang, 'en'>): Entry[] {
@@ -38,12 +42,14 @@ function entries(lang: Exclude<Lang, 'en'>): Entry[] {
   if (list === undefined) {
     list = Object.entries(TABLES[lang]).map(([key, translation]) => {
       const source = key
-        .split(/(\{\d+\})/)
+        .split(/(\{\d+\+?\})/)
         .map((part, i) =>
-          i % 2 === 1 ? `(?<p${part.slice(1, -1)}>\\S+?)` : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+          i % 2 === 0
+            ? part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+            : `(?<p${parseInt(part.slice(1), 10)}>${part.endsWith('+}') ? '[\\s\\S]+?' : '\\S+?'})`,
         )
         .join('');
-      return { pattern: new RegExp(`^${source}$`), translation, weight: key.replace(/\{\d+\}/g, '').length };
+      return { pattern: new RegExp(`^${source}$`), translation, weight: key.replace(PLACEHOLDER, '').length };
     });
     list.sort((a, b) => b.weight - a.weight);
     compiled.set(lang, list);
@@ -58,7 +64,7 @@ export function lookup(lang: Lang, message: string): string | null {
     const m = entry.pattern.exec(message);
     if (m === null) continue;
     const values = m.groups ?? {};
-    return entry.translation.replace(/\{(\d+)\}/g, (_, n: string) => values[`p${n}`] ?? '');
+    return entry.translation.replace(PLACEHOLDER, (_, n: string) => values[`p${n}`] ?? '');
   }
   return null;
 }

@@ -277,6 +277,64 @@ export const ru: MessageTable = {
   "Node's event loop does for you what webserver-poll does by hand. Descriptors still run out: the connections over the limit are accepted and closed, and the server carries on.":
     'Цикл событий Node делает за вас то, что webserver-poll делает вручную. Дескрипторы все равно кончаются: соединения сверх предела принимаются и закрываются, а сервер продолжает работу.',
 
+  // Outcomes the guide's runs did not show: a learner's server (pnpm check --verbose), or a run that went wrong
+  '"Hello, World!" came after {0} s, and curl ended at once: this server does not sleep after answering.':
+    '«Hello, World!» пришел через {0} с, и curl сразу завершился: этот сервер не спит после ответа.',
+  'answered after {0} s, and curl ended at once.': 'ответ через {0} с, и curl сразу завершился.',
+  'unexpected: no answer within 10 s.': 'неожиданно: нет ответа за 10 с.',
+  'unexpected: the second curl did not end.': 'неожиданно: второй curl не завершился.',
+  'unexpected: the second curl already got {0+}': 'неожиданно: второй curl уже получил {0+}',
+  'Unexpected: the second curl was answered while the first client held the server.':
+    'Неожиданно: второй curl получил ответ, пока первый клиент занимал сервер.',
+  'unexpected: curl was answered ({0+}) while the server was busy with another client.':
+    'неожиданно: curl получил ответ ({0+}), пока сервер был занят другим клиентом.',
+  'unexpected: curl was never answered.': 'неожиданно: curl так и не получил ответа.',
+  'unexpected: Terminal 2 was never answered.': 'неожиданно: терминал 2 так и не получил ответа.',
+  'unexpected: curl failed (exit {0}): {1+}': 'неожиданно: curl завершился с ошибкой (код {0}): {1+}',
+  'unexpected: no answer, but curl did not end within its 10 s: the server did not close the connection.':
+    'неожиданно: ответа нет, но curl не завершился за свои 10 с: сервер не закрыл соединение.',
+  'unexpected: an answer after {0} s, but curl did not end within its 10 s: the server did not close the connection.':
+    'неожиданно: ответ через {0} с, но curl не завершился за свои 10 с: сервер не закрыл соединение.',
+  'unexpected: curl got {0+} after {1} ms ({2+})': 'неожиданно: curl получил {0+} через {1} мс ({2+})',
+  'curl: answer after {0} s, ended after {1} s': 'curl: ответ через {0} с, завершился через {1} с',
+  'curl: answer after {0}, ended after {1}': 'curl: ответ: {0}, завершение: {1}',
+  'Terminal {0}: {1} requests (curl hangs, as in no-close: stop it with Ctrl-C)':
+    'Терминал {0}: {1} запросов (curl зависает, как в no-close: остановите его через Ctrl-C)',
+  'unexpected: no zombie: something waited for the child.':
+    'неожиданно: зомби нет: кто-то дождался дочернего процесса.',
+  'STAT Z: {0} zombies. The child has exited; the kernel keeps its PID and exit status until its parent waits for it, and 3d never does.':
+    'STAT Z: {0} зомби. Дочерний процесс завершился; ядро хранит его PID и статус завершения, пока родитель его не дождется, а 3d не ждет никогда.',
+  'unexpected: it is gone': 'неожиданно: его больше нет',
+  '{0} zombie after {1} connections. The children exited at almost the same time, their SIGCHLDs merged, and each handler run reaped one child only. How many merged depends on timing: the number changes from run to run.':
+    '{0} зомби после {1} соединений. Дочерние процессы завершились почти одновременно, их SIGCHLD слились, и каждый запуск обработчика собрал только один дочерний процесс. Сколько слилось, зависит от времени: число меняется от запуска к запуску.',
+  'The parent had {0} descriptors open before the clients and has {1} now: it keeps copies of connections it should have closed.':
+    'До клиентов у родителя было открыто {0} дескрипторов, сейчас {1}: он хранит копии соединений, которые должен был закрыть.',
+  'The handler ran once for the {0} merged exits, and its single os.wait() reaped one child: {1} is left as zombies.':
+    'Обработчик выполнился один раз на {0} слившихся завершений, и его единственный os.wait() собрал один дочерний процесс: {1} остался зомби.',
+  'The server is still running: the SIGCHLD interrupted accept(), and the loop called it again. unexpected: {0} zombies.':
+    'Сервер все еще работает: SIGCHLD прервал accept(), и цикл вызвал его снова. Неожиданно: {0} зомби.',
+  'The server is still running: the SIGCHLD interrupted accept(), and the loop called it again. unexpected: {0} zombie.':
+    'Сервер все еще работает: SIGCHLD прервал accept(), и цикл вызвал его снова. Неожиданно: {0} зомби.',
+  'unexpected: the server died. No zombie: the SIGCHLD handler waited for the child.':
+    'Неожиданно: сервер умер. Зомби нет: обработчик SIGCHLD дождался дочернего процесса.',
+  'unexpected: curl got no answer while another client was connected: the server serves one client at a time.':
+    'неожиданно: curl не получил ответа, пока был подключен другой клиент: сервер обслуживает одного клиента за раз.',
+  '{0} connections, {1} "Child N terminated" lines from the parent; unexpected: {2} zombies.':
+    '{0} соединений, {1} строк «Child N terminated» от родителя; неожиданно: {2} зомби.',
+  '{0} connections, {1} "Child N terminated" lines from the parent; unexpected: {2} zombie.':
+    '{0} соединений, {1} строк «Child N terminated» от родителя; неожиданно: {2} зомби.',
+  '{0} clients connected and sent their request ("0"); {1} failed.':
+    '{0} клиентов подключились и отправили запрос («0»); {1} не удалось.',
+  'unexpected: the server did not crash': 'неожиданно: сервер не упал',
+  'unexpected: the server exited without the expected error': 'неожиданно: сервер завершился без ожидаемой ошибки',
+  'unexpected: the server exited with {0}': 'неожиданно: сервер завершился с {0}',
+  '{0} children, forked before the first client: each inherited the listening socket and waits in accept() on it. The parent accepts nothing: it waits for a child to die.':
+    'Дочерних процессов: {0}, созданы до первого клиента: каждый унаследовал слушающий сокет и ждет на нем в accept(). Родитель ничего не принимает: он ждет смерти дочернего процесса.',
+  '{0} processes (no child) holds {1} connections: {2} descriptors, {3} before they came, and {4} MiB resident. webserver3g would have forked {5} children, each blocked in recv() on one of them; this server waits in one poll() on all of them.':
+    'Процессов (без дочерних): {0}, они держат {1} соединений: {2} дескрипторов, {3} до их прихода, и {4} МиБ резидентной памяти. webserver3g создал бы {5} дочерних процессов, каждый заблокированный в recv() на одном из них; этот сервер ждет в одном poll() на всех.',
+  'unexpected: {0} of the {1} curls never saw the end of their connection (another process still holds a copy of it).':
+    'неожиданно: {0} из {1} curl так и не увидели конца своего соединения (другой процесс все еще держит его копию).',
+
   // pnpm check: what each stage is held to (packages/<stage>/check.ts), the fixes, and the checklist's own lines
   'answers "Hello, World!"': 'отвечает «Hello, World!»',
   'closes the connection after answering, so curl ends': 'закрывает соединение после ответа, и curl завершается',

@@ -267,6 +267,63 @@ export const zh: MessageTable = {
   "Node's event loop does for you what webserver-poll does by hand. Descriptors still run out: the connections over the limit are accepted and closed, and the server carries on.":
     'Node 的事件循环替你做了 webserver-poll 手工做的事。描述符仍然会用尽：超过上限的连接被接受后关闭，服务器照常运行。',
 
+  // Outcomes the guide's runs did not show: a learner's server (pnpm check --verbose), or a run that went wrong
+  '"Hello, World!" came after {0} s, and curl ended at once: this server does not sleep after answering.':
+    '{0} 秒后收到了 "Hello, World!"，curl 也立刻结束了：这个服务器响应后不休眠。',
+  'answered after {0} s, and curl ended at once.': '{0} 秒后得到响应，curl 也立刻结束了。',
+  'unexpected: no answer within 10 s.': '意外：10 秒内没有响应。',
+  'unexpected: the second curl did not end.': '意外：第二个 curl 没有结束。',
+  'unexpected: the second curl already got {0+}': '意外：第二个 curl 已经收到了 {0+}',
+  'Unexpected: the second curl was answered while the first client held the server.':
+    '意外：第一个客户端占着服务器时，第二个 curl 得到了响应。',
+  'unexpected: curl was answered ({0+}) while the server was busy with another client.':
+    '意外：服务器忙于另一个客户端时，curl 得到了响应（{0+}）。',
+  'unexpected: curl was never answered.': '意外：curl 一直没有得到响应。',
+  'unexpected: Terminal 2 was never answered.': '意外：终端 2 一直没有得到响应。',
+  'unexpected: curl failed (exit {0}): {1+}': '意外：curl 失败（退出码 {0}）：{1+}',
+  'unexpected: no answer, but curl did not end within its 10 s: the server did not close the connection.':
+    '意外：没有响应，而且 curl 在它的 10 秒内没有结束：服务器没有关闭连接。',
+  'unexpected: an answer after {0} s, but curl did not end within its 10 s: the server did not close the connection.':
+    '意外：{0} 秒后得到响应，但 curl 在它的 10 秒内没有结束：服务器没有关闭连接。',
+  'unexpected: curl got {0+} after {1} ms ({2+})': '意外：curl 在 {1} 毫秒后收到了 {0+}（{2+}）',
+  'curl: answer after {0} s, ended after {1} s': 'curl：{0} 秒后得到响应，{1} 秒后结束',
+  'curl: answer after {0}, ended after {1}': 'curl：得到响应：{0}，结束：{1}',
+  'Terminal {0}: {1} requests (curl hangs, as in no-close: stop it with Ctrl-C)':
+    '终端 {0}：{1} 个请求（curl 会挂住，和 no-close 一样：用 Ctrl-C 停掉它）',
+  'unexpected: no zombie: something waited for the child.': '意外：没有僵尸进程：有什么等待了这个子进程。',
+  'STAT Z: {0} zombies. The child has exited; the kernel keeps its PID and exit status until its parent waits for it, and 3d never does.':
+    'STAT Z：{0} 个僵尸进程。子进程已经退出；内核保留它的 PID 和终止状态，直到父进程等待（wait）它，而 3d 从来不等。',
+  'unexpected: it is gone': '意外：它不见了',
+  '{0} zombie after {1} connections. The children exited at almost the same time, their SIGCHLDs merged, and each handler run reaped one child only. How many merged depends on timing: the number changes from run to run.':
+    '{1} 个连接之后有 {0} 个僵尸进程。子进程几乎同时退出，它们的 SIGCHLD 合并了，而信号处理器每运行一次只回收一个子进程。合并了多少取决于时机：每次运行的数字都不一样。',
+  'The parent had {0} descriptors open before the clients and has {1} now: it keeps copies of connections it should have closed.':
+    '父进程在客户端来之前打开着 {0} 个描述符，现在是 {1} 个：它保留了本该关闭的连接拷贝。',
+  'The handler ran once for the {0} merged exits, and its single os.wait() reaped one child: {1} is left as zombies.':
+    '信号处理器为这 {0} 次合并的退出只运行了一次，它仅有的一次 os.wait() 只回收了一个子进程：剩下 {1} 个僵尸进程。',
+  'The server is still running: the SIGCHLD interrupted accept(), and the loop called it again. unexpected: {0} zombies.':
+    '服务器仍在运行：SIGCHLD 中断了 accept()，循环又调用了它。意外：{0} 个僵尸进程。',
+  'The server is still running: the SIGCHLD interrupted accept(), and the loop called it again. unexpected: {0} zombie.':
+    '服务器仍在运行：SIGCHLD 中断了 accept()，循环又调用了它。意外：{0} 个僵尸进程。',
+  'unexpected: the server died. No zombie: the SIGCHLD handler waited for the child.':
+    '意外：服务器死掉了。没有僵尸进程：SIGCHLD 信号处理器等待了这个子进程。',
+  'unexpected: curl got no answer while another client was connected: the server serves one client at a time.':
+    '意外：另一个客户端连着时 curl 没有得到响应：服务器一次只服务一个客户端。',
+  '{0} connections, {1} "Child N terminated" lines from the parent; unexpected: {2} zombies.':
+    '{0} 个连接，父进程打印了 {1} 行 "Child N terminated"；意外：{2} 个僵尸进程。',
+  '{0} connections, {1} "Child N terminated" lines from the parent; unexpected: {2} zombie.':
+    '{0} 个连接，父进程打印了 {1} 行 "Child N terminated"；意外：{2} 个僵尸进程。',
+  '{0} clients connected and sent their request ("0"); {1} failed.':
+    '{0} 个客户端连上并发送了请求（"0"）；{1} 个失败。',
+  'unexpected: the server did not crash': '意外：服务器没有崩溃',
+  'unexpected: the server exited without the expected error': '意外：服务器退出了，但不是因为预期的错误',
+  'unexpected: the server exited with {0}': '意外：服务器以 {0} 退出',
+  '{0} children, forked before the first client: each inherited the listening socket and waits in accept() on it. The parent accepts nothing: it waits for a child to die.':
+    '{0} 个子进程，在第一个客户端之前就 fork 好了：每个都继承了监听 socket，并在它上面的 accept() 里等待。父进程什么都不 accept：它等待子进程死去。',
+  '{0} processes (no child) holds {1} connections: {2} descriptors, {3} before they came, and {4} MiB resident. webserver3g would have forked {5} children, each blocked in recv() on one of them; this server waits in one poll() on all of them.':
+    '{0} 个进程（没有子进程）持有 {1} 个连接：{2} 个描述符，它们来之前是 {3} 个，常驻内存 {4} MiB。webserver3g 会 fork 出 {5} 个子进程，每个阻塞在其中一个连接的 recv() 上；这个服务器在一个 poll() 里等待所有连接。',
+  'unexpected: {0} of the {1} curls never saw the end of their connection (another process still holds a copy of it).':
+    '意外：{1} 个 curl 中有 {0} 个一直没看到连接结束（另一个进程还持有它的拷贝）。',
+
   // pnpm check: what each stage is held to (packages/<stage>/check.ts), the fixes, and the checklist's own lines
   'answers "Hello, World!"': '回答 "Hello, World!"',
   'closes the connection after answering, so curl ends': '响应后关闭连接，于是 curl 结束',
