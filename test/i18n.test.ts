@@ -209,3 +209,30 @@ t.test('pnpm check 1 --lang ru: the checklist in Russian, what was measured as m
   t.match(run.stdout, /^ {2}✓ отвечает «Hello, World!»: curl printed "Hello, World!\\n"$/m);
   t.match(run.stdout, /^Выполняется (\d+) из \1 ожиданий статьи \(порт \d+\): он ведет себя как 1 из статьи\.$/m);
 });
+
+t.test("the translations' links lead to files that exist, and to sections the target has", async (t) => {
+  const files = [
+    ...OTHERS.flatMap((lang) => [`README.${lang}.md`, `docs/guide.${lang}.md`]),
+    ...stages().flatMap((s) => OTHERS.map((lang) => `packages/${s.package}/README.${lang}.md`)),
+  ];
+  for (const file of files) {
+    const broken: string[] = [];
+    for (const m of read(file).matchAll(/\]\(([^)\s]+)\)/g)) {
+      const link = m[1] ?? '';
+      if (/^[a-z]+:/.test(link)) continue; // https:, the article's pages
+      const [path = '', anchor] = link.split('#');
+      const target = path === '' ? file : join(file, '..', path).replace(/\/$/, '');
+      if (!existsSync(join(ROOT, target))) broken.push(link);
+      else if (anchor !== undefined && target.endsWith('.md')) {
+        const text = read(target);
+        const anchors = [
+          ...englishSections(text),
+          ...translatedSections(text),
+          ...text.matchAll(/<a id="([^"]+)">/g),
+        ].map((a) => (typeof a === 'string' ? a : (a[1] ?? '')));
+        if (!anchors.includes(anchor)) broken.push(link);
+      }
+    }
+    t.same(broken, [], `${file}: links that lead nowhere`);
+  }
+});
