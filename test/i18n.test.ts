@@ -236,3 +236,11 @@ t.test("the translations' links lead to files that exist, and to sections the ta
     t.same(broken, [], `${file}: links that lead nowhere`);
   }
 });
+
+t.test('Russian counts agree with their number (Intl.PluralRules)', async (t) => {
+  t.equal(translate('ru', 'Terminal 2: 1 clients at once'), 'Терминал 2: 1 клиент одновременно');
+  t.equal(translate('ru', 'Terminal 2: 3 clients at once'), 'Терминал 2: 3 клиента одновременно');
+  t.equal(translate('ru', 'Terminal 2: 300 clients at once'), 'Терминал 2: 300 клиентов одновременно');
+  t.equal(translate('ru', 'No zombies after 21 connections.'), 'Нет зомби после 21 соединения.');
+  t.equal(translate('ru', 'No zombies after 128 connections.'), 'Нет зомби после 128 соединений.');
+});

@@ -14,7 +14,8 @@ export type Lang = (typeof LANGS)[number];
 /**
  * English message (with {0} … for what varies: a number, a PID, a time, one word without spaces;
  * {0+} for text quoted as it came, spaces and all: what curl or the server printed) → its
- * translation (with the same placeholders).
+ * translation (with the same placeholders). A translation may also say {0:клиент|клиента|клиентов}:
+ * the word in the form the number {0} asks for, by Intl.PluralRules (one|few|many|other).
  */
 export type MessageTable = Readonly<Record<string, string>>;
 
@@ -57,6 +58,16 @@ function entries(lang: Exclude<Lang, 'en'>): Entry[] {
   return list;
 }
 
+/** {0:form|form|…}: a word agreeing with the number {0}. */
+const PLURAL = /\{(\d+):([^}]*)\}/g;
+const ORDER: Intl.LDMLPluralRule[] = ['one', 'few', 'many', 'other'];
+
+/** The form of a word for n in lang: forms in the order one, few, many, other (the last one for the rest). */
+function plural(lang: Lang, n: number, forms: string[]): string {
+  const at = ORDER.indexOf(new Intl.PluralRules(lang).select(n));
+  return forms[Math.min(at, forms.length - 1)] ?? '';
+}
+
 /** The English message in lang: the translation of the most specific entry it matches; null when none does. */
 export function lookup(lang: Lang, message: string): string | null {
   if (lang === 'en') return message;
@@ -64,7 +75,10 @@ export function lookup(lang: Lang, message: string): string | null {
     const m = entry.pattern.exec(message);
     if (m === null) continue;
     const values = m.groups ?? {};
-    return entry.translation.replace(PLACEHOLDER, (_, n: string) => values[`p${n}`] ?? '');
+    const value = (n: string): string => values[`p${n}`] ?? '';
+    return entry.translation
+      .replace(PLURAL, (_, n: string, forms: string) => plural(lang, Number(value(n)), forms.split('|')))
+      .replace(PLACEHOLDER, (_, n: string) => value(n));
   }
   return null;
 }

@@ -99,7 +99,7 @@ export const ru: MessageTable = {
   'The {0} curls ended after {1} s, {2} s: each child closed the last descriptor of its connection, so the kernel ended it.':
     '{0} curl завершились через {1} с, {2} с: каждый дочерний процесс закрыл последний дескриптор своего соединения, и ядро его закрыло.',
   'Every curl got "Hello, World!" at once, although each child sleeps {0} s: the {1} clients are served by {2} independent processes.':
-    'Каждый curl сразу получил «Hello, World!», хотя каждый дочерний процесс спит {0} с: {1} клиентов обслуживают {2} независимых процесса.',
+    'Каждый curl сразу получил «Hello, World!», хотя каждый дочерний процесс спит {0} с: {1} {1:клиент|клиента|клиентов} обслуживают {2} {2:независимый процесс|независимых процесса|независимых процессов}.',
   'no-close: the parent keeps its copy of every connection, webserver3d':
     'no-close: родительский процесс сохраняет копию каждого соединения, webserver3d',
   'First, slowly: connect, but do not send the request yet':
@@ -123,16 +123,16 @@ export const ru: MessageTable = {
     'out-of-descriptors: слишком много открытых файлов, webserver3d',
   'Terminal {0}: limit the server to {1} open descriptors, then start it':
     'Терминал {0}: ограничьте сервер {1} открытыми дескрипторами, затем запустите его',
-  'Terminal {0}: {1} clients at once': 'Терминал {0}: {1} клиентов одновременно',
+  'Terminal {0}: {1} clients at once': 'Терминал {0}: {1} {1:клиент|клиента|клиентов} одновременно',
   'until the server dies': 'пока сервер не умрет',
   'until every client has finished': 'пока каждый клиент не закончит',
   'Terminal {0}: the server counted the connections it keeps, then exploded':
     'Терминал {0}: сервер считал соединения, которые держит, а затем взорвался',
   "EMFILE: the server held {0} connections, and {1} descriptors were open before the first one (stdin, stdout, stderr, the runtime's own, the listening socket): {2} in all, the limit. The next accept() had no descriptor left to give.":
-    'EMFILE: сервер держал {0} соединений, и {1} дескрипторов были открыты до первого (stdin, stdout, stderr, собственные дескрипторы среды выполнения, слушающий сокет): всего {2}, это предел. Следующему accept() не осталось дескриптора.',
+    'EMFILE: сервер держал {0} {0:соединение|соединения|соединений}, и {1} {1:дескриптор|дескриптора|дескрипторов} были открыты до первого (stdin, stdout, stderr, собственные дескрипторы среды выполнения, слушающий сокет): всего {2}, это предел. Следующему accept() не осталось дескриптора.',
   'Terminal {0}: client3': 'Терминал {0}: client3',
   '{0} clients connected and sent their request ("{1}"); {2} failed once the server was gone (refused, or reset when their connection was still waiting in the dead server\'s listen queue).':
-    '{0} клиентов подключились и отправили запрос («{1}»); {2} не удалось, когда сервера уже не было (отказ, или сброс, если их соединение еще ждало в очереди мертвого сервера).',
+    '{0} {0:клиент|клиента|клиентов} подключились и отправили запрос («{1}»); {2} не удалось, когда сервера уже не было (отказ, или сброс, если их соединение еще ждало в очереди мертвого сервера).',
   'A server that does not close duplicate descriptors runs out of them: accept() fails with EMFILE (Too many open files).':
     'Сервер, который не закрывает дублирующие дескрипторы, исчерпывает их: accept() завершается ошибкой EMFILE (Too many open files).',
   'zombies: children nobody waits for, webserver3d': 'zombies: дочерние процессы, которых никто не ждет, webserver3d',
@@ -150,15 +150,15 @@ export const ru: MessageTable = {
   'out-of-processes: zombies use up the process limit, webserver3d':
     'out-of-processes: зомби исчерпывают предел числа процессов, webserver3d',
   "The article runs `ulimit -u {0}`. Two things differ here. Linux does not enforce that limit for root, so the server runs as an unprivileged user (uid {1}) with setpriv, keeping one capability, CAP_DAC_READ_SEARCH, so that it can read the checkout wherever it is (it does not lift the limit); and the limit counts every task of that user, threads included: node starts with {2} threads, and a pnpm parent would add its own, so the server runs directly with node (as the 3d README does), under a small limit: {3} threads + {4} children = {5}. The article's {6} would work the same way, only later.":
-    'В статье выполняется `ulimit -u {0}`. Здесь есть два отличия. Linux не применяет этот предел к root, поэтому сервер запускается от непривилегированного пользователя (uid {1}) через setpriv, с одной оставленной возможностью CAP_DAC_READ_SEARCH, чтобы он мог читать код, где бы тот ни лежал (предел она не снимает); и предел считает каждую задачу этого пользователя, включая потоки: node запускается с {2} потоками, а родительский pnpm добавил бы свои, поэтому сервер запускается прямо через node (как в README 3d), под маленьким пределом: {3} потоков + {4} дочерних процессов = {5}. С {6} из статьи было бы так же, только позже.',
+    'В статье выполняется `ulimit -u {0}`. Здесь есть два отличия. Linux не применяет этот предел к root, поэтому сервер запускается от непривилегированного пользователя (uid {1}) через setpriv, с одной оставленной возможностью CAP_DAC_READ_SEARCH, чтобы он мог читать код, где бы тот ни лежал (предел она не снимает); и предел считает каждую задачу этого пользователя, включая потоки: node запускается с {2} потоками, а родительский pnpm добавил бы свои, поэтому сервер запускается прямо через node (как в README 3d), под маленьким пределом: {3} {3:поток|потока|потоков} + {4} {4:дочерний процесс|дочерних процесса|дочерних процессов} = {5}. С {6} из статьи было бы так же, только позже.',
   'Terminal {0}: build as yourself (user {1} cannot write dist/), then start the server as user {2} with the limits':
     'Терминал {0}: соберите от своего имени (пользователь {1} не может писать в dist/), затем запустите сервер от пользователя {2} с ограничениями',
   'The server runs {0} threads (ps -o nlwp -p {1}); uid {2} now has {3} tasks of the {4} allowed.':
-    'Сервер работает в {0} потоков (ps -o nlwp -p {1}); у uid {2} сейчас {3} задач из {4} разрешенных.',
+    'Потоков у сервера: {0} (ps -o nlwp -p {1}); у uid {2} сейчас {3} {3:задача|задачи|задач} из {4} разрешенных.',
   'until fork() fails': 'пока fork() не откажет',
   'Terminal {0}': 'Терминал {0}',
   'EAGAIN from fork(): {0} children were forked and exited, but nobody waited for them, so each stayed a zombie (up to {1} seen at once) and still counted against the limit: {2} threads + {3} zombies = {4}, the limit: the next fork() would have made one more.':
-    'EAGAIN от fork(): {0} дочерних процессов были созданы и завершились, но никто их не дождался, поэтому каждый остался зомби (одновременно до {1}) и по-прежнему учитывался в пределе: {2} потоков + {3} зомби = {4}, это предел: следующий fork() создал бы еще один.',
+    'EAGAIN от fork(): {0} {0:дочерний процесс|дочерних процесса|дочерних процессов} были созданы и завершились, но никто их не дождался, поэтому каждый остался зомби (одновременно до {1}) и по-прежнему учитывался в пределе: {2} {2:поток|потока|потоков} + {3} зомби = {4}, это предел: следующий fork() создал бы еще один.',
   'Zombies take up process slots: a long-running server that does not wait for its children eventually cannot fork() any more (EAGAIN, Resource temporarily unavailable).':
     'Зомби занимают места процессов: долгоживущий сервер, который не дожидается своих дочерних процессов, в конце концов больше не может сделать fork() (EAGAIN, Resource temporarily unavailable — ресурс временно недоступен).',
   'eintr: a signal handler interrupts accept(), webserver3e':
@@ -177,21 +177,21 @@ export const ru: MessageTable = {
   'Terminal {0}: one request': 'Терминал {0}: один запрос',
   'The server is still running: the SIGCHLD interrupted accept(), and the loop called it again. No zombie: the SIGCHLD handler waited for the child.':
     'Сервер все еще работает: SIGCHLD прервал accept(), и цикл вызвал его снова. Зомби нет: обработчик SIGCHLD дождался дочернего процесса.',
-  '{0} clients': '{0} клиентов',
+  '{0} clients': '{0} {0:клиент|клиента|клиентов}',
   'until every child has exited and the server is back in accept()':
     'пока каждый дочерний процесс не завершится и сервер не вернется в accept()',
   '{0} zombies after {1} connections. The children exited at almost the same time, their SIGCHLDs merged, and each handler run reaped one child only. How many merged depends on timing: the number changes from run to run.':
-    '{0} зомби после {1} соединений. Дочерние процессы завершились почти одновременно, их SIGCHLD слились, и каждый запуск обработчика собрал только один дочерний процесс. Сколько слилось, зависит от времени: число меняется от запуска к запуску.',
+    '{0} зомби после {1} {1:соединения|соединений|соединений}. Дочерние процессы завершились почти одновременно, их SIGCHLD слились, и каждый запуск обработчика собрал только один дочерний процесс. Сколько слилось, зависит от времени: число меняется от запуска к запуску.',
   'The parent has {0} descriptors open, as many as before the clients: it closed its copy of each connection.':
-    'У родителя открыто {0} дескрипторов, столько же, сколько до клиентов: он закрыл свою копию каждого соединения.',
+    'У родителя открыто {0} {0:дескриптор|дескриптора|дескрипторов}, столько же, сколько до клиентов: он закрыл свою копию каждого соединения.',
   'Now on purpose: {0} children exit while the parent cannot take signals':
-    'Теперь нарочно: {0} дочерних процессов завершаются, пока родитель не может принимать сигналы',
+    'Теперь нарочно: {0} {0:дочерний процесс|дочерних процесса|дочерних процессов} завершаются, пока родитель не может принимать сигналы',
   "First a fresh server, so that the counts below are only this part's. Terminal {0}: Ctrl-C, then again:":
     'Сначала новый сервер, чтобы счетчики ниже относились только к этой части. Терминал {0}: Ctrl-C, затем снова:',
   '{0} clients connect but do not send their request yet: the server forks {1} children that wait in recv().':
-    '{0} клиентов подключаются, но пока не отправляют запрос: сервер создает {1} дочерних процессов, которые ждут в recv().',
+    '{0} {0:клиент|клиента|клиентов} подключаются, но пока не отправляют запрос: сервер создает {1} {1:дочерний процесс|дочерних процесса|дочерних процессов}, которые ждут в recv().',
   'The {0} clients send their requests; the children answer and exit, and each exit sends the parent a SIGCHLD.':
-    '{0} клиентов отправляют запросы; дочерние процессы отвечают и завершаются, и каждое завершение отправляет родителю SIGCHLD.',
+    '{0} {0:клиент|клиента|клиентов} отправляют запросы; дочерние процессы отвечают и завершаются, и каждое завершение отправляет родителю SIGCHLD.',
   '{0} children exited, {1} SIGCHLDs were sent. ShdPnd, the signals pending for the process, has one bit per signal, signal N at bit N-1 (SIGCHLD, {2}, is bit {3}: 0x10000): they are one pending signal now.':
     'Завершилось дочерних процессов: {0}, отправлено SIGCHLD: {1}. В ShdPnd, ожидающих сигналах процесса, по одному биту на сигнал, сигнал N — бит N-1 (SIGCHLD, {2}, — бит {3}: 0x10000): сейчас это один ожидающий сигнал.',
   'until the server is back in accept() and the count stays the same':
@@ -201,7 +201,7 @@ export const ru: MessageTable = {
   'Standard signals are not queued: children that exit while SIGCHLD is already pending add nothing to it. A handler that calls wait() once per signal therefore misses children, and they stay zombies.':
     'Стандартные сигналы не ставятся в очередь: дочерние процессы, завершившиеся, пока SIGCHLD уже ожидает, ничего к нему не добавляют. Поэтому обработчик, который вызывает wait() один раз на сигнал, пропускает дочерние процессы, и они остаются зомби.',
   'no-zombies: waitpid(-1, WNOHANG) in a loop, webserver3g': 'no-zombies: waitpid(-1, WNOHANG) в цикле, webserver3g',
-  'No zombies after {0} connections.': 'Нет зомби после {0} соединений.',
+  'No zombies after {0} connections.': 'Нет зомби после {0} {0:соединения|соединений|соединений}.',
   'The handler ran once for the merged SIGCHLD, and its waitpid(-1, WNOHANG) loop reaped every exited child: no zombie is left.':
     'Обработчик выполнился один раз на слившийся SIGCHLD, и его цикл waitpid(-1, WNOHANG) собрал каждый завершившийся дочерний процесс: не осталось ни одного зомби.',
   'One run of the handler reaps every child that has exited, however many SIGCHLDs were merged into one: no zombies.':
@@ -226,7 +226,7 @@ export const ru: MessageTable = {
   "curl was answered while Terminal {0}'s connection waits for its request: it holds a child, not the server.":
     'curl получил ответ, пока соединение терминала {0} ждет своего запроса: оно занимает дочерний процесс, а не сервер.',
   '{0} connections, {1} "Child N terminated" lines from the parent: no zombies.':
-    '{0} соединений, {1} строк «Child N terminated» от родителя: зомби нет.',
+    '{0} {0:соединение|соединения|соединений}, {1} {1:строка|строки|строк} «Child N terminated» от родителя: зомби нет.',
   "Part {0}'s WSGI server, made concurrent the way the article made its own server: a child per connection, descriptors closed on both sides, and a waitpid(-1, WNOHANG) loop for SIGCHLD. It runs a plain application, a Hono one and an Express one unchanged, a bad request costs one child a {1}, and a burst of clients leaves no zombies.":
     'Сервер WSGI из части {0}, сделанный параллельным так же, как статья сделала свой сервер: дочерний процесс на соединение, дескрипторы закрыты с обеих сторон и цикл waitpid(-1, WNOHANG) для SIGCHLD. Он без изменений запускает простое приложение, приложение Hono и приложение Express, плохой запрос стоит одному дочернему процессу ответа {1}, а наплыв клиентов не оставляет зомби.',
   'prefork: a fixed set of children share the accept() loop, webserver-prefork':
@@ -238,7 +238,7 @@ export const ru: MessageTable = {
   'Terminal {0}: one request at a time; which process holds each connection (/proc/PID/fd)':
     'Терминал {0}: по одному запросу; какой процесс держит каждое соединение (/proc/PID/fd)',
   'Terminal {0}: {1} requests, {2} at a time: how many each child served':
-    'Терминал {0}: {1} запросов, по {2} одновременно: сколько обслужил каждый дочерний процесс',
+    'Терминал {0}: {1} {1:запрос|запроса|запросов}, по {2} одновременно: сколько обслужил каждый дочерний процесс',
   'sending them': 'отправляем их',
   'The kernel handed each connection to one of the children waiting in accept(): the busiest served {0}, the least busy {1}. How even that is depends on how the children wait: Node\'s cluster module once let every worker accept like this, and balances connections itself since (round-robin in the primary) because, in its words, "distribution tends to be very unbalanced due to operating system scheduler vagaries".':
     'Ядро отдавало каждое соединение одному из дочерних процессов, ждущих в accept(): самый занятой обслужил {0}, самый свободный {1}. Насколько это равномерно, зависит от того, как ждут дочерние процессы: модуль cluster в Node когда-то позволял каждому worker принимать соединения так же, а с тех пор распределяет их сам (round-robin в primary), потому что, по его словам, "distribution tends to be very unbalanced due to operating system scheduler vagaries".',
@@ -251,24 +251,25 @@ export const ru: MessageTable = {
   'many-connections: one process, many connections, webserver-poll':
     'many-connections: один процесс, много соединений, webserver-poll',
   'Terminal {0}: {1} clients connect and send nothing (each a slow client)':
-    'Терминал {0}: {1} клиентов подключаются и ничего не отправляют (каждый — медленный клиент)',
+    'Терминал {0}: {1} {1:клиент|клиента|клиентов} подключаются и ничего не отправляют (каждый — медленный клиент)',
   connecting: 'подключение',
   'One process (no child) holds {0} connections: {1} descriptors, {2} before they came, and {3} MiB resident. webserver3g would have forked {4} children, each blocked in recv() on one of them; this server waits in one poll() on all of them.':
-    'Один процесс (без дочерних) держит {0} соединений: {1} дескрипторов, {2} до их прихода, и {3} МиБ резидентной памяти. webserver3g создал бы {4} дочерних процессов, каждый заблокированный в recv() на одном из них; этот сервер ждет в одном poll() на всех.',
+    'Один процесс (без дочерних) держит {0} {0:соединение|соединения|соединений}: {1} {1:дескриптор|дескриптора|дескрипторов}, {2} до их прихода, и {3} МиБ резидентной памяти. webserver3g создал бы {4} {4:дочерний процесс|дочерних процесса|дочерних процессов}, каждый заблокированный в recv() на одном из них; этот сервер ждет в одном poll() на всех.',
   'Terminal {0}: curl, while every one of them is still silent': 'Терминал {0}: curl, пока все они еще молчат',
   'answered in {0} ms: the slow clients block no one. In 3b, one slow client (or one sleep) made every other client wait in the listen queue (pnpm experiment sleeping).':
     'ответ за {0} мс: медленные клиенты никого не блокируют. В 3b один медленный клиент (или один sleep) заставлял всех остальных клиентов ждать в очереди (pnpm experiment sleeping).',
-  'Terminal {0}: the {1} clients send their request at last': 'Терминал {0}: {1} клиентов наконец отправляют запрос',
+  'Terminal {0}: the {1} clients send their request at last':
+    'Терминал {0}: {1} {1:клиент|клиента|клиентов} наконец отправляют запрос',
   '{0} of {1} answered, by the one process; it is back to {2} descriptors.':
-    'Ответ получили {0} из {1}, от одного процесса; у него снова {2} дескрипторов.',
+    'Ответ получили {0} из {1}, от одного процесса; у него снова {2} {2:дескриптор|дескриптора|дескрипторов}.',
   'With non-blocking sockets and poll(), one process serves every connection that is ready and never waits for one that is not: no fork, no child per client, no zombies, and a slow client costs one descriptor.':
     'С неблокирующими сокетами и poll() один процесс обслуживает каждое готовое соединение и никогда не ждет неготового: ни fork, ни дочернего процесса на клиента, ни зомби, а медленный клиент стоит одного дескриптора.',
   "node-emfile: Node's own event loop, out of descriptors, webserver-net":
     'node-emfile: собственный цикл событий Node, дескрипторы кончились, webserver-net',
   'Terminal {0}: {1} clients connect at once and send nothing yet':
-    'Терминал {0}: {1} клиентов подключаются одновременно и пока ничего не отправляют',
+    'Терминал {0}: {1} {1:клиент|клиента|клиентов} подключаются одновременно и пока ничего не отправляют',
   "The server holds {0} connections; {1} of the {2} descriptor numbers the limit allows ({3}-63) are in use, and {4} clients saw their connection closed at once, without a byte. The server runs on, and printed nothing: no exception, no 'error' event. At the limit, accept() fails with EMFILE as in webserver3d, but libuv keeps one spare descriptor for this: it closes it, accepts every waiting connection and closes each at once, then opens the spare again (uv__emfile_trick); Node's server emits 'error' only when even that fails. The connections are dropped, silently.":
-    "Сервер держит {0} соединений; занято {1} из {2} номеров дескрипторов, которые разрешает предел ({3}-63), и {4} клиентов увидели, что их соединение сразу закрыто, без единого байта. Сервер работает дальше и ничего не напечатал: ни исключения, ни события 'error'. На пределе accept() завершается ошибкой EMFILE, как в webserver3d, но libuv держит для этого один запасной дескриптор: закрывает его, принимает каждое ожидающее соединение и сразу закрывает, затем снова открывает запасной (uv__emfile_trick); сервер Node выдает 'error', только если не вышло и это. Соединения сбрасываются молча.",
+    "Сервер держит {0} {0:соединение|соединения|соединений}; занято {1} из {2} номеров дескрипторов, которые разрешает предел ({3}-63), и {4} {4:клиент|клиента|клиентов} увидели, что их соединение сразу закрыто, без единого байта. Сервер работает дальше и ничего не напечатал: ни исключения, ни события 'error'. На пределе accept() завершается ошибкой EMFILE, как в webserver3d, но libuv держит для этого один запасной дескриптор: закрывает его, принимает каждое ожидающее соединение и сразу закрывает, затем снова открывает запасной (uv__emfile_trick); сервер Node выдает 'error', только если не вышло и это. Соединения сбрасываются молча.",
   'Terminal {0}: the clients that were kept send their request': 'Терминал {0}: сохраненные клиенты отправляют запрос',
   '{0} of the {1} kept were answered.': 'Ответ получили {0} из {1} сохраненных.',
   'Terminal {0}: once they have gone': 'Терминал {0}: после их ухода',
@@ -299,16 +300,16 @@ export const ru: MessageTable = {
   'curl: answer after {0} s, ended after {1} s': 'curl: ответ через {0} с, завершился через {1} с',
   'curl: answer after {0}, ended after {1}': 'curl: ответ: {0}, завершение: {1}',
   'Terminal {0}: {1} requests (curl hangs, as in no-close: stop it with Ctrl-C)':
-    'Терминал {0}: {1} запросов (curl зависает, как в no-close: остановите его через Ctrl-C)',
+    'Терминал {0}: {1} {1:запрос|запроса|запросов} (curl зависает, как в no-close: остановите его через Ctrl-C)',
   'unexpected: no zombie: something waited for the child.':
     'неожиданно: зомби нет: кто-то дождался дочернего процесса.',
   'STAT Z: {0} zombies. The child has exited; the kernel keeps its PID and exit status until its parent waits for it, and 3d never does.':
     'STAT Z: {0} зомби. Дочерний процесс завершился; ядро хранит его PID и статус завершения, пока родитель его не дождется, а 3d не ждет никогда.',
   'unexpected: it is gone': 'неожиданно: его больше нет',
   '{0} zombie after {1} connections. The children exited at almost the same time, their SIGCHLDs merged, and each handler run reaped one child only. How many merged depends on timing: the number changes from run to run.':
-    '{0} зомби после {1} соединений. Дочерние процессы завершились почти одновременно, их SIGCHLD слились, и каждый запуск обработчика собрал только один дочерний процесс. Сколько слилось, зависит от времени: число меняется от запуска к запуску.',
+    '{0} зомби после {1} {1:соединения|соединений|соединений}. Дочерние процессы завершились почти одновременно, их SIGCHLD слились, и каждый запуск обработчика собрал только один дочерний процесс. Сколько слилось, зависит от времени: число меняется от запуска к запуску.',
   'The parent had {0} descriptors open before the clients and has {1} now: it keeps copies of connections it should have closed.':
-    'До клиентов у родителя было открыто {0} дескрипторов, сейчас {1}: он хранит копии соединений, которые должен был закрыть.',
+    'До клиентов у родителя было открыто {0} {0:дескриптор|дескриптора|дескрипторов}, сейчас {1}: он хранит копии соединений, которые должен был закрыть.',
   'The handler ran once for the {0} merged exits, and its single os.wait() reaped one child: {1} is left as zombies.':
     'Обработчик выполнился один раз на {0} слившихся завершений, и его единственный os.wait() собрал один дочерний процесс: {1} остался зомби.',
   'The server is still running: the SIGCHLD interrupted accept(), and the loop called it again. unexpected: {0} zombies.':
@@ -320,18 +321,18 @@ export const ru: MessageTable = {
   'unexpected: curl got no answer while another client was connected: the server serves one client at a time.':
     'неожиданно: curl не получил ответа, пока был подключен другой клиент: сервер обслуживает одного клиента за раз.',
   '{0} connections, {1} "Child N terminated" lines from the parent; unexpected: {2} zombies.':
-    '{0} соединений, {1} строк «Child N terminated» от родителя; неожиданно: {2} зомби.',
+    '{0} {0:соединение|соединения|соединений}, {1} {1:строка|строки|строк} «Child N terminated» от родителя; неожиданно: {2} зомби.',
   '{0} connections, {1} "Child N terminated" lines from the parent; unexpected: {2} zombie.':
-    '{0} соединений, {1} строк «Child N terminated» от родителя; неожиданно: {2} зомби.',
+    '{0} {0:соединение|соединения|соединений}, {1} {1:строка|строки|строк} «Child N terminated» от родителя; неожиданно: {2} зомби.',
   '{0} clients connected and sent their request ("0"); {1} failed.':
-    '{0} клиентов подключились и отправили запрос («0»); {1} не удалось.',
+    '{0} {0:клиент|клиента|клиентов} подключились и отправили запрос («0»); {1} не удалось.',
   'unexpected: the server did not crash': 'неожиданно: сервер не упал',
   'unexpected: the server exited without the expected error': 'неожиданно: сервер завершился без ожидаемой ошибки',
   'unexpected: the server exited with {0}': 'неожиданно: сервер завершился с {0}',
   '{0} children, forked before the first client: each inherited the listening socket and waits in accept() on it. The parent accepts nothing: it waits for a child to die.':
     'Дочерних процессов: {0}, созданы до первого клиента: каждый унаследовал слушающий сокет и ждет на нем в accept(). Родитель ничего не принимает: он ждет смерти дочернего процесса.',
   '{0} processes (no child) holds {1} connections: {2} descriptors, {3} before they came, and {4} MiB resident. webserver3g would have forked {5} children, each blocked in recv() on one of them; this server waits in one poll() on all of them.':
-    'Процессов (без дочерних): {0}, они держат {1} соединений: {2} дескрипторов, {3} до их прихода, и {4} МиБ резидентной памяти. webserver3g создал бы {5} дочерних процессов, каждый заблокированный в recv() на одном из них; этот сервер ждет в одном poll() на всех.',
+    'Процессов (без дочерних): {0}, они держат {1} {1:соединение|соединения|соединений}: {2} {2:дескриптор|дескриптора|дескрипторов}, {3} до их прихода, и {4} МиБ резидентной памяти. webserver3g создал бы {5} {5:дочерний процесс|дочерних процесса|дочерних процессов}, каждый заблокированный в recv() на одном из них; этот сервер ждет в одном poll() на всех.',
   'unexpected: {0} of the {1} curls never saw the end of their connection (another process still holds a copy of it).':
     'неожиданно: {0} из {1} curl так и не увидели конца своего соединения (другой процесс все еще держит его копию).',
 
