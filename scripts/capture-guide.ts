@@ -12,6 +12,12 @@
  * without their line numbers (the experiments' tidy()), which would go stale with every edit
  * of the code they point at. With names, only those blocks; with --check, only reports the blocks
  * that have no experiment (nothing is run or written).
+ *
+ * The translated guides (docs/guide.zh.md, docs/guide.ru.md: the prose translated, the same blocks)
+ * are filled from the blocks of docs/guide.md once it is written, so from the same runs: the
+ * commands and what the stages printed identical, the narration in the guide's language
+ * (scripts/i18n). `pnpm guide --lang zh` (or ru, or both) runs nothing: it fills that guide from
+ * the blocks docs/guide.md has now.
  */
 import { closeSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -22,9 +28,10 @@ import { experimentNamed, experiments } from './experiments/index.js';
 import type { Snapshot } from './lib/observe-model.js';
 import { caption, renderSvg } from './lib/observe-svg.js';
 import { BLOCK, Capture, blockText, blocksOf, captureFiles, runKey } from './lib/captures.js';
+import { type Lang, LANGS, langOption } from './i18n/index.js';
+import { PICTURE, guidePath, translateGuide } from './i18n/guide.js';
 
-const GUIDE = join(ROOT, 'docs/guide.md');
-const PICTURE = /(<!-- picture: experiment ([\w-]+) (\d+) -->\n)([\s\S]*?)(<!-- \/picture -->)/g;
+const GUIDE = guidePath('en');
 const PICTURES = join(ROOT, 'docs/pictures');
 
 /**
@@ -45,10 +52,39 @@ function closeInheritedStrays(): void {
   }
 }
 
+/** Fills each translated guide from docs/guide.md's blocks; 1 when a block or a message has no translation. */
+function writeTranslations(langs: Lang[]): number {
+  let failed = 0;
+  for (const lang of langs) {
+    const { text, missing, untranslated } = translateGuide(lang);
+    for (const m of missing) process.stderr.write(`docs/guide.${lang}.md: docs/guide.md has no ${m}\n`);
+    for (const m of untranslated) process.stderr.write(`scripts/i18n/${lang}.ts: no translation of "${m}"\n`);
+    writeFileSync(guidePath(lang), text);
+    process.stdout.write(`docs/guide.${lang}.md: filled from the blocks of docs/guide.md\n`);
+    if (missing.length + untranslated.length > 0) failed = 1;
+  }
+  return failed;
+}
+
 async function main(): Promise<number> {
-  const args = process.argv.slice(2).filter((a) => a !== '--');
+  const argv = process.argv.slice(2).filter((a) => a !== '--');
+  const langs: Lang[] = [];
+  const args = argv.filter((a, i) => {
+    if (a === '--lang') return false;
+    if (argv[i - 1] === '--lang') {
+      langs.push(
+        ...a
+          .split(',')
+          .map(langOption)
+          .filter((l) => l !== 'en'),
+      );
+      return false;
+    }
+    return true;
+  });
   const check = args.includes('--check');
   const only = args.filter((a) => !a.startsWith('--'));
+  if (langs.length > 0 && !check) return writeTranslations(langs);
   let guide = readFileSync(GUIDE, 'utf8');
   const files = captureFiles();
   const blocks = files.flatMap(blocksOf);
@@ -138,7 +174,8 @@ async function main(): Promise<number> {
     `${blocks.length} block(s) in ${files.length} files regenerated from ${outputs.size} run(s), ` +
       `${drawn} picture(s) drawn in docs/pictures\n`,
   );
-  return failed + steps > 0 ? 1 : 0;
+  const translated = writeTranslations(LANGS.filter((l) => l !== 'en'));
+  return failed + steps + translated > 0 ? 1 : 0;
 }
 
 process.exitCode = await main();

@@ -19,6 +19,7 @@ import { type ChecklistLine, findChecklist, formatLine, runChecklist } from './e
 import { type Context, Interrupted } from './experiments/framework/context.js';
 import { stopOnSignals } from './experiments/framework/signals.js';
 import { didYouMean, wholeNumber } from './lib/options.js';
+import { LANGS, type Lang, langOption, translate } from './i18n/index.js';
 import { findStage, stages as registry } from './lib/stages.js';
 
 let current: Context | null = null;
@@ -72,6 +73,12 @@ const args = yargs(argv)
   })
   .option('json', { type: 'boolean', default: false, describe: 'print the outcomes as JSON after the checklist' })
   .option('verbose', { type: 'boolean', default: false, describe: "also print the experiments' narration" })
+  .option('lang', {
+    type: 'string',
+    default: 'en',
+    coerce: langOption,
+    describe: `the checklist's language (${LANGS.join(', ')}); what was measured is quoted as it is`,
+  })
   .check((a) => {
     const stage = findStage(String(a.stage));
     if (stage === undefined) {
@@ -114,10 +121,14 @@ function printer(): { line(l: ChecklistLine): void; own: ChecklistLine[] } {
         experiment = l.experiment;
         process.stdout.write(`\n  pnpm experiment ${experiment}\n`);
       }
-      process.stdout.write(`  ${formatLine(l, told)}\n`);
+      process.stdout.write(`  ${formatLine(l, told, lang)}\n`);
     },
   };
 }
+
+const lang = (args.lang ?? 'en') as Lang;
+/** A line of the checklist's own, in the language asked for. */
+const say = (message: string): string => translate(lang, message);
 
 async function main(): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) return 0; // yargs has printed the help
@@ -127,7 +138,7 @@ async function main(): Promise<number> {
   }
   const checklist = await findChecklist(String(args.stage));
   if (checklist === undefined) return 2;
-  const who = args.server === undefined ? `${checklist.package}, the project's own` : args.server;
+  const who = args.server === undefined ? say(`${checklist.package}, the project's own`) : args.server;
   process.stdout.write(`pnpm check ${checklist.stage}: ${who}\n`);
   const print = printer();
   try {
@@ -137,6 +148,7 @@ async function main(): Promise<number> {
       sleep: args.sleep ?? (args.server === undefined ? undefined : 60),
       strict: args.strict,
       narrate: args.verbose ? process.stdout : undefined,
+      lang,
       onContext: (ctx) => {
         current = ctx;
       },
@@ -148,13 +160,13 @@ async function main(): Promise<number> {
     const whose = beyond ? "this project's" : "the article's";
     if (print.own.length > 0) {
       const counted = args.strict ? 'counted: --strict' : 'not counted without --strict';
-      process.stdout.write(`\n  Beyond the article: the project's own expectations (${counted})\n`);
-      for (const l of print.own) process.stdout.write(`  ${formatLine(l)}\n`);
+      process.stdout.write(`\n  ${say(`Beyond the article: the project's own expectations (${counted})`)}\n`);
+      for (const l of print.own) process.stdout.write(`  ${formatLine(l, told, lang)}\n`);
     }
     const held = article.filter((l) => l.ok).length;
     const own =
       print.own.length > 0
-        ? `; ${print.own.filter((l) => l.ok).length} of ${print.own.length} of the project's own`
+        ? say(`; ${print.own.filter((l) => l.ok).length} of ${print.own.length} of the project's own`)
         : '';
     const verdict = result.passed
       ? `it behaves as ${whose} ${checklist.stage}`
@@ -163,10 +175,9 @@ async function main(): Promise<number> {
           'so the program cannot be judged on that line here'
         : `not yet ${whose} ${checklist.stage}`;
     process.stdout.write(
-      `
-${held} of ${article.length} of ${beyond ? "the design's" : "the article's"} expectations hold${own}` +
-        `${result.port !== null ? ` (port ${result.port})` : ''}: ${verdict}${args.strict ? ' (--strict)' : ''}.
-`,
+      `\n${say(`${held} of ${article.length} of ${beyond ? "the design's" : "the article's"} expectations hold`)}${own}` +
+        `${result.port !== null ? ` (${say(`port ${result.port}`)})` : ''}: ${say(verdict)}` +
+        `${args.strict ? ' (--strict)' : ''}.\n`,
     );
     if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     return result.passed ? 0 : result.hidden ? 3 : 1;

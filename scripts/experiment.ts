@@ -13,6 +13,7 @@ import { stopOnSignals } from './experiments/framework/signals.js';
 import { experimentNamed, experiments as loadExperiments } from './experiments/index.js';
 import { findStage, stageOfPackage } from './lib/stages.js';
 import { didYouMean, wholeNumber } from './lib/options.js';
+import { LANGS, type Lang, langOption } from './i18n/index.js';
 
 let current: Context | null = null;
 const interrupted = stopOnSignals(() => current, 'experiment');
@@ -53,7 +54,11 @@ function namesOf(e: AnyExperiment): string[] {
 
 async function runOne(e: AnyExperiment, args: Record<string, unknown>): Promise<boolean> {
   const params = Object.fromEntries(Object.keys(e.params ?? {}).map((k) => [k, args[k]]));
-  current = await Context.create({ out: process.stdout, port: args.port as number | undefined });
+  current = await Context.create({
+    out: process.stdout,
+    port: args.port as number | undefined,
+    lang: args.lang as Lang,
+  });
   try {
     const outcome: unknown = await e.run(current, params);
     current.throwIfStopped(); // interrupted: what it measured is not an outcome
@@ -81,7 +86,13 @@ const cli = yargs(argv)
     coerce: wholeNumber('port', 65535),
     describe: 'the port for the stage (default 8888 when it is free, another free port otherwise)',
   })
-  .option('json', { type: 'boolean', default: false, describe: 'also print the outcome as JSON' });
+  .option('json', { type: 'boolean', default: false, describe: 'also print the outcome as JSON' })
+  .option('lang', {
+    type: 'string',
+    default: 'en',
+    coerce: langOption,
+    describe: `the narration's language (${LANGS.join(', ')}); commands and what the stages print stay as they are`,
+  });
 for (const e of experiments) {
   cli.command(
     namesOf(e),

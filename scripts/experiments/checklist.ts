@@ -12,6 +12,7 @@ import { crashOf } from '../lib/crashes.js';
 import { type Diagnosis, type Evidence, diagnose, overruled } from './framework/diagnosis.js';
 import { optionsOf } from './framework/experiment.js';
 import type { Expectation, StageCheck, Step } from './framework/expectations.js';
+import { type Lang, translate } from '../i18n/index.js';
 import { checkOf } from './index.js';
 
 /** A stage's checklist: its expectations, the stage's name and the project's package for it. */
@@ -79,6 +80,8 @@ export interface ChecklistOptions {
   strict?: boolean;
   /** Where the experiments' narration goes (default: nowhere). */
   narrate?: Writable & { isTTY?: boolean };
+  /** The narration's language (default: English). */
+  lang?: Lang;
   /** Called with each line as soon as it is known. */
   onLine?: (line: ChecklistLine) => void;
   /** Called with each experiment's context when it starts (to stop it on Ctrl-C). */
@@ -123,7 +126,7 @@ export async function runChecklist(
     options.onLine?.(line);
   };
   for (const s of checklist.steps) {
-    const ctx = await Context.create({ out: options.narrate, port: options.port, target });
+    const ctx = await Context.create({ out: options.narrate, port: options.port, target, lang: options.lang });
     port = ctx.port;
     options.onContext?.(ctx);
     let outcome: unknown;
@@ -227,16 +230,20 @@ function failureOf(e: unknown, experiment: string, port: number): Omit<Checklist
  * A checklist line as printed: '✓ text: measured'; '✗ text: measured: the fault (fix: ...)', or
  * with no fix when no fault fits; '– text: measured: why the runtime hides it (to see it: ...)'.
  * With told (the faults printed so far), a fault told before is named in short: 'no fork (above)'.
+ * In lang, each part goes through its table (what was measured stays English where the table has
+ * no entry: it quotes the server).
  */
-export function formatLine(line: ChecklistLine, told?: Set<string>): string {
-  const head = `${line.ok ? '✓' : line.hidden ? '–' : '✗'} ${line.text}: ${line.measured}`;
+export function formatLine(line: ChecklistLine, told?: Set<string>, lang: Lang = 'en'): string {
+  const t = (text: string): string => translate(lang, text);
+  const head = `${line.ok ? '✓' : line.hidden ? '–' : '✗'} ${t(line.text)}: ${t(line.measured)}`;
   if (line.ok || line.measured.startsWith('not measured')) return head;
   // a fault already told, with its fix, is named again in short
   const short = line.fault?.split(':')[0];
   if (told !== undefined && short !== undefined) {
-    if (told.has(short)) return `${head}: ${short} (above)`;
+    if (told.has(short)) return `${head}: ${t(short)} (${t('above')})`;
     if (line.hint !== null) told.add(short);
   }
-  if (line.fault === null) return `${head} (no fault of this stage fits what was measured: no fix to offer)`;
-  return `${head}: ${line.fault}${line.hint === null ? '' : ` (${line.hidden ? 'to see it' : 'fix'}: ${line.hint})`}`;
+  if (line.fault === null) return `${head} (${t('no fault of this stage fits what was measured: no fix to offer')})`;
+  if (line.hint === null) return `${head}: ${t(line.fault)}`;
+  return `${head}: ${t(line.fault)} (${t(line.hidden ? 'to see it' : 'fix')}: ${t(line.hint)})`;
 }

@@ -17,6 +17,7 @@ import {
 import type { Snapshot } from '../../lib/observe-model.js';
 import { type Experiment, optionsOf } from './experiment.js';
 import { Narrator } from './narrator.js';
+import type { Lang } from '../../i18n/index.js';
 import { tidy } from './output.js';
 
 /** The article's port: the experiments use it when it is free, so that the commands read as in the article. */
@@ -25,6 +26,8 @@ export const ARTICLE_PORT = 8888;
 export interface ContextOptions {
   /** Where the narration goes (default: nowhere). */
   out?: Writable & { isTTY?: boolean };
+  /** The narration's language (default: English); commands and output are shown as they are. */
+  lang?: Lang;
   /** The port for the stage; default: 8888 when it is free, another free port otherwise. */
   port?: number;
   /** Called with the snapshot of every `pnpm observe` view the narration shows, in order. */
@@ -65,15 +68,16 @@ export class Context {
     port: number,
     target: Target | undefined,
     onView?: (snap: Snapshot) => void,
+    lang?: Lang,
   ) {
-    this.say = new Narrator(out, onView);
+    this.say = new Narrator(out, onView, lang);
     this.port = port;
     this.target = target;
   }
 
   static async create(options: ContextOptions = {}): Promise<Context> {
     const port = options.port ?? ((await isFree(ARTICLE_PORT)) ? ARTICLE_PORT : await freePort());
-    return new Context(options.out ?? nullStream(), port, options.target, options.onView);
+    return new Context(options.out ?? nullStream(), port, options.target, options.onView, options.lang);
   }
 
   /**
