@@ -60,7 +60,7 @@ const signatures = {
   prctl: [I32, [I32, I64, I64, I64, I64]],
   syscall: [I64, [I64, I64, I64, BUF]],
   strerror: [STR, [I32]],
-  // the platform task queue's lock and condition (worker-queue.ts)
+  // the platform task queue's lock and condition (fork/worker-queue.ts)
   pthread_mutex_init: [I32, [ADDR, ADDR]],
   pthread_cond_init: [I32, [ADDR, BUF]],
   pthread_condattr_init: [I32, [BUF]],
