@@ -25,4 +25,4 @@ if [ ! -f dist/.compiled ] || [ -n "$(find "$root/packages" "$root/tsconfig.base
   fi
 fi
 if [ "$1" = --compile-only ]; then exit 0; fi
-exec node --single-threaded --enable-source-maps --use-largepages=silent --max-semi-space-size=1 --no-lazy "$@"
+exec node --single-threaded --enable-source-maps --no-short-builtin-calls --max-semi-space-size=1 --no-lazy "$@"

@@ -57,6 +57,12 @@ const signatures = {
   free: [VOID, [ADDR]],
   memcpy: [ADDR, [ADDR, BUF, I64]],
   madvise: [I32, [ADDR, ADDR, I32]],
+  mmap: [ADDR, [ADDR, I64, I32, I32, I32, I64]],
+  munmap: [I32, [ADDR, I64]],
+  mprotect: [I32, [ADDR, I64, I32]],
+  // variadic in C: its fifth argument passes as a fixed one does on x86_64 and arm64
+  mremap: [ADDR, [ADDR, I64, I64, I32, ADDR]],
+  memmove: [ADDR, [ADDR, ADDR, I64]],
   prctl: [I32, [I32, I64, I64, I64, I64]],
   syscall: [I64, [I64, I64, I64, BUF]],
   strerror: [STR, [I32]],

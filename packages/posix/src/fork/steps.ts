@@ -15,6 +15,7 @@ import { requireOneJavaScriptThread } from './threads.js';
 import { makeHeapForkable } from './heap.js';
 import { prepareWorkerQueue, resetWorkerQueueInChild } from './worker-queue.js';
 import { leaveThroughExitInChild, listenForChildExit } from './child-exit.js';
+import { moveTextToHugePages } from './huge-text.js';
 
 /** One step of fork(): its name, what the parent does before fork(), what the child does after it. */
 export interface ForkStep {
@@ -37,6 +38,8 @@ export const forkSteps = [
   { name: 'event-loop', parent: findDefaultLoop, child: reinitEventLoopInChild },
   // fact 6: every way out of the child goes through _exit(2) (child-exit.ts)
   { name: 'child-exit', parent: listenForChildExit, child: leaveThroughExitInChild },
+  // fact 7: node's code in anonymous huge pages, once, so that children do not fault it in (huge-text.ts)
+  { name: 'huge-text', parent: moveTextToHugePages },
 ] as const satisfies readonly ForkStep[];
 
 export type ForkStepName = (typeof forkSteps)[number]['name'];

@@ -62,5 +62,18 @@ export interface Platform {
     /** sizeof(pthread_condattr_t), and the clock pthread_condattr_setclock(3) is given (as uv_cond_init does). */
     condattrSize: number;
     CLOCK_MONOTONIC: number;
+    /** mmap(2), madvise(2) and mremap(2) numbers for node's code in huge pages (huge-text.ts). */
+    hugeText: {
+      PROT_READ: number;
+      PROT_WRITE: number;
+      PROT_EXEC: number;
+      MAP_PRIVATE: number;
+      MAP_ANONYMOUS: number;
+      MADV_HUGEPAGE: number;
+      MREMAP_MAYMOVE: number;
+      MREMAP_FIXED: number;
+      /** The size of a huge page (a PMD): 2 MiB with 4 KiB pages. */
+      hugePageSize: number;
+    };
   };
 }
