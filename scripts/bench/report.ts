@@ -1,7 +1,7 @@
 /** benchmarks.md: the tables, the chart, the machine, and how to read them. */
 import type { BenchResult, ServerSummary, StabilityChunk } from './run.js';
 import { DEFAULT_VARIANTS } from './options.js';
-import { fmt, ratio, roundRatio } from './stats.js';
+import { cpuPerRequest, fmt, ratio, roundCpuRatio, roundRatio } from './stats.js';
 import { whereTheTimeGoes } from './where.js';
 import { designsSection } from './designs-report.js';
 
@@ -79,13 +79,16 @@ function serverRows(r: BenchResult): string[] {
     'vs Python',
     'vs C',
     'failed requests',
+    'CPU ms/req',
+    'vs Python by CPU',
     'parent CPU ms/req',
     'child CPU ms/req',
+    'parent page faults/req',
     'child page faults/req',
     'parent RSS MB',
     'ab CPU ms/req',
   ];
-  const rows = [row(...head), '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'];
+  const rows = [row(...head), `| --- |${' ---: |'.repeat(head.length - 1)}`];
   for (const s of r.servers) {
     if (s.runs.length === 0) {
       rows.push(partialRow(head.length, s.label, s.skip ? `skipped: ${s.skip}` : `failed: ${s.error}`));
@@ -95,6 +98,7 @@ function serverRows(r: BenchResult): string[] {
     const py = pythonOf(s);
     const vsPy = s.kind === 'python' || py === undefined ? '' : `${fmt(roundRatio(s, py), 2)}×`;
     const vsC = s.kind === 'c' || c === undefined || s.stage !== '3g' ? '' : `${fmt(roundRatio(s, c), 2)}×`;
+    const vsPyCpu = s.kind === 'python' || py === undefined ? '' : `${fmt(roundCpuRatio(s, py), 2)}×`;
     const m = s.median;
     rows.push(
       row(
@@ -104,8 +108,11 @@ function serverRows(r: BenchResult): string[] {
         vsPy,
         vsC,
         s.failed,
+        fmt(cpuPerRequest(m), 2),
+        vsPyCpu,
         fmt(m.parentCpuMs, 2),
         fmt(m.childCpuMs, 2),
+        fmt(m.parentFaults),
         fmt(m.childFaults),
         fmt(m.parentRssMB, 1),
         fmt(m.abCpuMs, 2),
@@ -146,6 +153,25 @@ function readingLines(r: BenchResult): string[] {
   const c = get('c-3g');
   const perRound = " (the median of the rounds' ratios: each round measures both under the same load)";
   if (ts && py) say('webserver3g.ts as started / webserver3g.py, requests per second', roundRatio(ts, py), perRound);
+  const byCpu =
+    " (Python's CPU per request, parent and reaped children from /proc, over ours: the median of the rounds' ratios;" +
+    ' the bar is %s)';
+  if (ts && py)
+    say(
+      'webserver3g.ts as started / webserver3g.py, by CPU per request',
+      roundCpuRatio(ts, py),
+      byCpu.replace('%s', '0.85×'),
+    );
+  const ts3h = get('ts-3h');
+  const py3h = get('py-3h');
+  if (ts3h && py3h) {
+    say(
+      'webserver3h.ts / webserver3h.py (the same hello application), by CPU per request',
+      roundCpuRatio(ts3h, py3h),
+      byCpu.replace('%s', '0.35×'),
+    );
+    say('webserver3h.ts / webserver3h.py, requests per second', roundRatio(ts3h, py3h), perRound);
+  }
   if (ts && c) say('webserver3g.ts as started / server.c, requests per second', roundRatio(ts, c), perRound);
   const plain = r.servers.find(
     (s) => s.id.startsWith('ts-3g+') && s.label.endsWith('no speed flags') && s.runs.length > 0,
