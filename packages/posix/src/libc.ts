@@ -45,6 +45,7 @@ const signatures = {
   kill: [I32, [I32, I32]],
   write: [I64, [I32, BUF, I64]],
   close: [I32, [I32]],
+  stat: [I32, [STR, BUF]],
   fcntl: [I32, [I32, I32, I32]],
   getrlimit: [I32, [I32, BUF]],
   setrlimit: [I32, [I32, BUF]],

@@ -8,6 +8,8 @@
  *   process-wide ones included) would stay locked in the child. Checked before every fork().
  */
 import { statSync } from 'node:fs';
+import { platform } from '../platform/index.js';
+import { call } from '../libc.js';
 
 /** Throws at once, with the reason, unless node was started with --single-threaded. */
 export function requireSingleThreadedNode(): void {
@@ -25,6 +27,33 @@ export function requireSingleThreadedNode(): void {
 /** How many threads the process had when it was last found to run JavaScript on one only. */
 let threadsWhenChecked = -1;
 
+/** stat(2)'s out-parameter, filled and read within one call; null where libc has no stat symbol (glibc < 2.33). */
+let statBuffer: Buffer | null = platform.forkSafety === null ? null : Buffer.alloc(platform.forkSafety.stat.size);
+
+/**
+ * This process's threads: procfs counts a directory's threads in its links, so one stat(2) of
+ * /proc/self/task, through libc into a buffer kept for it (fs.statSync would build a Stats object
+ * on every fork(), and every page of the parent written between two forks is copied again after
+ * the next); -1 when it cannot tell.
+ */
+function countThreads(): number {
+  const layout = platform.forkSafety?.stat;
+  try {
+    if (statBuffer !== null && layout !== undefined) {
+      if (call('stat', '/proc/self/task', statBuffer).value !== 0) return -1;
+      const at = layout.nlinkOffset;
+      return (layout.nlinkBytes === 8 ? Number(statBuffer.readBigUInt64LE(at)) : statBuffer.readUInt32LE(at)) - 2;
+    }
+  } catch {
+    statBuffer = null; // no stat in this libc: Node's
+  }
+  try {
+    return statSync('/proc/self/task').nlink - 2;
+  } catch {
+    return -1;
+  }
+}
+
 /**
  * Throws unless the main thread is the only one running JavaScript: no worker_threads Worker,
  * no module loader hooks thread (what `--import`/`--loader` with `module.register()` start,
@@ -32,13 +61,9 @@ let threadsWhenChecked = -1;
  * number of threads has changed since the last time it said so.
  */
 export function requireOneJavaScriptThread(): void {
-  let threads: number;
-  try {
-    threads = statSync('/proc/self/task').nlink - 2; // procfs counts a directory's threads in its links: one stat(2)
-  } catch {
-    if (threadsWhenChecked !== -1) return; // no descriptor left (say): the last answer stands
-    threads = 0;
-  }
+  const counted = countThreads();
+  if (counted === -1 && threadsWhenChecked !== -1) return; // cannot tell now: the last answer stands
+  const threads = Math.max(counted, 0);
   if (threads === threadsWhenChecked) return;
   const report = process.report as typeof process.report & { excludeNetwork: boolean }; // Node ≥ 20.13
   const { excludeNetwork } = report;

@@ -55,6 +55,8 @@ export interface Platform {
     FUTEX_WAIT_BITSET: number;
     /** FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME, masked off an op to compare its command. */
     FUTEX_FLAGS: number;
+    /** struct stat (glibc): its size, and where st_nlink is and how wide (a /proc directory counts threads in it). */
+    stat: { size: number; nlinkOffset: number; nlinkBytes: 4 | 8 };
     /** sizeof(pthread_mutex_t): Node's TaskQueue keeps its lock just before its condition variable. */
     mutex: { size: number };
     /** glibc's pthread_cond_t: size, alignment, and where __g_signals[2], the futex words waiters sleep on, start. */
