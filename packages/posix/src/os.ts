@@ -3,6 +3,8 @@ import { platform } from './platform/index.js';
 import { call, check, checkRestarting } from './libc.js';
 import { forkWithSteps } from './fork/steps.js';
 
+export { register_at_fork } from './fork/at-fork.js';
+
 export const { WNOHANG } = platform.os;
 
 /**

@@ -19,7 +19,6 @@ import { socket, OSError, TimeoutError } from '@lsbaws/posix';
 import { HttpError, LIMITS, recvBefore, recvRequest, type HttpRequest } from './request.js';
 import { errorResponse, hasNoBody, statusLine } from './response.js';
 import { curlLines } from './print.js';
-import { warmRequestPath } from './warm.js';
 import {
   ErrorStream,
   checkResponse,
@@ -34,7 +33,6 @@ export const RESPONSE_TIMEOUT_MS = Number(process.env.LSBAWS_RESPONSE_TIMEOUT ??
 
 /** Python's `listen_socket.accept()`, giving the client connection as a Connection. */
 export async function accept(listenSocket: socket.Socket): Promise<[Connection, socket.Address]> {
-  warmRequestPath(); // once, in the parent, before its first fork()
   const [clientConnection, clientAddress] = await listenSocket.accept();
   return [new Connection(clientConnection, clientAddress), clientAddress];
 }

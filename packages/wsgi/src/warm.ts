@@ -6,7 +6,7 @@
  * `new Date`, the first parse of a head). Nothing here touches a socket or prints: a canned request
  * is read from memory through the same functions a child uses, and the answer is framed, not sent.
  */
-import type { socket } from '@lsbaws/posix';
+import { os, type socket } from '@lsbaws/posix';
 import { errorResponse, formatHead, httpDate, statusLine } from './response.js';
 import { curlLines, splitlines } from './print.js';
 import { checkResponse, requestVariables, type ResponseHeaders } from './wsgi.js';
@@ -32,7 +32,7 @@ function cannedSocket(): socket.Socket {
 let warmed = false;
 
 /** Runs a child's request path once on a canned request, in memory (once per process). */
-export function warmRequestPath(): void {
+function warmRequestPath(): void {
   if (warmed) return;
   warmed = true;
   const address: socket.Address = ['127.0.0.1', 0];
@@ -51,3 +51,6 @@ export function warmRequestPath(): void {
   checkResponse(statusLine(404), headers);
   errorResponse(statusLine(400), 'warm');
 }
+
+// before every os.fork() of a process that imports this library; it does its work before the first only
+os.register_at_fork({ before: warmRequestPath });

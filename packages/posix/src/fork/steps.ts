@@ -16,6 +16,7 @@ import { makeHeapForkable } from './heap.js';
 import { prepareWorkerQueue, resetWorkerQueueInChild } from './worker-queue.js';
 import { leaveThroughExitInChild, listenForChildExit } from './child-exit.js';
 import { moveTextToHugePages } from './huge-text.js';
+import { runAfterForkInChild, runAfterForkInParent, runBeforeFork } from './at-fork.js';
 
 /** One step of fork(): its name, what the parent does before fork(), what the child does after it. */
 export interface ForkStep {
@@ -38,6 +39,8 @@ export const forkSteps = [
   { name: 'event-loop', parent: findDefaultLoop, child: reinitEventLoopInChild },
   // fact 6: every way out of the child goes through _exit(2) (child-exit.ts)
   { name: 'child-exit', parent: listenForChildExit, child: leaveThroughExitInChild },
+  // os.register_at_fork(): what libraries registered (at-fork.ts); after_in_parent runs once fork() returned
+  { name: 'at-fork', parent: runBeforeFork, child: runAfterForkInChild },
   // fact 7: node's code in anonymous huge pages, once, so that children do not fault it in (huge-text.ts)
   { name: 'huge-text', parent: moveTextToHugePages },
 ] as const satisfies readonly ForkStep[];
@@ -59,6 +62,7 @@ export function forkWithSteps(steps: readonly ForkStep[] = forkSteps): number {
   prepareFork(steps);
   const pid = check('fork');
   if (pid === 0) afterForkInChild(steps);
+  else if (steps.some((step) => step.name === 'at-fork')) runAfterForkInParent();
   return pid;
 }
 
