@@ -19,6 +19,7 @@ done <<'LIST'
 |loader-thread|
 --single-threaded|child-exit|
 --single-threaded --no-short-builtin-calls|huge-text|
+--single-threaded --no-short-builtin-calls|copy-on-write|
 LIST
 echo
 echo "$held facts hold, $failed do not"
