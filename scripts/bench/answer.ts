@@ -28,16 +28,18 @@ export function plainAnswer(r: BenchResult): string[] {
   sentences.push(
     'What makes the difference is what forks: every request forks the whole server process, and a Node' +
       ` process is a JavaScript engine (${fmt(ts.median.parentRssMB, 0)} MB resident against Python's` +
-      ` ${fmt(py.median.parentRssMB, 0)} MB). fork() copies its page tables, and the child copies every page it` +
-      ` writes and faults in what it reads for the first time: ${fmt(ts.median.childFaults)} page faults a child` +
-      ` against Python's ${fmt(py.median.childFaults)}, and the parent, whose pages are shared with the children it` +
-      ` has just forked, ${fmt(ts.median.parentFaults)} a request against ${fmt(py.median.parentFaults)}.`,
+      ` ${fmt(py.median.parentRssMB, 0)} MB). fork() copies its page tables, in the parent's CPU` +
+      ` (${fmt(ts.median.parentCpuMs, 2)} ms a request against ${fmt(py.median.parentCpuMs, 2)} ms), and the child` +
+      ' then runs JavaScript in pages it shares with the parent until it writes them' +
+      ` (${fmt(ts.median.childCpuMs, 2)} ms against ${fmt(py.median.childCpuMs, 2)} ms;` +
+      ` ${fmt(ts.median.childFaults)} page faults a child against ${fmt(py.median.childFaults)}).`,
   );
   if (less !== undefined) {
     sentences.push(
       `A program that does strictly less than webserver3g (its child in JavaScript, no event loop, nothing of` +
         ` @lsbaws/posix per request: "Where the time goes" below) serves ${fmt(roundCpuRatio(less, py), 2)}×` +
-        ' what webserver3g.py serves for the same CPU: the rest of the gap is forking Node, not the stage.',
+        ' what webserver3g.py serves for the same CPU: most of the gap is forking a Node process whose child' +
+        " runs JavaScript, not the stage's code.",
     );
   }
   sentences.push(
