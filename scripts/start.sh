@@ -30,4 +30,4 @@ fi
 if [ "$1" = --compile-only ]; then exit 0; fi
 . "$root/scripts/supported-node.sh"
 node "$root/scripts/start-check.mjs"
-exec node --single-threaded --enable-source-maps --use-largepages=silent --max-semi-space-size=1 --no-lazy "$@"
+exec node --single-threaded --enable-source-maps --no-short-builtin-calls --max-semi-space-size=1 --no-lazy "$@"

@@ -95,13 +95,13 @@ benchmarks.svg and benchmarks.json.
 export const DEFAULT_VARIANTS = [
   '',
   '--jitless',
-  '--use-largepages=silent',
+  '--no-short-builtin-calls',
   '--max-semi-space-size=1',
   '--no-lazy',
   'UV_USE_IO_URING=0',
   'MALLOC_ARENA_MAX=1',
   '--v8-pool-size=1',
-  'UV_USE_IO_URING=0 MALLOC_ARENA_MAX=1 --use-largepages=silent --max-semi-space-size=1 --no-lazy --v8-pool-size=1',
+  'UV_USE_IO_URING=0 MALLOC_ARENA_MAX=1 --no-short-builtin-calls --max-semi-space-size=1 --no-lazy --v8-pool-size=1',
 ];
 
 const DEFAULTS: BenchOptions = {

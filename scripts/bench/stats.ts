@@ -40,9 +40,32 @@ export function roundRatio(
   a: { runs: { round: number; load: { requestsPerSecond: number } }[] },
   b: { runs: { round: number; load: { requestsPerSecond: number } }[] },
 ): number {
+  return roundMedian(a, b, (x, y) => ratio(x.load.requestsPerSecond, y.load.requestsPerSecond));
+}
+
+/** CPU ms a request of a run: the server's own and its reaped children's, from /proc. */
+export const cpuPerRequest = (x: { parentCpuMs: number; childCpuMs: number }): number => x.parentCpuMs + x.childCpuMs;
+
+/**
+ * The median, over the rounds both were measured in, of b's CPU per request over a's (above 1: a
+ * costs less CPU a request than b): the figure a shared machine's load changes least.
+ */
+export function roundCpuRatio<R extends { round: number; parentCpuMs: number; childCpuMs: number }>(
+  a: { runs: R[] },
+  b: { runs: R[] },
+): number {
+  return roundMedian(a, b, (x, y) => ratio(cpuPerRequest(y), cpuPerRequest(x)));
+}
+
+/** The median over the rounds a and b share of f(a's run, b's run). */
+function roundMedian<R extends { round: number }>(
+  a: { runs: R[] },
+  b: { runs: R[] },
+  f: (x: R, y: R) => number,
+): number {
   const ratios = a.runs.flatMap((x) => {
     const y = b.runs.find((r) => r.round === x.round);
-    return y === undefined ? [] : [ratio(x.load.requestsPerSecond, y.load.requestsPerSecond)];
+    return y === undefined ? [] : [f(x, y)];
   });
   return median(ratios.filter(Number.isFinite));
 }

@@ -4,7 +4,7 @@
  * what each adds, and what bounds webserver3g, said from those figures.
  */
 import type { BenchResult, ServerSummary } from './run.js';
-import { fmt, roundRatio } from './stats.js';
+import { cpuPerRequest, fmt, roundRatio } from './stats.js';
 
 /**
  * The rows, cheapest first: [id, what it does, the row it adds to (the one before when not said)].
@@ -71,7 +71,7 @@ const LADDER: Array<[id: string, what: string, base?: string]> = [
 const row = (...cells: (string | number)[]): string => `| ${cells.join(' | ')} |`;
 
 /** CPU of the server and its children per request, ms. */
-const cpu = (s: ServerSummary): number => s.median.parentCpuMs + s.median.childCpuMs;
+const cpu = (s: ServerSummary): number => cpuPerRequest(s.median);
 
 /** The ladder's table: one line per row measured in this run. */
 function ladderTable(r: BenchResult, rows: ServerSummary[]): string[] {

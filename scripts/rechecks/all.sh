@@ -18,6 +18,8 @@ done <<'LIST'
 --single-threaded --expose-gc|task-queue|100 4 5 both
 |loader-thread|
 --single-threaded|child-exit|
+--single-threaded --no-short-builtin-calls|huge-text|
+--single-threaded --no-short-builtin-calls|copy-on-write|
 LIST
 echo
 echo "$held facts hold, $failed do not"

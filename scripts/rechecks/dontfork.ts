@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Checklist, describeStatus } from './report.js';
-import { call, check, makeHeapForkable, WIFSIGNALED, WTERMSIG, platform } from '@lsbaws/posix/fork-steps';
+import { call, check, forkStep, WIFSIGNALED, WTERMSIG, platform } from '@lsbaws/posix/fork-steps';
 
 /** The mappings of this process whose VmFlags carry `dc` (MADV_DONTFORK), their size, and all that is mapped. */
 function dontforkMappings(): { mappings: number; kB: number; mappedKB: number } {
@@ -68,7 +68,7 @@ facts.expect(
   WIFSIGNALED(plain) && WTERMSIG(plain) === platform.signals.SIGSEGV,
   `a plain fork(): the child that ran JavaScript ${describeStatus(plain)}`,
 );
-makeHeapForkable();
+forkStep('forkable-heap').parent?.(); // os.fork()'s step for V8's heap, alone
 const afterSweep = dontforkMappings();
 facts.expect(
   afterSweep.mappings === 0,

@@ -16,11 +16,8 @@
  */
 import { Checklist } from './report.js';
 import {
-  check,
-  makeHeapForkable,
-  requireOneJavaScriptThread,
-  reinitEventLoopInChild,
-  findWorkerQueue,
+  forkStepsWithout,
+  forkWithSteps,
   workerQueueFound,
   fork,
   kill,
@@ -44,15 +41,9 @@ const collect = (globalThis as { gc?: () => void }).gc;
 if (collect === undefined) throw new Error('run node with --expose-gc (and --single-threaded)');
 const gc = collect;
 
-/** os.fork() without its step for the task queue: the child does not make its lock and condition new. */
-function forkWithoutReset(): number {
-  requireOneJavaScriptThread();
-  makeHeapForkable();
-  findWorkerQueue();
-  const pid = check('fork');
-  if (pid === 0) reinitEventLoopInChild();
-  return pid;
-}
+/** os.fork()'s steps without the task queue's child half: the child does not make its lock and condition new. */
+const withoutReset = forkStepsWithout({ 'worker-queue': 'child' });
+const forkWithoutReset = (): number => forkWithSteps(withoutReset);
 
 function childWork(): number {
   let kept: Array<{ i: number; s: string }> = [];

@@ -8,8 +8,9 @@ import { platform } from './platform/index.js';
 import { call, strerror } from './libc.js';
 import { OSError } from './errors.js';
 
-/** libuv's default loop, Node's main loop: the same address in every child. */
-const defaultLoop = call('uv_default_loop').value;
+/** libuv's default loop, Node's main loop (the same address in every child): asked the first time it is needed. */
+let uvLoop: unknown = null;
+const defaultLoop = (): unknown => (uvLoop ??= call('uv_default_loop').value);
 /** The loop's epoll descriptor (uv_backend_fd), readable when libuv has work; -1 until asked (a child has its own). */
 let backendFd = -1;
 
@@ -70,7 +71,7 @@ export async function pollWithEventLoop(fds: Buffer, nfds: number, timeout: numb
       waitsWithoutTurn = 0;
       await setImmediate();
     }
-    if (backendFd === -1) backendFd = call('uv_backend_fd', defaultLoop).value as number;
+    if (backendFd === -1) backendFd = call('uv_backend_fd', defaultLoop()).value as number;
     fds.fill(0, loop, loop + size);
     fds.writeInt32LE(backendFd, loop + fdOffset);
     fds.writeInt16LE(POLLIN, loop + eventsOffset);
@@ -93,12 +94,17 @@ export async function pollWithEventLoop(fds: Buffer, nfds: number, timeout: numb
 
 /** uv_loop_alive(3): whether the loop has referenced handles or requests that are active. */
 export function eventLoopAlive(): boolean {
-  return call('uv_loop_alive', defaultLoop).value !== 0;
+  return call('uv_loop_alive', defaultLoop()).value !== 0;
+}
+
+/** Before fork(), in the parent: the default loop's address known, so that the child does not ask for it. */
+export function findDefaultLoop(): void {
+  defaultLoop();
 }
 
 /** In the child, right after fork(): a libuv loop of its own (new epoll instance, new signal pipe). */
 export function reinitEventLoopInChild(): void {
-  const err = call('uv_loop_fork', defaultLoop).value as number;
+  const err = call('uv_loop_fork', defaultLoop()).value as number;
   if (err !== 0) throw new Error(`@lsbaws/posix: uv_loop_fork failed in the child (libuv error ${err})`);
   backendFd = -1;
 }

@@ -6,7 +6,7 @@
  *
  * Node must run with --single-threaded: see README.md.
  */
-import { requireSingleThreadedNode } from './fork-safety.js';
+import { requireSingleThreadedNode } from './fork/threads.js';
 
 requireSingleThreadedNode();
 

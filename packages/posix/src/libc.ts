@@ -45,6 +45,7 @@ const signatures = {
   kill: [I32, [I32, I32]],
   write: [I64, [I32, BUF, I64]],
   close: [I32, [I32]],
+  stat: [I32, [STR, BUF]],
   fcntl: [I32, [I32, I32, I32]],
   getrlimit: [I32, [I32, BUF]],
   setrlimit: [I32, [I32, BUF]],
@@ -57,10 +58,16 @@ const signatures = {
   free: [VOID, [ADDR]],
   memcpy: [ADDR, [ADDR, BUF, I64]],
   madvise: [I32, [ADDR, ADDR, I32]],
+  mmap: [ADDR, [ADDR, I64, I32, I32, I32, I64]],
+  munmap: [I32, [ADDR, I64]],
+  mprotect: [I32, [ADDR, I64, I32]],
+  // variadic in C: its fifth argument passes as a fixed one does on x86_64 and arm64
+  mremap: [ADDR, [ADDR, I64, I64, I32, ADDR]],
+  memmove: [ADDR, [ADDR, ADDR, I64]],
   prctl: [I32, [I32, I64, I64, I64, I64]],
   syscall: [I64, [I64, I64, I64, BUF]],
   strerror: [STR, [I32]],
-  // the platform task queue's lock and condition (worker-queue.ts)
+  // the platform task queue's lock and condition (fork/worker-queue.ts)
   pthread_mutex_init: [I32, [ADDR, ADDR]],
   pthread_cond_init: [I32, [ADDR, BUF]],
   pthread_condattr_init: [I32, [BUF]],

@@ -1,26 +1,18 @@
 /** Python's os module, the part the article uses: processes, wait statuses, raw descriptors. */
 import { platform } from './platform/index.js';
 import { call, check, checkRestarting } from './libc.js';
-import { makeHeapForkable, requireOneJavaScriptThread } from './fork-safety.js';
-import { reinitEventLoopInChild } from './event-loop.js';
-import { requireWorkerQueue, resetWorkerQueueInChild } from './worker-queue.js';
-import { leaveThroughExitInChild, listenForChildExit } from './child-exit.js';
+import { forkWithSteps } from './fork/steps.js';
+
+export { register_at_fork } from './fork/at-fork.js';
 
 export const { WNOHANG } = platform.os;
 
-/** fork(2): a copy of this process; returns 0 in the child and the child's PID in the parent. */
+/**
+ * fork(2): a copy of this process; returns 0 in the child and the child's PID in the parent. The
+ * steps that make it work in Node (fork/steps.ts) run around it; one of them may refuse, in one line.
+ */
 export function fork(): number {
-  requireOneJavaScriptThread();
-  makeHeapForkable();
-  requireWorkerQueue();
-  listenForChildExit();
-  const pid = check('fork');
-  if (pid === 0) {
-    resetWorkerQueueInChild();
-    reinitEventLoopInChild();
-    leaveThroughExitInChild();
-  }
-  return pid;
+  return forkWithSteps();
 }
 
 /** _exit(2): ends the process at once, with no exit handlers and no 'exit' event. */

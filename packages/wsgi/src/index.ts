@@ -28,5 +28,6 @@ export { httpDate } from './response.js';
 export { curlLines, splitlines } from './print.js';
 export { splitAppPath, importModule, getattr, type Module } from './importer.js';
 export { sys } from './sys.js';
+import './warm.js'; // registers the parent's first-time work before its first fork (os.register_at_fork)
 export { fromFetch, type FetchHandler } from './adapters/fetch.js';
 export { fromNode, type NodeListener } from './adapters/node.js';

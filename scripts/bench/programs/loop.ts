@@ -3,8 +3,8 @@
  * benchmark can say where webserver3g's time goes (docs/benchmarks.md, "Where the time goes").
  * Every mode sets up the listening socket through @lsbaws/posix and prints the stages' ready line;
  * the child's work is the C of programs/c/serve.c (libserve.so) unless the mode says not. Every
- * mode but the first makes V8's heap the child's too, as os.fork() must for a child to run
- * JavaScript (V8 marks its heap to be left out of children):
+ * mode but the first runs os.fork()'s parent steps once (@lsbaws/posix/fork-steps), which make V8's
+ * heap the child's too, as a child that runs JavaScript needs (V8 marks its heap to be left out of children):
  *
  *   c-loop           lsb_serve_forever(): the whole loop in C, called once through ffi-rs; no
  *                    JavaScript runs per request, and V8's heap stays out of the children (what
@@ -34,7 +34,7 @@ import { fileURLToPath } from 'node:url';
 import { open, load, DataType, type FFIParams } from 'ffi-rs';
 import koffi from 'koffi';
 import { socket, os, signal, errno, OSError } from '@lsbaws/posix';
-import { call, makeHeapForkable, requireWorkerQueue, resetWorkerQueueInChild } from '@lsbaws/posix/fork-steps';
+import { call, prepareFork, afterForkInChild, forkStepsWithout } from '@lsbaws/posix/fork-steps';
 import { grimReaper } from './reaper.js';
 
 const MODES = [
@@ -119,14 +119,21 @@ const RESPONSE = Buffer.from('HTTP/1.1 200 OK\n\nHello, World!\n');
 const NEWLINE = Buffer.from('\n');
 
 /**
- * fork(2) from JavaScript, and webserver3g's child in JavaScript: the platform task queue made new
- * first (os.fork()'s one step that cannot wait: a collection in the child would hang without it),
- * then the stage's handleRequest with the FFI's calls in place of @lsbaws/posix's.
+ * os.fork()'s steps as the JavaScript children below take them: without a libuv loop of their own
+ * (its step calls through ffi-rs, and these children never turn a loop) and without the exit path
+ * (they call _exit themselves); every other step of the list, the platform task queue made new
+ * first among them (a collection in the child would hang without it).
+ */
+const jsChildSteps = forkStepsWithout({ 'event-loop': 'child', 'child-exit': 'child' });
+
+/**
+ * fork(2) from JavaScript, and webserver3g's child in JavaScript: the child halves of jsChildSteps
+ * first, then the stage's handleRequest with the FFI's calls in place of @lsbaws/posix's.
  */
 function forkJsChild(c: ChildCalls, client: number): number {
   const pid = c.fork();
   if (pid === 0) {
-    resetWorkerQueueInChild();
+    afterForkInChild(jsChildSteps);
     c.close(listenFd);
     const request = Buffer.allocUnsafe(1024);
     const n = Math.max(c.recv(client, request, 1024), 0);
@@ -151,7 +158,8 @@ async function acceptConnection(): Promise<socket.Socket> {
   }
 }
 
-if (mode !== 'c-loop') makeHeapForkable();
+// os.fork()'s parent halves, once (V8's heap made the children's, the task queue found): every mode but the first
+if (mode !== 'c-loop') prepareFork();
 switch (mode) {
   case 'c-loop':
   case 'c-loop-forkable':
@@ -172,7 +180,6 @@ switch (mode) {
     const close = libc.func('int close(int)') as (fd: number) => number;
     let forkChild = serve.func('int lsb_fork_child(int, int)') as (l: number, c: number) => number;
     if (mode !== 'js-koffi') {
-      requireWorkerQueue();
       const write = libc.func('long write(int, const void *, unsigned long)') as (...a: unknown[]) => number;
       const recv = libc.func('long recv(int, void *, unsigned long, int)') as (...a: unknown[]) => number;
       const send = libc.func('long send(int, const void *, unsigned long, int)') as (...a: unknown[]) => number;
@@ -191,7 +198,6 @@ switch (mode) {
   }
   case 'js-child-ffi-rs': {
     ffi.installReaper();
-    requireWorkerQueue();
     const calls: ChildCalls = {
       fork: () => call('fork').value as number,
       close: (fd) => call('close', fd).value as number,

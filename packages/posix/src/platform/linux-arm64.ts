@@ -11,6 +11,7 @@ export const linuxArm64: Platform = {
     nrMadvise: 233,
     nrSeccomp: 277,
     mutex: { size: 48 },
+    stat: { size: 128, nlinkOffset: 20, nlinkBytes: 4 },
     nrFutex: 98,
   },
 };

@@ -11,6 +11,7 @@ export const linuxX64: Platform = {
     nrMadvise: 28,
     nrSeccomp: 317,
     mutex: { size: 40 },
+    stat: { size: 144, nlinkOffset: 16, nlinkBytes: 8 },
     nrFutex: 202,
   },
 };

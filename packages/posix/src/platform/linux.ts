@@ -140,4 +140,16 @@ export const linuxForkSafety = {
   cond: { size: 48, align: 8, signalsOffset: 40 },
   condattrSize: 4,
   CLOCK_MONOTONIC: 1,
+  // asm-generic/mman-common.h, linux/mman.h; 2 MiB huge pages with 4 KiB base pages
+  hugeText: {
+    PROT_READ: 1,
+    PROT_WRITE: 2,
+    PROT_EXEC: 4,
+    MAP_PRIVATE: 2,
+    MAP_ANONYMOUS: 0x20,
+    MADV_HUGEPAGE: 14,
+    MREMAP_MAYMOVE: 1,
+    MREMAP_FIXED: 2,
+    hugePageSize: 2 * 1024 * 1024,
+  },
 };

@@ -55,6 +55,8 @@ export interface Platform {
     FUTEX_WAIT_BITSET: number;
     /** FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME, masked off an op to compare its command. */
     FUTEX_FLAGS: number;
+    /** struct stat (glibc): its size, and where st_nlink is and how wide (a /proc directory counts threads in it). */
+    stat: { size: number; nlinkOffset: number; nlinkBytes: 4 | 8 };
     /** sizeof(pthread_mutex_t): Node's TaskQueue keeps its lock just before its condition variable. */
     mutex: { size: number };
     /** glibc's pthread_cond_t: size, alignment, and where __g_signals[2], the futex words waiters sleep on, start. */
@@ -62,5 +64,18 @@ export interface Platform {
     /** sizeof(pthread_condattr_t), and the clock pthread_condattr_setclock(3) is given (as uv_cond_init does). */
     condattrSize: number;
     CLOCK_MONOTONIC: number;
+    /** mmap(2), madvise(2) and mremap(2) numbers for node's code in huge pages (huge-text.ts). */
+    hugeText: {
+      PROT_READ: number;
+      PROT_WRITE: number;
+      PROT_EXEC: number;
+      MAP_PRIVATE: number;
+      MAP_ANONYMOUS: number;
+      MADV_HUGEPAGE: number;
+      MREMAP_MAYMOVE: number;
+      MREMAP_FIXED: number;
+      /** The size of a huge page (a PMD): 2 MiB with 4 KiB pages. */
+      hugePageSize: number;
+    };
   };
 }

@@ -23,39 +23,28 @@
  *   `ConditionVariable tasks_available_;` (src/node_platform.h, the same from Node 8 to 26).
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { platform } from './platform/index.js';
-import { call, memory } from './libc.js';
-import { sleep } from './time.js';
+import { platform } from '../platform/index.js';
+import { call, memory } from '../libc.js';
+import { sleep } from '../time.js';
 
 type Layout = NonNullable<typeof platform.forkSafety>;
 
 /** The queue's lock and condition variable, once found: their addresses, and their memory (lock, then condition). */
 let queue: { mutex: bigint; cond: bigint; memory: Buffer } | null = null;
-
-/** Finds the queue from its sleeping workers, once: when this module loads, else before a fork(). */
-export function findWorkerQueue(): void {
-  const layout = platform.forkSafety;
-  if (queue !== null || layout === null) return;
-  try {
-    const cond = workersCondition(layout);
-    if (cond === null) return;
-    const mutex = cond - BigInt(layout.mutex.size);
-    queue = { mutex, cond, memory: memory(mutex, layout.mutex.size + layout.cond.size) };
-  } catch {
-    // /proc could not be read (no descriptor left, say): not found this time
-  }
-}
-findWorkerQueue();
+/** A new lock and condition, as the child writes them over the queue's (made by prepareWorkerQueue). */
+let newQueue: Buffer | null = null;
 
 /**
- * Before fork(): throws, in one line, unless the queue has been found. The workers sleep between
- * two tasks, so it looks again for up to a second before it gives up (fork() is then refused:
- * a child that collected garbage could hang).
+ * Before the first fork(), in the parent, once: finds the queue and makes the new pair the child
+ * copies. Throws, in one line, where it cannot: the workers sleep between two tasks, so it looks
+ * again for up to a second before it gives up (fork() is then refused: a child that collected
+ * garbage could hang).
  */
-export function requireWorkerQueue(): void {
-  if (platform.forkSafety === null) return;
+export function prepareWorkerQueue(): void {
+  const layout = platform.forkSafety;
+  if (layout === null || newQueue !== null) return;
   for (let tries = 0; queue === null && tries < 100; tries++) {
-    findWorkerQueue();
+    findWorkerQueue(layout);
     if (queue === null) sleep(0.01);
   }
   if (queue === null)
@@ -63,30 +52,33 @@ export function requireWorkerQueue(): void {
       "@lsbaws/posix: fork() refused: Node's platform worker threads were not found asleep on their task queue " +
         `(Node ${process.version}; docs/fork-in-node.md, fact 4), so a child that collected garbage could hang`,
     );
-  if (viewsCopy)
-    throw new Error(
-      "@lsbaws/posix: fork() refused: ffi-rs's createExternalBuffer copies memory in this runtime, so a child " +
-        "could not make Node's task queue new (docs/fork-in-node.md, fact 4)",
-    );
+  newQueue = makeNewQueue(layout);
 }
 
-/** ffi-rs gave a copy of the memory for a view of it (it may, where a runtime forbids external buffers). */
-let viewsCopy = false;
+/** Finds the queue from its sleeping workers (or leaves it null). */
+function findWorkerQueue(layout: Layout): void {
+  try {
+    const found = workersCondition(layout);
+    if (found === null) return;
+    const mutex = found.cond - BigInt(layout.mutex.size);
+    queue = { mutex, cond: found.cond, memory: memory(mutex, layout.mutex.size + layout.cond.size) };
+  } catch {
+    // /proc could not be read (no descriptor left, say): not found this time
+  }
+}
 
 /** In the child, right after fork(): the lock and the condition new, nobody holding or waiting. */
 export function resetWorkerQueueInChild(): void {
-  queue?.memory.set(newQueue);
+  if (newQueue !== null) queue?.memory.set(newQueue);
 }
 
 /**
  * A lock and a condition as pthread_mutex_init(3) (default attributes, as uv_mutex_init gives) and
- * pthread_cond_init(3) (CLOCK_MONOTONIC, as uv_cond_init sets) leave them: made once, here, by
- * those calls on memory of this module's own (kept for the life of the process), so that the child
- * only copies bytes.
+ * pthread_cond_init(3) (CLOCK_MONOTONIC, as uv_cond_init sets) leave them: made once, by those
+ * calls on memory of this module's own (kept for the life of the process), so that the child only
+ * copies bytes. Throws where ffi-rs's view of that memory is a copy of it.
  */
-const newQueue = ((): Buffer => {
-  const layout = platform.forkSafety;
-  if (layout === null) return Buffer.alloc(0);
+function makeNewQueue(layout: Layout): Buffer {
   const attributes = Buffer.alloc(layout.condattrSize);
   call('pthread_condattr_init', attributes);
   call('pthread_condattr_setclock', attributes, layout.CLOCK_MONOTONIC);
@@ -97,37 +89,52 @@ const newQueue = ((): Buffer => {
   pair.fill(0xff); // the calls below must show through: the view is the memory itself, not a copy of it
   call('pthread_mutex_init', address, 0n);
   call('pthread_cond_init', address + BigInt(layout.mutex.size), attributes);
-  if (pair.readUInt32LE(0) !== 0) viewsCopy = true;
+  if (pair.readUInt32LE(0) !== 0)
+    throw new Error(
+      "@lsbaws/posix: fork() refused: ffi-rs's createExternalBuffer copies memory in this runtime, so a child " +
+        "could not make Node's task queue new (docs/fork-in-node.md, fact 4)",
+    );
   return pair;
-})();
+}
 
 /**
- * The condition variable the platform's workers sleep on: the one threads named V8Worker wait on
- * (Node 24 and later name them); where no thread has that name (Node 20 and 22), the one most threads
- * wait on, if no other has as many; null while none sleeps there.
+ * The condition variable the platform's workers sleep on, and the threads asleep there with the
+ * futex word each waits on: the one threads named V8Worker wait on (Node 24 and later name them);
+ * where no thread has that name (Node 20 and 22), the one most threads wait on, if no other has as
+ * many; null while none sleeps there.
  */
-function workersCondition(layout: Layout): bigint | null {
-  const sleepers = new Map<bigint, { threads: number; workers: number }>();
+function workersCondition(layout: Layout): { cond: bigint; sleepers: Sleeper[] } | null {
+  const byCondition = new Map<bigint, { sleepers: Sleeper[]; workers: number }>();
   let named = false;
   for (const tid of readdirSync('/proc/self/task')) {
     if (Number(tid) === process.pid) continue;
     const worker = /V8Worker/.test(readThreadFile(tid, 'comm') ?? '');
     named ||= worker;
-    const cond = conditionWaitedOn(layout, tid);
-    if (cond === null) continue;
-    const count = sleepers.get(cond) ?? { threads: 0, workers: 0 };
-    sleepers.set(cond, { threads: count.threads + 1, workers: count.workers + (worker ? 1 : 0) });
+    const word = futexWaitedOn(layout, tid);
+    if (word === null) continue;
+    // the word is __g_signals[0] or [1]; the variable starts at the aligned address before them
+    const cond = (word - BigInt(layout.cond.signalsOffset)) & ~BigInt(layout.cond.align - 1);
+    const entry = byCondition.get(cond) ?? { sleepers: [], workers: 0 };
+    entry.sleepers.push({ tid: Number(tid), word });
+    if (worker) entry.workers++;
+    byCondition.set(cond, entry);
   }
-  const [best, next] = [...sleepers].sort(([, a], [, b]) => b.workers - a.workers || b.threads - a.threads);
+  const [best, next] = [...byCondition].sort(
+    ([, a], [, b]) => b.workers - a.workers || b.sleepers.length - a.sleepers.length,
+  );
   if (best === undefined) return null;
-  if (best[1].workers > 0) return best[0];
+  const [cond, { sleepers, workers }] = best;
+  if (workers > 0) return { cond, sleepers };
   if (named) return null; // the workers have names (Node 24 and later), and none of them sleeps here yet
-  if (next !== undefined && next[1].threads === best[1].threads) return null; // a tie: nothing tells them apart
-  return best[0];
+  if (next !== undefined && next[1].sleepers.length === sleepers.length) return null; // a tie: nothing tells them apart
+  return { cond, sleepers };
 }
 
-/** The pthread_cond_t a thread sleeps on (from the futex word it waits on), or null. */
-function conditionWaitedOn(layout: Layout, tid: string): bigint | null {
+/** A thread asleep in futex(FUTEX_WAIT_BITSET), and the address of the word it waits on. */
+type Sleeper = { tid: number; word: bigint };
+
+/** The futex word a thread waits on in futex(FUTEX_WAIT_BITSET), as pthread_cond_wait does, or null. */
+function futexWaitedOn(layout: Layout, tid: string): bigint | null {
   // "202 0x2a0a69d0 0x189 0x0 ...": the system call's number, then its arguments (proc(5))
   const [nr, futexWord, op] = (readThreadFile(tid, 'syscall') ?? '').trim().split(' ');
   if (
@@ -136,8 +143,7 @@ function conditionWaitedOn(layout: Layout, tid: string): bigint | null {
     (Number(op) & ~layout.FUTEX_FLAGS) !== layout.FUTEX_WAIT_BITSET
   )
     return null;
-  // the word is __g_signals[0] or [1]; the variable starts at the aligned address before them
-  return (BigInt(futexWord) - BigInt(layout.cond.signalsOffset)) & ~BigInt(layout.cond.align - 1);
+  return BigInt(futexWord);
 }
 
 /** A file of /proc/self/task/TID, or null once the thread has exited. */

@@ -13,8 +13,8 @@
  * listener gave the loop more to do.
  */
 import { inspect } from 'node:util';
-import { call } from './libc.js';
-import { eventLoopAlive } from './event-loop.js';
+import { call } from '../libc.js';
+import { eventLoopAlive } from '../event-loop.js';
 
 /** The exception that is ending the child, if one is: Node would print it only after 'exit'. */
 let fatal: { error: unknown } | null = null;

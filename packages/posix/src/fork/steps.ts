@@ -1,0 +1,88 @@
+/**
+ * fork() in a Node process as one ordered list of steps (docs/fork-in-node.md; the package's
+ * README, "How fork() works in Node"). Each step is one concern, in a module of its own beside
+ * this one, with a parent half and a child half:
+ * - the parent half runs before every fork(), in the order of the list; it may throw, in one
+ *   line, to refuse (nothing has been forked then); what it has to do once (a filter to install,
+ *   a queue to find) it does the first time and remembers;
+ * - the child half runs first thing after fork(), in the child, in the order of the list.
+ * os.fork(), the re-check programs (scripts/rechecks/) and the bench's programs
+ * (scripts/bench/programs/) all take the steps from this list; a new step is one more entry.
+ */
+import { check } from '../libc.js';
+import { findDefaultLoop, reinitEventLoopInChild } from '../event-loop.js';
+import { requireOneJavaScriptThread } from './threads.js';
+import { makeHeapForkable } from './heap.js';
+import { prepareWorkerQueue, resetWorkerQueueInChild } from './worker-queue.js';
+import { leaveThroughExitInChild, listenForChildExit } from './child-exit.js';
+import { moveTextToHugePages } from './huge-text.js';
+import { runAfterForkInChild, runAfterForkInParent, runBeforeFork } from './at-fork.js';
+
+/** One step of fork(): its name, what the parent does before fork(), what the child does after it. */
+export interface ForkStep {
+  readonly name: string;
+  /** In the parent, before every fork(): throws, in one line, to refuse. */
+  readonly parent?: () => void;
+  /** In the child, first thing after fork(). */
+  readonly child?: () => void;
+}
+
+/** The steps, in order. */
+export const forkSteps = [
+  // fact 5: no other thread runs JavaScript (threads.ts)
+  { name: 'one-javascript-thread', parent: requireOneJavaScriptThread },
+  // fact 1: V8's heap pages are the child's too (heap.ts)
+  { name: 'forkable-heap', parent: makeHeapForkable },
+  // fact 4: the platform task queue's lock and condition, found and checked; made new in the child (worker-queue.ts)
+  { name: 'worker-queue', parent: prepareWorkerQueue, child: resetWorkerQueueInChild },
+  // the child's own libuv loop: uv_loop_fork (../event-loop.ts)
+  { name: 'event-loop', parent: findDefaultLoop, child: reinitEventLoopInChild },
+  // fact 6: every way out of the child goes through _exit(2) (child-exit.ts)
+  { name: 'child-exit', parent: listenForChildExit, child: leaveThroughExitInChild },
+  // os.register_at_fork(): what libraries registered (at-fork.ts); after_in_parent runs once fork() returned
+  { name: 'at-fork', parent: runBeforeFork, child: runAfterForkInChild },
+  // fact 7: node's code in anonymous huge pages, once, so that children do not fault it in (huge-text.ts)
+  { name: 'huge-text', parent: moveTextToHugePages },
+] as const satisfies readonly ForkStep[];
+
+export type ForkStepName = (typeof forkSteps)[number]['name'];
+
+/** In the parent, before fork(): every step's parent half, in order (throws to refuse). */
+export function prepareFork(steps: readonly ForkStep[] = forkSteps): void {
+  for (const step of steps) step.parent?.();
+}
+
+/** In the child, right after fork(): every step's child half, in order. */
+export function afterForkInChild(steps: readonly ForkStep[] = forkSteps): void {
+  for (const step of steps) step.child?.();
+}
+
+/** fork(2) with the steps around it: returns 0 in the child and the child's PID in the parent. */
+export function forkWithSteps(steps: readonly ForkStep[] = forkSteps): number {
+  prepareFork(steps);
+  const pid = check('fork');
+  if (pid === 0) afterForkInChild(steps);
+  else if (steps.some((step) => step.name === 'at-fork')) runAfterForkInParent();
+  return pid;
+}
+
+/** The step of that name (a re-check takes one step alone). */
+export function forkStep(name: ForkStepName): ForkStep {
+  const step = forkSteps.find((s) => s.name === name);
+  if (step === undefined) throw new Error(`@lsbaws/posix: no fork step ${name}`);
+  return step;
+}
+
+/**
+ * The list with halves left out: { 'worker-queue': 'child' } keeps that step's parent half only,
+ * 'both' drops the step. What the re-checks leave out to show what a step is for, and what the
+ * bench's children, which do less than a stage, do without; every other step stays.
+ */
+export function forkStepsWithout(leave: Partial<Record<ForkStepName, 'parent' | 'child' | 'both'>>): ForkStep[] {
+  return forkSteps.flatMap((step: ForkStep): ForkStep[] => {
+    const half = leave[step.name as ForkStepName];
+    if (half === undefined) return [step];
+    if (half === 'both') return [];
+    return [half === 'parent' ? { name: step.name, child: step.child } : { name: step.name, parent: step.parent }];
+  });
+}
