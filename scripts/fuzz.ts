@@ -1,0 +1,92 @@
+/**
+ * pnpm fuzz: differential fuzzing of webserver3h against Node's own http server (llhttp).
+ *
+ *   pnpm fuzz --requests 200000 [--seed 1] [--concurrency 4]
+ *   pnpm fuzz --replay test/conformance/fuzz-cases.json
+ *
+ * Prints the counts (cases by class, agreements, each rule that explained a difference,
+ * unexplained disagreements with a minimal reproduction each) and exits 1 on an unexplained
+ * disagreement, a dead parent, a zombie left or a descriptor leak. See scripts/fuzz/compare.ts for
+ * what is compared, scripts/fuzz/rules.ts for the differences that are choices, not bugs.
+ */
+import { readFileSync } from 'node:fs';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { wholeNumber } from './lib/options.js';
+import { cases, CLASSES, llhttpCorpus, type Case } from './fuzz/generate.js';
+import { minimize } from './fuzz/minimize.js';
+import { Random } from './fuzz/random.js';
+import { RULES } from './fuzz/rules.js';
+import { run, startServers, type Outcome } from './fuzz/run.js';
+
+const argv = await yargs(hideBin(process.argv))
+  .scriptName('pnpm fuzz')
+  .usage('$0 [--requests N] [--seed S] [--concurrency C]\n\nwebserver3h against Node\'s http (llhttp), request by request.')
+  .option('requests', { type: 'number', default: 1000, coerce: wholeNumber('requests'), describe: 'how many cases' })
+  .option('seed', { type: 'number', default: 1, coerce: wholeNumber('seed', 2 ** 32 - 1), describe: 'the PRNG seed: the same seed, the same cases' })
+  .option('concurrency', { type: 'number', default: 4, coerce: wholeNumber('concurrency', 64), describe: 'cases at a time' })
+  .option('timeout', { type: 'number', default: 6000, coerce: wholeNumber('timeout'), describe: 'ms each exchange may take' })
+  .option('replay', { type: 'string', describe: 'a JSON file of cases ({"cases":[{"name","request"}]}) instead of generated ones' })
+  .option('json', { type: 'boolean', default: false, describe: 'one JSON line per case, then the report as JSON' })
+  .strict()
+  .parseAsync();
+
+const seed = argv.seed ?? 1;
+const timeout = argv.timeout ?? 6000;
+let list: Iterable<Case>;
+if (argv.replay !== undefined) {
+  const file = JSON.parse(readFileSync(argv.replay, 'utf8')) as { cases: Array<{ name: string; request: string }> };
+  list = file.cases.map((c, id) => ({ id, kind: 'grammar' as const, name: c.name, request: c.request }));
+} else list = cases(new Random(seed), argv.requests ?? 1000, llhttpCorpus());
+
+const concurrency = Math.max(1, argv.concurrency ?? 4);
+let done = 0;
+const servers = await startServers();
+process.on('SIGINT', () => void servers.stop().then(() => process.exit(130)));
+let failed = true;
+try {
+  const report = await run(servers, list, {
+    concurrency,
+    timeout,
+    onOutcome: (o: Outcome) => {
+      done++;
+      if (argv.json) console.log(JSON.stringify({ id: o.case.id, verdict: o.verdict, rules: o.rules, unexplained: o.unexplained }));
+      else if (done % 1000 === 0) console.error(`${done} cases...`);
+    },
+  });
+
+  const count = (f: (o: Outcome) => boolean): number => report.outcomes.filter(f).length;
+  const lines: string[] = [];
+  lines.push(`seed ${seed}, ${report.outcomes.length} cases in ${report.seconds.toFixed(0)} s (${(report.outcomes.length / report.seconds).toFixed(1)} cases/s, ${concurrency} at a time)`);
+  if (argv.replay === undefined)
+    lines.push(`  by class: ${CLASSES.map((k) => `${k} ${count((o) => o.case.kind === k)}`).join(', ')}`);
+  lines.push(`agreements: ${count((o) => o.verdict === 'agree')}`);
+  lines.push(`explained by a rule: ${count((o) => o.verdict === 'explained')}`);
+  for (const rule of RULES) {
+    const n = count((o) => o.rules.includes(rule.name));
+    if (n > 0) lines.push(`  ${rule.name}: ${n} (${rule.rfc})`);
+  }
+  const unexplained = report.outcomes.filter((o) => o.verdict === 'unexplained');
+  lines.push(`unexplained: ${unexplained.length}`);
+  console.log(lines.join('\n'));
+
+  // one minimal reproduction for each kind of finding (at most 10)
+  const seen = new Set<string>();
+  for (const o of unexplained) {
+    const kind = o.unexplained.map((f) => f.kind).join('+');
+    if (seen.has(kind) || seen.size >= 10) continue;
+    seen.add(kind);
+    const small = await minimize(o.case.request, kind, servers.ports, timeout);
+    console.log(`  case ${o.case.id} (${o.case.kind}): ${o.unexplained.map((f) => `${f.kind}: ${f.detail}`).join('; ')}`);
+    console.log(`    reproduction: ${JSON.stringify(small.request)}`);
+    if (small.findings.length > 0) console.log(`    it gives: ${small.findings.map((f) => `${f.kind}: ${f.detail}`).join('; ')}`);
+  }
+  console.log(
+    `parent: ${report.parent.length === 0 ? 'alive' : report.parent.join('; ')}; descriptors ${report.fdsBefore} -> ${report.fdsAfter}`,
+  );
+  failed = unexplained.length > 0 || report.parent.length > 0;
+  if (argv.json) console.log(JSON.stringify({ cases: report.outcomes.length, unexplained: unexplained.length, parent: report.parent }));
+} finally {
+  await servers.stop();
+}
+process.exitCode = failed ? 1 : 0;

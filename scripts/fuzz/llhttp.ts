@@ -1,0 +1,112 @@
+/**
+ * llhttp as Node's http server runs it (the same parser binding, no lenient flags, Node's default
+ * header size limit), fed one byte at a time so that the offset where each message ends is known:
+ * where webserver3h must end the same message. Needs `node --expose-internals` (`pnpm fuzz` runs so):
+ * Node gives its parser to JavaScript only through its internal test binding.
+ */
+import { createRequire } from 'node:module';
+
+interface Parser {
+  initialize(type: number, resource: object, maxHeaderSize: number, lenient: number): void;
+  execute(data: Buffer): number | (Error & { code: string; reason: string });
+  finish(): number | (Error & { code: string; reason: string }) | undefined;
+  [callback: number]: unknown;
+}
+interface Binding {
+  HTTPParser: {
+    new (): Parser;
+    REQUEST: number;
+    kLenientNone: number;
+    kOnHeaders: number;
+    kOnHeadersComplete: number;
+    kOnBody: number;
+    kOnMessageComplete: number;
+  };
+  methods: string[];
+}
+
+let binding: Binding | undefined;
+function load(): Binding {
+  if (binding !== undefined) return binding;
+  const require = createRequire(import.meta.url);
+  try {
+    const { internalBinding } = require('internal/test/binding') as { internalBinding: (name: string) => Binding };
+    binding = internalBinding('http_parser');
+  } catch (e) {
+    throw new Error(`llhttp's binding needs node --expose-internals (${(e as Error).message})`);
+  }
+  return binding;
+}
+
+export interface Message {
+  method: string;
+  /** The request target as llhttp gives it. */
+  url: string;
+  /** The header lines, [name, value, name, value...]. */
+  headers: string[];
+  body: Buffer;
+  /** 'HTTP/1.1' */
+  version: string;
+  /** The offset just past the message's last byte. */
+  end: number;
+  upgrade: boolean;
+}
+
+/** A header's last value in message, or undefined. */
+export function header(message: Message, name: string): string | undefined {
+  let value: string | undefined;
+  for (let i = 0; i + 1 < message.headers.length; i += 2)
+    if (message.headers[i]?.toLowerCase() === name) value = message.headers[i + 1];
+  return value;
+}
+
+export interface Parsed {
+  messages: Message[];
+  /** The error that stopped llhttp, if one did: its code, reason, and the offset of the byte it failed on. */
+  error: { code: string; reason: string; at: number } | null;
+}
+
+/** How llhttp, as Node's http server configures it, reads bytes (latin1): its messages, and its error if any. */
+export function parse(bytes: Buffer): Parsed {
+  const { HTTPParser, methods } = load();
+  const parser = new HTTPParser();
+  parser.initialize(HTTPParser.REQUEST, {}, 0, HTTPParser.kLenientNone);
+  const messages: Message[] = [];
+  let current: Omit<Message, 'end'> | null = null;
+  let done = false;
+  let flushed: string[] = []; // more than 32 header lines come in parts before the last
+  parser[HTTPParser.kOnHeaders] = (headers: string[]): void => {
+    flushed = [...flushed, ...headers];
+  };
+  parser[HTTPParser.kOnHeadersComplete] = (
+    major: number,
+    minor: number,
+    headers: string[] | undefined,
+    method: number,
+    url: string,
+    _status: number,
+    _message: string,
+    upgrade: boolean,
+  ): number => {
+    current = { method: methods[method] ?? String(method), url, headers: [...flushed, ...(headers ?? [])], body: Buffer.alloc(0), version: `HTTP/${major}.${minor}`, upgrade };
+    flushed = [];
+    return 0;
+  };
+  parser[HTTPParser.kOnBody] = (chunk: Buffer): void => {
+    if (current !== null) current.body = Buffer.concat([current.body, chunk]);
+  };
+  parser[HTTPParser.kOnMessageComplete] = (): void => {
+    done = true;
+  };
+  for (let i = 0; i < bytes.length; i++) {
+    const result = parser.execute(bytes.subarray(i, i + 1));
+    if (done && current !== null) {
+      messages.push({ ...(current as Omit<Message, 'end'>), end: i + 1 });
+      current = null;
+      done = false;
+    }
+    if (result instanceof Error) return { messages, error: { code: result.code, reason: result.reason, at: i } };
+    if (messages.at(-1)?.upgrade) break; // the connection is another protocol's from here on
+  }
+  return { messages, error: null };
+}
