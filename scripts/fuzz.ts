@@ -21,12 +21,32 @@ import { run, startServers, type Outcome } from './fuzz/run.js';
 
 const argv = await yargs(hideBin(process.argv))
   .scriptName('pnpm fuzz')
-  .usage('$0 [--requests N] [--seed S] [--concurrency C]\n\nwebserver3h against Node\'s http (llhttp), request by request.')
+  .usage(
+    "$0 [--requests N] [--seed S] [--concurrency C]\n\nwebserver3h against Node's http (llhttp), request by request.",
+  )
   .option('requests', { type: 'number', default: 1000, coerce: wholeNumber('requests'), describe: 'how many cases' })
-  .option('seed', { type: 'number', default: 1, coerce: wholeNumber('seed', 2 ** 32 - 1), describe: 'the PRNG seed: the same seed, the same cases' })
-  .option('concurrency', { type: 'number', default: 4, coerce: wholeNumber('concurrency', 64), describe: 'cases at a time' })
-  .option('timeout', { type: 'number', default: 6000, coerce: wholeNumber('timeout'), describe: 'ms each exchange may take' })
-  .option('replay', { type: 'string', describe: 'a JSON file of cases ({"cases":[{"name","request"}]}) instead of generated ones' })
+  .option('seed', {
+    type: 'number',
+    default: 1,
+    coerce: wholeNumber('seed', 2 ** 32 - 1),
+    describe: 'the PRNG seed: the same seed, the same cases',
+  })
+  .option('concurrency', {
+    type: 'number',
+    default: 4,
+    coerce: wholeNumber('concurrency', 64),
+    describe: 'cases at a time',
+  })
+  .option('timeout', {
+    type: 'number',
+    default: 6000,
+    coerce: wholeNumber('timeout'),
+    describe: 'ms each exchange may take',
+  })
+  .option('replay', {
+    type: 'string',
+    describe: 'a JSON file of cases ({"cases":[{"name","request"}]}) instead of generated ones',
+  })
   .option('json', { type: 'boolean', default: false, describe: 'one JSON line per case, then the report as JSON' })
   .strict()
   .parseAsync();
@@ -36,7 +56,7 @@ const timeout = argv.timeout ?? 6000;
 let list: Iterable<Case>;
 if (argv.replay !== undefined) {
   const file = JSON.parse(readFileSync(argv.replay, 'utf8')) as { cases: Array<{ name: string; request: string }> };
-  list = file.cases.map((c, id) => ({ id, kind: 'grammar' as const, name: c.name, request: c.request }));
+  list = file.cases.map((c, id) => ({ id, kind: 'replayed' as const, name: c.name, request: c.request }));
 } else list = cases(new Random(seed), argv.requests ?? 1000, llhttpCorpus());
 
 const concurrency = Math.max(1, argv.concurrency ?? 4);
@@ -50,14 +70,26 @@ try {
     timeout,
     onOutcome: (o: Outcome) => {
       done++;
-      if (argv.json) console.log(JSON.stringify({ id: o.case.id, verdict: o.verdict, rules: o.rules, unexplained: o.unexplained }));
+      if (argv.json)
+        console.log(
+          JSON.stringify({
+            id: o.case.id,
+            name: o.case.name,
+            verdict: o.verdict,
+            rules: o.rules,
+            unexplained: o.unexplained,
+          }),
+        );
       else if (done % 1000 === 0) console.error(`${done} cases...`);
     },
   });
 
   const count = (f: (o: Outcome) => boolean): number => report.outcomes.filter(f).length;
   const lines: string[] = [];
-  lines.push(`seed ${seed}, ${report.outcomes.length} cases in ${report.seconds.toFixed(0)} s (${(report.outcomes.length / report.seconds).toFixed(1)} cases/s, ${concurrency} at a time)`);
+  lines.push(
+    `seed ${seed}, ${report.outcomes.length} cases in ${report.seconds.toFixed(0)} s ` +
+      `(${(report.outcomes.length / report.seconds).toFixed(1)} cases/s, ${concurrency} at a time)`,
+  );
   if (argv.replay === undefined)
     lines.push(`  by class: ${CLASSES.map((k) => `${k} ${count((o) => o.case.kind === k)}`).join(', ')}`);
   lines.push(`agreements: ${count((o) => o.verdict === 'agree')}`);
@@ -77,15 +109,22 @@ try {
     if (seen.has(kind) || seen.size >= 10) continue;
     seen.add(kind);
     const small = await minimize(o.case.request, kind, servers.ports, timeout);
-    console.log(`  case ${o.case.id} (${o.case.kind}): ${o.unexplained.map((f) => `${f.kind}: ${f.detail}`).join('; ')}`);
+    console.log(
+      `  case ${o.case.id} (${o.case.kind}): ${o.unexplained.map((f) => `${f.kind}: ${f.detail}`).join('; ')}`,
+    );
     console.log(`    reproduction: ${JSON.stringify(small.request)}`);
-    if (small.findings.length > 0) console.log(`    it gives: ${small.findings.map((f) => `${f.kind}: ${f.detail}`).join('; ')}`);
+    if (small.findings.length > 0)
+      console.log(`    it gives: ${small.findings.map((f) => `${f.kind}: ${f.detail}`).join('; ')}`);
   }
   console.log(
-    `parent: ${report.parent.length === 0 ? 'alive' : report.parent.join('; ')}; descriptors ${report.fdsBefore} -> ${report.fdsAfter}`,
+    `parent: ${report.parent.length === 0 ? 'alive' : report.parent.join('; ')}; ` +
+      `descriptors ${report.fdsBefore} -> ${report.fdsAfter}`,
   );
   failed = unexplained.length > 0 || report.parent.length > 0;
-  if (argv.json) console.log(JSON.stringify({ cases: report.outcomes.length, unexplained: unexplained.length, parent: report.parent }));
+  if (argv.json)
+    console.log(
+      JSON.stringify({ cases: report.outcomes.length, unexplained: unexplained.length, parent: report.parent }),
+    );
 } finally {
   await servers.stop();
 }

@@ -8,7 +8,8 @@
  *   webserver3h must not serve the bytes before it (one byte short, half-closed), and must serve
  *   the bytes up to it alone the same way. Only where that is in question: a body, or bytes after.
  * - The second, pipelined, request: webserver3h answers one request per connection, so the bytes
- *   after llhttp's first message are sent again on their own and judged against Node's second answer.
+ *   after llhttp's first message are sent again, to both, as a request of their own, and judged the same way.
+ * - webserver3h does not reset a connection that Node's http closes (a reset can lose the answer).
  * - A HEAD request's answer carries no body, error answers included (RFC 9110 9.3.2).
  */
 import { header, parse, type Parsed } from './llhttp.js';
@@ -22,7 +23,10 @@ export interface Ports {
 }
 
 export interface Finding {
-  /** 'served' (webserver3h 2xx, Node not), 'rejected' (the other way), 'echo', 'framing-short', 'framing-end', 'head-body', 'second-...' */
+  /**
+   * 'served' (webserver3h 2xx, Node not), 'rejected' (the other way), 'served-after-first', 'echo',
+   * 'content-length', 'framing-short', 'framing-end', 'head-body', 'reset', 'second-' and one of these
+   */
   kind: string;
   /** What differed, in one line. */
   detail: string;
@@ -41,11 +45,24 @@ export interface Judged {
   findings: Finding[];
 }
 
-const ECHO_FIELDS = ['REQUEST_METHOD', 'PATH_INFO', 'QUERY_STRING', 'CONTENT_LENGTH', 'bodyLength', 'bodySha256'] as const;
+const ECHO_FIELDS = [
+  'REQUEST_METHOD',
+  'PATH_INFO',
+  'QUERY_STRING',
+  'CONTENT_LENGTH',
+  'bodyLength',
+  'bodySha256',
+] as const;
 
 const served = (r: Response | undefined): boolean => r !== undefined && r.status >= 200 && r.status < 300;
 const statusOf = (r: Response | undefined, x: Exchange): string =>
-  r !== undefined ? String(r.status) : x.timedOut ? 'no answer in time' : x.reset ? 'reset, no answer' : 'closed, no answer';
+  r !== undefined
+    ? String(r.status)
+    : x.timedOut
+      ? 'no answer in time'
+      : x.reset
+        ? 'reset, no answer'
+        : 'closed, no answer';
 
 function echoOf(r: Response | undefined): Partial<Echo> {
   try {
@@ -64,7 +81,8 @@ function echoDiff(ours: Response | undefined, node: Response | undefined): strin
 }
 
 /** The method of the first request line in bytes (for a request llhttp did not take). */
-const firstMethod = (bytes: Buffer): string => /^(?:\r?\n)*([^ \r\n]*)/.exec(bytes.toString('latin1', 0, 64))?.[1] ?? '';
+const firstMethod = (bytes: Buffer): string =>
+  /^(?:\r?\n)*([^ \r\n]*)/.exec(bytes.toString('latin1', 0, 64))?.[1] ?? '';
 
 /** One exchange with webserver3h: its first answer, the reason of an error, and bytes past a HEAD answer's head. */
 async function ours(ports: Ports, bytes: Buffer, method: string, timeout: number) {
@@ -77,26 +95,40 @@ async function ours(ports: Ports, bytes: Buffer, method: string, timeout: number
 }
 
 /** Sends request to both servers and finds where webserver3h differs from Node's http. */
-export async function judge(request: Buffer, ports: Ports, timeout: number): Promise<Judged> {
+export async function judge(request: Buffer, ports: Ports, timeout: number, depth = 0): Promise<Judged> {
   const llhttp = parse(request);
   const methods = llhttp.messages.map((m) => m.method);
   const method = methods[0] ?? firstMethod(request);
-  const [nodeX, mine] = await Promise.all([exchange(ports.node, request, timeout), ours(ports, request, method, timeout)]);
+  const [nodeX, mine] = await Promise.all([
+    exchange(ports.node, request, timeout),
+    ours(ports, request, method, timeout),
+  ]);
   const nodeAnswers = responses(nodeX.data, methods);
   const node = nodeAnswers[0];
   const findings: Finding[] = [];
   const add = (kind: string, detail: string): number => findings.push({ kind, detail });
   const judged: Judged = { request, llhttp, node, ours: mine.first, oursReason: mine.reason, findings };
 
-  if (mine.extra > 0) add('head-body', `an answer to HEAD (${statusOf(mine.first, mine.x)}) carries ${mine.extra} bytes of body`);
+  if (mine.x.reset && !nodeX.reset)
+    add('reset', `webserver3h reset the connection (${statusOf(mine.first, mine.x)} before it)`);
+  if (mine.extra > 0)
+    add('head-body', `an answer to HEAD (${statusOf(mine.first, mine.x)}) carries ${mine.extra} bytes of body`);
   if (!served(mine.first)) {
-    if (served(node)) add('rejected', `webserver3h ${statusOf(mine.first, mine.x)}${mine.reason ? ` (${mine.reason})` : ''}, Node's http ${node?.status}`);
+    if (served(node))
+      add(
+        'rejected',
+        `webserver3h ${statusOf(mine.first, mine.x)}${mine.reason ? ` (${mine.reason})` : ''}, ` +
+          `Node's http ${node?.status}`,
+      );
     return judged;
   }
   const ourEcho = echoOf(mine.first);
   const length = ourEcho.CONTENT_LENGTH ?? '';
   if (method !== 'HEAD' && length !== '' && !(/^\d+$/.test(length) && Number(length) === ourEcho.bodyLength))
-    add('content-length', `CONTENT_LENGTH ${JSON.stringify(ourEcho.CONTENT_LENGTH)} for a body of ${ourEcho.bodyLength} bytes`);
+    add(
+      'content-length',
+      `CONTENT_LENGTH ${JSON.stringify(ourEcho.CONTENT_LENGTH)} for a body of ${ourEcho.bodyLength} bytes`,
+    );
   const first = llhttp.messages[0];
   // what webserver3h's answer must echo: Node's, or where Node's http refused the connection for
   // what came after a first message llhttp completed, that message as llhttp read it
@@ -107,7 +139,11 @@ export async function judge(request: Buffer, ports: Ports, timeout: number): Pro
       add('served', `webserver3h ${mine.first?.status}, Node's http ${statusOf(node, nodeX)}`);
       return judged;
     }
-    add('served-after-first', `webserver3h ${mine.first?.status} for the first message, Node's http ${statusOf(node, nodeX)} for the connection (llhttp: ${llhttp.error?.reason ?? 'a later message'})`);
+    add(
+      'served-after-first',
+      `webserver3h ${mine.first?.status} for the first message, Node's http ${statusOf(node, nodeX)} ` +
+        `for the connection (llhttp: ${llhttp.error?.reason ?? 'a later message'})`,
+    );
     const te = header(first, 'transfer-encoding');
     const echo = echoFor(first.method, first.url, header(first, 'content-length'), te !== undefined, first.body);
     reference = { status: 200, headers: [], body: Buffer.from(JSON.stringify(echo), 'latin1') };
@@ -115,7 +151,10 @@ export async function judge(request: Buffer, ports: Ports, timeout: number): Pro
   // an answer to HEAD has no body, so no echo: for HEAD only the statuses are compared
   if (method !== 'HEAD') for (const d of echoDiff(mine.first, reference)) add('echo', d);
   if (first === undefined) {
-    add('oracle', `Node's http served, but llhttp fed byte by byte completed no message (${llhttp.error?.reason ?? ''})`);
+    add(
+      'oracle',
+      `Node's http served, but llhttp fed byte by byte completed no message (${llhttp.error?.reason ?? ''})`,
+    );
     return judged;
   }
   const head = request.toString('latin1', 0, first.end);
@@ -126,20 +165,19 @@ export async function judge(request: Buffer, ports: Ports, timeout: number): Pro
     if (tail) {
       const exact = await ours(ports, request.subarray(0, first.end), method, timeout);
       if (!served(exact.first))
-        add('framing-end', `not served at llhttp's end of the message (${first.end}): ${statusOf(exact.first, exact.x)} ${exact.reason}`);
-      else if (method !== 'HEAD') for (const d of echoDiff(exact.first, reference)) add('framing-end', `up to llhttp's end: ${d}`);
+        add(
+          'framing-end',
+          `not served at llhttp's end of the message (${first.end}): ${statusOf(exact.first, exact.x)} ${exact.reason}`,
+        );
+      else if (method !== 'HEAD')
+        for (const d of echoDiff(exact.first, reference)) add('framing-end', `up to llhttp's end: ${d}`);
     }
   }
-  const second = llhttp.messages[1];
-  if (second !== undefined && nodeAnswers[1] !== undefined) {
-    const rest = request.subarray(first.end);
-    const next = await ours(ports, rest, second.method, timeout);
-    const context: Judged = { request: rest, llhttp: parse(rest), node: nodeAnswers[1], ours: next.first, oursReason: next.reason, findings: [] };
-    const tell = `the pipelined request alone: webserver3h ${statusOf(next.first, next.x)}${next.reason ? ` (${next.reason})` : ''}, Node's http (its second answer) ${nodeAnswers[1].status}`;
-    if (served(next.first) !== served(nodeAnswers[1]))
-      findings.push({ kind: served(next.first) ? 'second-served' : 'second-rejected', detail: tell, context });
-    else if (served(next.first) && second.method !== 'HEAD')
-      for (const d of echoDiff(next.first, nodeAnswers[1])) findings.push({ kind: 'second-echo', detail: d, context });
+  // the pipelined request: the bytes after llhttp's first message, judged as a request of their own
+  if (depth === 0 && llhttp.messages[1] !== undefined) {
+    const context = await judge(request.subarray(first.end), ports, timeout, 1);
+    for (const f of context.findings)
+      findings.push({ kind: `second-${f.kind}`, detail: `the pipelined request alone: ${f.detail}`, context });
   }
   return judged;
 }

@@ -16,7 +16,10 @@ export type CaseClass = (typeof CLASSES)[number];
 
 export interface Case {
   id: number;
-  kind: CaseClass;
+  /** Its class, or 'replayed' for a case read from a file. */
+  kind: CaseClass | 'replayed';
+  /** A replayed case's name. */
+  name?: string;
   /** The bytes, as latin1 text. */
   request: string;
 }
@@ -96,7 +99,17 @@ const HOSTS: ReadonlyArray<readonly [number, string | null]> = [
   [1, '[::1'],
 ];
 
-const NAMES = ['X-Test', 'User-Agent', 'Accept', 'Cookie', 'Connection', 'Expect', 'Upgrade', 'X_Under', 'Content-Type'];
+const NAMES = [
+  'X-Test',
+  'User-Agent',
+  'Accept',
+  'Cookie',
+  'Connection',
+  'Expect',
+  'Upgrade',
+  'X_Under',
+  'Content-Type',
+];
 const BAD_NAMES = ['X Test', 'X-Test ', ' X-Test', 'X-T\x01', 'X-T\x7f', 'X(T)', 'X-T\xe9', '', 'X:T'];
 const VALUES = ['value', 'keep-alive', 'close', '100-continue', 'a, b', '"quoted"', 'a=b; c=d', 'websocket'];
 const BAD_VALUES = ['a\x00b', 'a\x01b', 'a\x7fb', 'a\rb', ' lead', 'trail\t', 'caf\xe9', 'a\x0bb'];
@@ -205,7 +218,13 @@ export function grammarRequest(random: Random): string {
   const method = random.weighted(METHODS);
   const target = random.weighted(TARGETS)();
   const version = random.weighted(VERSIONS);
-  const sp = (): string => random.weighted([[50, ' '], [1, '  '], [1, '\t'], [1, '']]);
+  const sp = (): string =>
+    random.weighted([
+      [50, ' '],
+      [1, '  '],
+      [1, '\t'],
+      [1, ''],
+    ]);
   const lead = random.chance(0.03) ? random.pick(['\r\n', '\n', '\r\n\r\n', ' ']) : '';
   let head = `${lead}${method}${sp()}${target}${sp()}${version}${mixedEol()}`;
   const headers: string[] = [];
@@ -215,7 +234,13 @@ export function grammarRequest(random: Random): string {
   for (let i = random.int(0, 3); i > 0; i--) {
     const name = random.chance(0.1) ? random.pick(BAD_NAMES) : random.pick(NAMES);
     const value = random.chance(0.1) ? random.pick(BAD_VALUES) : random.pick(VALUES);
-    const colon = random.weighted([[30, ': '], [3, ':'], [1, ' : '], [1, ':\t'], [1, ' ']]);
+    const colon = random.weighted([
+      [30, ': '],
+      [3, ':'],
+      [1, ' : '],
+      [1, ':\t'],
+      [1, ' '],
+    ]);
     headers.push(`${name}${colon}${value}`);
   }
   if (random.chance(0.03)) headers.push(`X-Fold: a${eol}${random.pick([' ', '\t'])}b`); // obs-fold
@@ -261,10 +286,12 @@ export function mutate(random: Random, request: string): string {
     const op = random.int(0, 9);
     if (op === 0) out = out.slice(0, at) + '\r' + out.slice(at);
     else if (op === 1) out = out.slice(0, at) + '\n' + out.slice(at);
-    else if (op === 2) out = out.slice(0, at) + random.pick([' ', '\t', '\x00', '\x7f', '\x80', ':', ';', ',']) + out.slice(at);
+    else if (op === 2)
+      out = out.slice(0, at) + random.pick([' ', '\t', '\x00', '\x7f', '\x80', ':', ';', ',']) + out.slice(at);
     else if (op === 3) out = out.slice(0, at) + out.slice(at + 1);
     else if (op === 4) out = out.slice(0, at) + out.slice(at, at + 1) + out.slice(at);
-    else if (op === 5) out = out.replace(/\r\n(?=[^\r\n])/, `\r\n${random.pick(['\t', ' '])}`); // a folded line
+    else if (op === 5)
+      out = out.replace(/\r\n(?=[^\r\n])/, `\r\n${random.pick(['\t', ' '])}`); // a folded line
     else if (op === 6) {
       // a header line repeated
       const lines = out.split('\r\n');

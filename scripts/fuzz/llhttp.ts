@@ -66,14 +66,13 @@ export interface Parsed {
   error: { code: string; reason: string; at: number } | null;
 }
 
-/** How llhttp, as Node's http server configures it, reads bytes (latin1): its messages, and its error if any. */
-export function parse(bytes: Buffer): Parsed {
+/** One parser, as Node's http server configures it, given bytes in one call: its messages (ends unknown) and error. */
+function once(bytes: Buffer): { messages: Array<Omit<Message, 'end'>>; error: Parsed['error'] } {
   const { HTTPParser, methods } = load();
   const parser = new HTTPParser();
   parser.initialize(HTTPParser.REQUEST, {}, 0, HTTPParser.kLenientNone);
-  const messages: Message[] = [];
+  const messages: Array<Omit<Message, 'end'>> = [];
   let current: Omit<Message, 'end'> | null = null;
-  let done = false;
   let flushed: string[] = []; // more than 32 header lines come in parts before the last
   parser[HTTPParser.kOnHeaders] = (headers: string[]): void => {
     flushed = [...flushed, ...headers];
@@ -88,25 +87,48 @@ export function parse(bytes: Buffer): Parsed {
     _message: string,
     upgrade: boolean,
   ): number => {
-    current = { method: methods[method] ?? String(method), url, headers: [...flushed, ...(headers ?? [])], body: Buffer.alloc(0), version: `HTTP/${major}.${minor}`, upgrade };
+    const all = [...flushed, ...(headers ?? [])];
     flushed = [];
+    current = {
+      method: methods[method] ?? String(method),
+      url,
+      headers: all,
+      body: Buffer.alloc(0),
+      version: `HTTP/${major}.${minor}`,
+      upgrade,
+    };
     return 0;
   };
   parser[HTTPParser.kOnBody] = (chunk: Buffer): void => {
     if (current !== null) current.body = Buffer.concat([current.body, chunk]);
   };
   parser[HTTPParser.kOnMessageComplete] = (): void => {
-    done = true;
+    if (current !== null) messages.push(current);
+    current = null;
   };
-  for (let i = 0; i < bytes.length; i++) {
-    const result = parser.execute(bytes.subarray(i, i + 1));
-    if (done && current !== null) {
-      messages.push({ ...(current as Omit<Message, 'end'>), end: i + 1 });
-      current = null;
-      done = false;
+  const result = parser.execute(bytes);
+  // after an upgrade the connection is another protocol's: llhttp pauses, which is no error
+  if (!(result instanceof Error) || result.code === 'HPE_PAUSED_UPGRADE') return { messages, error: null };
+  const at = (result as unknown as { bytesParsed?: number }).bytesParsed ?? 0;
+  return { messages, error: { code: result.code, reason: result.reason, at } };
+}
+
+/**
+ * How llhttp, as Node's http server configures it, reads bytes (latin1): its messages, each with
+ * the offset just past it (the shortest prefix in which llhttp completes it: a binary search), and its error if any.
+ */
+export function parse(bytes: Buffer): Parsed {
+  const { messages, error } = once(bytes);
+  let from = 0;
+  const ended = messages.map((message, k) => {
+    let [lo, hi] = [from, bytes.length]; // llhttp completes message k within bytes[0, hi) but not within bytes[0, lo)
+    while (lo + 1 < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (once(bytes.subarray(0, mid)).messages.length > k) hi = mid;
+      else lo = mid;
     }
-    if (result instanceof Error) return { messages, error: { code: result.code, reason: result.reason, at: i } };
-    if (messages.at(-1)?.upgrade) break; // the connection is another protocol's from here on
-  }
-  return { messages, error: null };
+    from = hi;
+    return { ...message, end: hi };
+  });
+  return { messages: ended, error };
 }

@@ -25,7 +25,7 @@ export async function minimize(
     let changed = true;
     while (changed && tries > 0) {
       changed = false;
-      const parts = unit === 'line' ? best.split(/(?<=\n)/) : best.match(/[\s\S]{1,8}/g) ?? [];
+      const parts = unit === 'line' ? best.split(/(?<=\n)/) : (best.match(/[\s\S]{1,8}/g) ?? []);
       for (let i = parts.length - 1; i >= 0 && tries > 0; i--) {
         const candidate = [...parts.slice(0, i), ...parts.slice(i + 1)].join('');
         tries--;

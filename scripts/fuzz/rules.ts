@@ -37,19 +37,23 @@ const rejectedFor = (kind: string, judged: Judged, reason: RegExp): boolean =>
 export const RULES: Rule[] = [
   {
     name: 'host-checked',
-    what: 'webserver3h answers 400 to a Host that is missing, repeated or not a host, which Node\'s http serves',
-    why: 'a server MUST; llhttp is a parser, and Node\'s http checks only that an HTTP/1.1 request has one',
+    what: "webserver3h answers 400 to a Host that is missing, repeated or not a host, which Node's http serves",
+    why: "a server MUST; llhttp is a parser, and Node's http checks only that an HTTP/1.1 request has one",
     rfc: 'RFC 9112 3.2',
     explains: (kind, judged) =>
       rejectedFor(kind, judged, /needs exactly one Host header|^invalid Host|^invalid authority in the request target/),
   },
   {
     name: 'only-http-1',
-    what: 'webserver3h refuses a version other than HTTP/1.x (HTTP/0.9 without a version, HTTP/2.0 in HTTP/1 syntax), which llhttp takes',
+    what:
+      'webserver3h refuses a version other than HTTP/1.x (HTTP/0.9 without a version, HTTP/2.0 in ' +
+      'HTTP/1 syntax), which llhttp takes',
     why: 'a WSGI server speaks HTTP/1.0 and 1.1; 505 for a major version it does not support',
     rfc: 'RFC 9110 15.6.6, RFC 9112 2.3',
     explains: (kind, judged) =>
-      kind === 'rejected' && judged.llhttp.messages[0] !== undefined && !judged.llhttp.messages[0].version.startsWith('HTTP/1.'),
+      kind === 'rejected' &&
+      judged.llhttp.messages[0] !== undefined &&
+      !judged.llhttp.messages[0].version.startsWith('HTTP/1.'),
   },
   {
     name: 'higher-minor-version',
@@ -57,11 +61,15 @@ export const RULES: Rule[] = [
     why: 'a recipient SHOULD process a higher minor version as the highest it implements',
     rfc: 'RFC 9110 2.5',
     explains: (kind, judged) =>
-      kind === 'served' && / HTTP\/1\.[2-9]$/.test(requestLine(judged.request)) && judged.llhttp.error?.code === 'HPE_INVALID_VERSION',
+      kind === 'served' &&
+      / HTTP\/1\.[2-9]$/.test(requestLine(judged.request)) &&
+      judged.llhttp.error?.code === 'HPE_INVALID_VERSION',
   },
   {
     name: 'bare-lf-lines',
-    what: 'webserver3h serves a head whose every line ends with a bare LF (as client3 sends); llhttp without lenient flags wants CRLF',
+    what:
+      'webserver3h serves a head whose every line ends with a bare LF (as client3 sends); llhttp ' +
+      'without lenient flags wants CRLF',
     why: 'a recipient MAY take a single LF as a line end; webserver3h does only when no line of the head has a CR',
     rfc: 'RFC 9112 2.2',
     explains: (kind, judged) =>
@@ -69,7 +77,9 @@ export const RULES: Rule[] = [
   },
   {
     name: 'identical-content-lengths',
-    what: 'webserver3h takes Content-Length given more than once with one value ("5, 5", or two fields of 5) as that value; llhttp rejects it',
+    what:
+      'webserver3h takes Content-Length given more than once with one value ("5, 5", or two fields of ' +
+      '5) as that value; llhttp rejects it',
     why: 'a recipient MAY replace a list of identical values by the one value (CONTENT_LENGTH is checked to be it)',
     rfc: 'RFC 9110 8.6',
     explains: (kind, judged) => {
@@ -82,20 +92,39 @@ export const RULES: Rule[] = [
   },
   {
     name: 'unknown-expectation',
-    what: 'Node\'s http answers 417 to an Expect other than 100-continue; webserver3h ignores it and serves',
+    what: "Node's http answers 417 to an Expect other than 100-continue; webserver3h ignores it and serves",
     why: 'a server MAY answer 417 to an expectation it does not know',
     rfc: 'RFC 9110 10.1.1',
-    explains: (kind, judged) => kind === 'served' && judged.node?.status === 417 && /^expect:/im.test(head(judged.request)),
+    explains: (kind, judged) =>
+      kind === 'served' && judged.node?.status === 417 && /^expect:/im.test(head(judged.request)),
   },
   {
     name: 'request-line-whitespace',
-    what: 'webserver3h answers 400 to a request line whose parts are not separated by exactly one SP; llhttp skips extra spaces',
+    what:
+      'webserver3h answers 400 to a request line whose parts are not separated by exactly one SP; ' +
+      'llhttp skips extra spaces',
     why: 'the grammar is one SP; a recipient SHOULD answer an invalid request line with 400 (MAY parse on whitespace)',
     rfc: 'RFC 9112 3',
     explains: (kind, judged) =>
       rejectedFor(kind, judged, /^malformed request line/) &&
       /^\S+[ \t]+\S+[ \t]+HTTP\/\d\.\d$/.test(requestLine(judged.request)) &&
       !/^[^ \t]+ [^ \t]+ HTTP\/\d\.\d$/.test(requestLine(judged.request)),
+  },
+  {
+    name: 'absolute-form-scheme',
+    what:
+      'webserver3h answers 400 to an absolute-form target whose scheme is not http or https; llhttp ' +
+      'takes any scheme',
+    why: 'an origin server serves http and https URIs only; another scheme names a resource it is not the server of',
+    rfc: 'RFC 9112 3.2.2, RFC 9110 4.2 and 7.4',
+    explains: (kind, judged) => {
+      const target = requestLine(judged.request).split(' ')[1] ?? '';
+      return (
+        rejectedFor(kind, judged, /^malformed request target/) &&
+        /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(target) &&
+        !/^https?:\/\//i.test(target)
+      );
+    },
   },
   {
     name: 'transfer-coding-501',
@@ -113,7 +142,9 @@ export const RULES: Rule[] = [
   },
   {
     name: 'limits',
-    what: 'webserver3h\'s limits differ from Node\'s: a request line over 8 KiB (414), a head over 64 KiB (431), a body over 1 MiB (413), a chunk-size line over 1,024 bytes (400)',
+    what:
+      "webserver3h's limits differ from Node's: a request line over 8 KiB (414), a head over 64 KiB " +
+      '(431), a body over 1 MiB (413), a chunk-size line over 1,024 bytes (400)',
     why: 'a server sets its own limits, and answers past them with these statuses',
     rfc: 'RFC 9112 3 and 7.1.1, RFC 9110 15.5.14, RFC 6585 5',
     explains: (kind, judged) => rejectedFor(kind, judged, /is longer than \d+ bytes$|is larger than \d+ bytes$/),
@@ -124,11 +155,14 @@ export const RULES: Rule[] = [
     why: 'only empty lines (CRLF) before a request line are to be ignored; a bare CR elsewhere is invalid',
     rfc: 'RFC 9112 2.2',
     explains: (kind, judged) =>
-      rejectedFor(kind, judged, /^this is not an HTTP request: "\\r/) && /^(?:\r\n)*\r(?!\n)/.test(judged.request.toString('latin1', 0, 64)),
+      rejectedFor(kind, judged, /^this is not an HTTP request: "\\r/) &&
+      /^(?:\r\n)*\r(?!\n)/.test(judged.request.toString('latin1', 0, 64)),
   },
   {
     name: 'trailer-fields-dropped',
-    what: 'webserver3h reads and drops a chunked body\'s trailer section, Content-Length in it too; llhttp rejects Content-Length there',
+    what:
+      "webserver3h reads and drops a chunked body's trailer section, Content-Length in it too; llhttp " +
+      'rejects Content-Length there',
     why: 'a recipient MAY discard trailer fields; dropped, they frame nothing',
     rfc: 'RFC 9112 7.1.2, RFC 9110 6.5',
     explains: (kind, judged) =>
@@ -138,8 +172,12 @@ export const RULES: Rule[] = [
   },
   {
     name: 'one-request-per-connection',
-    what: 'webserver3h serves the first message and closes (Connection: close) without reading on; Node\'s http refuses the connection for bytes after a first message llhttp completed',
-    why: 'a server that sends Connection: close does not process later requests on the connection; the first message is still framed as llhttp frames it (checked)',
+    what:
+      "webserver3h serves the first message and closes (Connection: close) without reading on; Node's " +
+      'http refuses the connection for bytes after a first message llhttp completed',
+    why:
+      'a server that sends Connection: close does not process later requests on the connection; the ' +
+      'first message is still framed as llhttp frames it (checked)',
     rfc: 'RFC 9112 9.3, 9.6',
     explains: (kind) => kind === 'served-after-first',
   },

@@ -33,49 +33,47 @@ async function settle(check: () => boolean, ms: number): Promise<boolean> {
   return check();
 }
 
-/** Runs cases against a fresh webserver3h and Node's http, concurrency at a time; onOutcome sees each as it ends. */
+/** Runs cases against webserver3h and Node's http (startServers()), concurrency at a time; onOutcome sees each. */
 export async function run(
   servers: Servers,
   cases: Iterable<Case>,
   options: { concurrency: number; timeout: number; onOutcome?: (o: Outcome) => void },
 ): Promise<Report> {
   const started = Date.now();
-  const { stage, node } = servers;
-  {
-    const pid = stage.requireServerPid();
-    const fdsBefore = fds(pid).size;
-    const outcomes: Outcome[] = [];
-    const parent: string[] = [];
-    const iterator = cases[Symbol.iterator]();
-    const worker = async (): Promise<void> => {
-      for (let next = iterator.next(); !next.done; next = iterator.next()) {
-        const c = next.value;
-        const judged = await judge(Buffer.from(c.request, 'latin1'), servers.ports, options.timeout);
-        const rules = judged.findings.map((f) => explain(f, judged)?.name);
-        const unexplained = judged.findings.filter((_, i) => rules[i] === undefined);
-        const outcome: Outcome = {
-          case: c,
-          verdict: judged.findings.length === 0 ? 'agree' : unexplained.length > 0 ? 'unexplained' : 'explained',
-          rules: [...new Set(rules.filter((r): r is string => r !== undefined))],
-          unexplained,
-        };
-        outcomes.push(outcome);
-        options.onOutcome?.(outcome);
-        if (!alive(stage, pid)) {
-          parent.push(`the parent (PID ${pid}) died during case ${c.id}: ${stage.output.slice(-500)}`);
-          return;
-        }
+  const { stage } = servers;
+  const pid = stage.requireServerPid();
+  const fdsBefore = fds(pid).size;
+  const outcomes: Outcome[] = [];
+  const parent: string[] = [];
+  const iterator = cases[Symbol.iterator]();
+  const worker = async (): Promise<void> => {
+    for (let next = iterator.next(); !next.done; next = iterator.next()) {
+      const c = next.value;
+      const judged = await judge(Buffer.from(c.request, 'latin1'), servers.ports, options.timeout);
+      const rules = judged.findings.map((f) => explain(f, judged)?.name);
+      const unexplained = judged.findings.filter((_, i) => rules[i] === undefined);
+      const outcome: Outcome = {
+        case: c,
+        verdict: judged.findings.length === 0 ? 'agree' : unexplained.length > 0 ? 'unexplained' : 'explained',
+        rules: [...new Set(rules.filter((r): r is string => r !== undefined))],
+        unexplained,
+      };
+      outcomes.push(outcome);
+      options.onOutcome?.(outcome);
+      if (!alive(stage, pid)) {
+        parent.push(`the parent (PID ${pid}) died during case ${c.id}: ${stage.output.slice(-500)}`);
+        return;
       }
-    };
-    await Promise.all(Array.from({ length: options.concurrency }, worker));
-    if (alive(stage, pid)) {
-      if (!(await settle(() => zombies(pid).length === 0, 5_000)))
-        parent.push(`zombies left: ${zombies(pid).join(', ')}`);
-      if (!(await settle(() => fds(pid).size <= fdsBefore, 5_000)))
-        parent.push(`descriptors of the parent grew: ${fdsBefore} -> ${fds(pid).size}`);
-    } else if (parent.length === 0) parent.push(`the parent (PID ${pid}) died`);
-    return { outcomes, parent, fdsBefore, fdsAfter: fds(pid).size, seconds: (Date.now() - started) / 1000 };
-  }
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  if (alive(stage, pid)) {
+    if (!(await settle(() => zombies(pid).length === 0, 5_000)))
+      parent.push(`zombies left: ${zombies(pid).join(', ')}`);
+    if (!(await settle(() => fds(pid).size <= fdsBefore, 5_000)))
+      parent.push(`descriptors of the parent grew: ${fdsBefore} -> ${fds(pid).size}`);
+  } else if (parent.length === 0) parent.push(`the parent (PID ${pid}) died`);
+  return { outcomes, parent, fdsBefore, fdsAfter: fds(pid).size, seconds: (Date.now() - started) / 1000 };
 }
 
 export interface Servers {

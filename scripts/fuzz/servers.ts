@@ -34,7 +34,13 @@ const percentDecode = (path: string): string =>
   path.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 
 /** The Echo of a request as a server that parsed it has it: Node's http, or llhttp fed directly. */
-export function echoFor(method: string, url: string, contentLength: string | undefined, chunked: boolean, body: Buffer): Echo {
+export function echoFor(
+  method: string,
+  url: string,
+  contentLength: string | undefined,
+  chunked: boolean,
+  body: Buffer,
+): Echo {
   // the target as the application sees it: an absolute-form's path, without a fragment
   let target = url.replace(/^https?:\/\/[^/?#]*/i, '').replace(/#.*$/, '');
   if (!target.startsWith('/') && target !== '*') target = `/${target}`;
@@ -129,12 +135,16 @@ export function responses(data: Buffer, methods: string[]): Response[] {
     const [line = '', ...rest] = data.toString('latin1', at, end).split('\r\n');
     const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(line)?.[1] ?? NaN);
     if (Number.isNaN(status)) break;
-    const headers = rest.map((l): [string, string] => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]);
+    const headers = rest.map((l): [string, string] => [
+      l.slice(0, l.indexOf(':')).toLowerCase(),
+      l.slice(l.indexOf(':') + 1).trim(),
+    ]);
     at = end + 4;
     if (status < 200) continue;
     const length = headers.find(([n]) => n === 'content-length')?.[1];
     const head = methods[found.length] === 'HEAD';
-    const size = head || status === 204 || status === 304 ? 0 : length === undefined ? data.length - at : Number(length);
+    const size =
+      head || status === 204 || status === 304 ? 0 : length === undefined ? data.length - at : Number(length);
     found.push({ status, headers, body: data.subarray(at, at + size) });
     at += size;
   }
@@ -165,7 +175,7 @@ export class Reasons {
 
   /** The reason given for the connection from port, waiting up to ms for its line; '' if none. */
   async of(port: number, ms = 300): Promise<string> {
-    for (const until = Date.now() + ms; !this.byPort.has(port) && Date.now() < until; )
+    for (const until = Date.now() + ms; !this.byPort.has(port) && Date.now() < until;)
       await new Promise((r) => setTimeout(r, 10));
     const reason = this.byPort.get(port) ?? '';
     this.byPort.delete(port);
