@@ -159,6 +159,18 @@ export const RULES: Rule[] = [
       /^(?:\r\n)*\r(?!\n)/.test(judged.request.toString('latin1', 0, 64)),
   },
   {
+    name: 'chunk-extension-whitespace',
+    what: 'webserver3h takes whitespace (BWS) around the ";" and "=" of a chunk extension; llhttp refuses it',
+    why: 'the chunk-ext grammar has BWS there, which a recipient MUST parse and remove',
+    rfc: 'RFC 9112 7.1.1, RFC 9110 5.6.3',
+    explains: (kind, judged) => {
+      if (kind !== 'served' || !/^Invalid character in chunk (size|extensions)/.test(judged.llhttp.error?.reason ?? ''))
+        return false;
+      const body = judged.request.toString('latin1').slice(head(judged.request).length);
+      return /\n[0-9A-Fa-f]+(?:[ \t]*;[^\r\n]*)?(?:[ \t];|;[ \t]|[ \t]=|=[ \t])/.test(body);
+    },
+  },
+  {
     name: 'trailer-fields-dropped',
     what:
       "webserver3h reads and drops a chunked body's trailer section, Content-Length in it too; llhttp " +
