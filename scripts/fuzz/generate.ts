@@ -252,18 +252,28 @@ export function grammarRequest(random: Random): string {
     [3, 'none'],
   ]);
   let body = '';
+  const cl = random.weighted([
+    [20, 'Content-Length'],
+    [1, 'content-length'],
+    [1, 'CONTENT-LENGTH'],
+  ]);
+  const te = random.weighted([
+    [20, 'Transfer-Encoding'],
+    [1, 'transfer-encoding'],
+    [1, 'TRANSFER-ENCODING'],
+  ]);
   if (framing === 'length' && (bodyText !== '' || random.chance(0.2))) {
-    for (const v of contentLength(random, bodyText.length)) headers.push(`Content-Length: ${v}`);
+    for (const v of contentLength(random, bodyText.length)) headers.push(`${cl}: ${v}`);
     body = bodyText;
   } else if (framing === 'chunked') {
     const coding = random.weighted(CODINGS);
-    if (random.chance(0.05)) headers.push(`Transfer-Encoding: gzip`, `Transfer-Encoding: ${coding}`);
-    else headers.push(`Transfer-Encoding: ${coding}`);
+    if (random.chance(0.05)) headers.push(`${te}: gzip`, `${te}: ${coding}`);
+    else if (random.chance(0.03)) headers.push(`${te}:`, `${te}: ${coding}`);
+    else headers.push(`${te}: ${coding}`);
     body = chunked(random, bodyText, eol);
   } else if (framing === 'both') {
-    const te = `Transfer-Encoding: ${random.weighted(CODINGS)}`;
-    const cl = `Content-Length: ${random.int(0, bodyText.length + 5)}`;
-    headers.push(...(random.chance(0.5) ? [te, cl] : [cl, te]));
+    const both = [`${te}: ${random.weighted(CODINGS)}`, `${cl}: ${random.int(0, bodyText.length + 5)}`];
+    headers.push(...(random.chance(0.5) ? both : both.reverse()));
     body = chunked(random, bodyText, eol);
   } else if (framing === 'none') body = bodyText;
   if (random.chance(0.1)) shuffle(random, headers);
