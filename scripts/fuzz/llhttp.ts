@@ -22,7 +22,8 @@ interface Binding {
     kOnBody: number;
     kOnMessageComplete: number;
   };
-  methods: string[];
+  /** Every method llhttp knows, by its number (what Node's http reads a request's method from). */
+  allMethods: string[];
 }
 
 let binding: Binding | undefined;
@@ -68,7 +69,7 @@ export interface Parsed {
 
 /** One parser, as Node's http server configures it, given bytes in one call: its messages (ends unknown) and error. */
 function once(bytes: Buffer): { messages: Array<Omit<Message, 'end'>>; error: Parsed['error'] } {
-  const { HTTPParser, methods } = load();
+  const { HTTPParser, allMethods } = load();
   const parser = new HTTPParser();
   parser.initialize(HTTPParser.REQUEST, {}, 0, HTTPParser.kLenientNone);
   const messages: Array<Omit<Message, 'end'>> = [];
@@ -90,7 +91,7 @@ function once(bytes: Buffer): { messages: Array<Omit<Message, 'end'>>; error: Pa
     const all = [...flushed, ...(headers ?? [])];
     flushed = [];
     current = {
-      method: methods[method] ?? String(method),
+      method: allMethods[method] ?? String(method),
       url,
       headers: all,
       body: Buffer.alloc(0),
