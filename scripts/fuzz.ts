@@ -17,7 +17,7 @@ import { cases, CLASSES, llhttpCorpus, type Case } from './fuzz/generate.js';
 import { minimize } from './fuzz/minimize.js';
 import { Random } from './fuzz/random.js';
 import { RULES } from './fuzz/rules.js';
-import { run, startServers, type Outcome } from './fuzz/run.js';
+import { run, startServers } from './fuzz/run.js';
 
 const argv = await yargs(hideBin(process.argv))
   .scriptName('pnpm fuzz')
@@ -60,7 +60,7 @@ if (argv.replay !== undefined) {
 } else list = cases(new Random(seed), argv.requests ?? 1000, llhttpCorpus());
 
 const concurrency = Math.max(1, argv.concurrency ?? 4);
-let done = 0;
+const started = Date.now();
 const servers = await startServers();
 process.on('SIGINT', () => void servers.stop().then(() => process.exit(130)));
 let failed = true;
@@ -68,37 +68,36 @@ try {
   const report = await run(servers, list, {
     concurrency,
     timeout,
-    onOutcome: (o: Outcome) => {
-      done++;
-      if (argv.json)
-        console.log(
-          JSON.stringify({
-            id: o.case.id,
-            name: o.case.name,
-            verdict: o.verdict,
-            rules: o.rules,
-            unexplained: o.unexplained,
-          }),
+    onOutcome: (o, tally) => {
+      if (argv.json) {
+        const { id, name } = o.case;
+        console.log(JSON.stringify({ id, name, verdict: o.verdict, rules: o.rules, unexplained: o.unexplained }));
+      }
+      if (tally.cases % 1000 === 0) {
+        console.error(
+          `${new Date().toISOString()} ${tally.cases} cases: ${tally.agreements} agreements, ` +
+            `${tally.explained} explained, ${tally.unexplained.length} unexplained ` +
+            `(${(tally.cases / ((Date.now() - started) / 1000)).toFixed(1)} cases/s)`,
         );
-      else if (done % 1000 === 0) console.error(`${done} cases...`);
+      }
     },
   });
 
-  const count = (f: (o: Outcome) => boolean): number => report.outcomes.filter(f).length;
+  const { tally } = report;
   const lines: string[] = [];
   lines.push(
-    `seed ${seed}, ${report.outcomes.length} cases in ${report.seconds.toFixed(0)} s ` +
-      `(${(report.outcomes.length / report.seconds).toFixed(1)} cases/s, ${concurrency} at a time)`,
+    `seed ${seed}, ${tally.cases} cases in ${report.seconds.toFixed(0)} s ` +
+      `(${(tally.cases / report.seconds).toFixed(1)} cases/s, ${concurrency} at a time)`,
   );
   if (argv.replay === undefined)
-    lines.push(`  by class: ${CLASSES.map((k) => `${k} ${count((o) => o.case.kind === k)}`).join(', ')}`);
-  lines.push(`agreements: ${count((o) => o.verdict === 'agree')}`);
-  lines.push(`explained by a rule: ${count((o) => o.verdict === 'explained')}`);
+    lines.push(`  by class: ${CLASSES.map((k) => `${k} ${tally.byClass.get(k) ?? 0}`).join(', ')}`);
+  lines.push(`agreements: ${tally.agreements}`);
+  lines.push(`explained by a rule: ${tally.explained}`);
   for (const rule of RULES) {
-    const n = count((o) => o.rules.includes(rule.name));
+    const n = tally.byRule.get(rule.name) ?? 0;
     if (n > 0) lines.push(`  ${rule.name}: ${n} (${rule.rfc})`);
   }
-  const unexplained = report.outcomes.filter((o) => o.verdict === 'unexplained');
+  const { unexplained } = tally;
   lines.push(`unexplained: ${unexplained.length}`);
   console.log(lines.join('\n'));
 
@@ -122,9 +121,7 @@ try {
   );
   failed = unexplained.length > 0 || report.parent.length > 0;
   if (argv.json)
-    console.log(
-      JSON.stringify({ cases: report.outcomes.length, unexplained: unexplained.length, parent: report.parent }),
-    );
+    console.log(JSON.stringify({ cases: tally.cases, unexplained: unexplained.length, parent: report.parent }));
 } finally {
   await servers.stop();
 }

@@ -17,8 +17,27 @@ export interface Outcome {
   unexplained: Judged['findings'];
 }
 
+/** The counts of a run, kept as it goes: cases by class, by verdict, by rule, and the unexplained outcomes. */
+export class Tally {
+  cases = 0;
+  agreements = 0;
+  explained = 0;
+  readonly byClass = new Map<string, number>();
+  readonly byRule = new Map<string, number>();
+  readonly unexplained: Outcome[] = [];
+
+  add(o: Outcome): void {
+    this.cases++;
+    this.byClass.set(o.case.kind, (this.byClass.get(o.case.kind) ?? 0) + 1);
+    if (o.verdict === 'agree') this.agreements++;
+    if (o.verdict === 'explained') this.explained++;
+    for (const rule of o.rules) this.byRule.set(rule, (this.byRule.get(rule) ?? 0) + 1);
+    if (o.verdict === 'unexplained') this.unexplained.push(o);
+  }
+}
+
 export interface Report {
-  outcomes: Outcome[];
+  tally: Tally;
   /** Problems with the server's parent: dead, zombies left, descriptors grown. */
   parent: string[];
   fdsBefore: number;
@@ -37,13 +56,13 @@ async function settle(check: () => boolean, ms: number): Promise<boolean> {
 export async function run(
   servers: Servers,
   cases: Iterable<Case>,
-  options: { concurrency: number; timeout: number; onOutcome?: (o: Outcome) => void },
+  options: { concurrency: number; timeout: number; onOutcome?: (o: Outcome, tally: Tally) => void },
 ): Promise<Report> {
   const started = Date.now();
   const { stage } = servers;
   const pid = stage.requireServerPid();
   const fdsBefore = fds(pid).size;
-  const outcomes: Outcome[] = [];
+  const tally = new Tally();
   const parent: string[] = [];
   const iterator = cases[Symbol.iterator]();
   const worker = async (): Promise<void> => {
@@ -56,10 +75,11 @@ export async function run(
         case: c,
         verdict: judged.findings.length === 0 ? 'agree' : unexplained.length > 0 ? 'unexplained' : 'explained',
         rules: [...new Set(rules.filter((r): r is string => r !== undefined))],
-        unexplained,
+        // the findings without the pipelined request's whole judgement: a long run keeps them
+        unexplained: unexplained.map(({ kind, detail }) => ({ kind, detail })),
       };
-      outcomes.push(outcome);
-      options.onOutcome?.(outcome);
+      tally.add(outcome);
+      options.onOutcome?.(outcome, tally);
       if (!alive(stage, pid)) {
         parent.push(`the parent (PID ${pid}) died during case ${c.id}: ${stage.output.slice(-500)}`);
         return;
@@ -73,7 +93,7 @@ export async function run(
     if (!(await settle(() => fds(pid).size <= fdsBefore, 5_000)))
       parent.push(`descriptors of the parent grew: ${fdsBefore} -> ${fds(pid).size}`);
   } else if (parent.length === 0) parent.push(`the parent (PID ${pid}) died`);
-  return { outcomes, parent, fdsBefore, fdsAfter: fds(pid).size, seconds: (Date.now() - started) / 1000 };
+  return { tally, parent, fdsBefore, fdsAfter: fds(pid).size, seconds: (Date.now() - started) / 1000 };
 }
 
 export interface Servers {
@@ -86,6 +106,7 @@ export interface Servers {
 /** webserver3h with the echo, and Node's http with its own. */
 export async function startServers(): Promise<Servers> {
   const [stage, node] = await Promise.all([startWebserver3h(), startNodeEcho()]);
+  stage.outputLimit = 64 * 1024;
   return {
     stage,
     node,
