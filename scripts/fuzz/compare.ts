@@ -134,7 +134,8 @@ export async function judge(request: Buffer, ports: Ports, timeout: number, dept
   // what came after a first message llhttp completed, that message as llhttp read it
   let reference = node;
   if (!served(node)) {
-    const later = first !== undefined && (llhttp.messages.length > 1 || (llhttp.error?.at ?? 0) >= first.end);
+    // llhttp's error came after the first message: Node's http refused the connection, not that message
+    const later = first !== undefined && llhttp.error !== null && llhttp.error.at >= first.end;
     if (!later) {
       add('served', `webserver3h ${mine.first?.status}, Node's http ${statusOf(node, nodeX)}`);
       return judged;
@@ -142,7 +143,7 @@ export async function judge(request: Buffer, ports: Ports, timeout: number, dept
     add(
       'served-after-first',
       `webserver3h ${mine.first?.status} for the first message, Node's http ${statusOf(node, nodeX)} ` +
-        `for the connection (llhttp: ${llhttp.error?.reason ?? 'a later message'})`,
+        `for the connection (llhttp: ${llhttp.error?.reason})`,
     );
     const te = header(first, 'transfer-encoding');
     const echo = echoFor(first.method, first.url, header(first, 'content-length'), te !== undefined, first.body);
