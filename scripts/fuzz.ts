@@ -47,10 +47,15 @@ const argv = await yargs(hideBin(process.argv))
     type: 'string',
     describe: 'a JSON file of cases ({"cases":[{"name","request"}]}) instead of generated ones',
   })
+  .option('rules', { type: 'boolean', default: false, describe: 'print the table of rules (what, why, RFC) and exit' })
   .option('json', { type: 'boolean', default: false, describe: 'one JSON line per case, then the report as JSON' })
   .strict()
   .parseAsync();
 
+if (argv.rules) {
+  for (const rule of RULES) console.log(`${rule.name} (${rule.rfc})\n  what: ${rule.what}\n  why: ${rule.why}`);
+  process.exit(0);
+}
 const seed = argv.seed ?? 1;
 const timeout = argv.timeout ?? 6000;
 let list: Iterable<Case>;
