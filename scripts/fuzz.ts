@@ -116,7 +116,9 @@ try {
     console.log(
       `  case ${o.case.id} (${o.case.kind}): ${o.unexplained.map((f) => `${f.kind}: ${f.detail}`).join('; ')}`,
     );
-    console.log(`    reproduction: ${JSON.stringify(small.request)}`);
+    const shown = JSON.stringify(small.request.slice(0, 600));
+    const more = small.request.length > 600 ? ` ... (the first 600 of ${small.request.length} bytes)` : '';
+    console.log(`    reproduction: ${shown}${more}`);
     if (small.findings.length > 0)
       console.log(`    it gives: ${small.findings.map((f) => `${f.kind}: ${f.detail}`).join('; ')}`);
   }
