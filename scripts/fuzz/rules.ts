@@ -134,6 +134,20 @@ export const RULES: Rule[] = [
     explains: (kind, judged) => rejectedFor(kind, judged, /^transfer coding ".*" is not implemented$/),
   },
   {
+    name: 'empty-transfer-encoding-field',
+    what:
+      'webserver3h ignores an empty Transfer-Encoding field beside one that ends in chunked, and reads the body ' +
+      "chunked; llhttp answers 400 ('Empty Transfer-Encoding')",
+    why: 'field lines of one name combine into one list, whose empty elements a recipient MUST ignore',
+    rfc: 'RFC 9110 5.3 and 5.6.1',
+    explains: (kind, judged) => {
+      if (kind !== 'served' || judged.llhttp.error?.reason !== 'Empty Transfer-Encoding') return false;
+      const values = [...head(judged.request).matchAll(/^transfer-encoding:(.*)$/gim)].map((m) => (m[1] ?? '').trim());
+      const codings = values.flatMap((v) => v.split(',').map((c) => c.trim())).filter((c) => c !== '');
+      return values.includes('') && codings.at(-1)?.toLowerCase() === 'chunked';
+    },
+  },
+  {
     name: 'transfer-encoding-in-1.0',
     what: 'webserver3h answers 400 to Transfer-Encoding in an HTTP/1.0 request',
     why: 'a server MUST treat its framing as faulty',
