@@ -5,8 +5,9 @@
  * disagreement: a bug until shown otherwise. A rule is narrow: it names the finding's kind and
  * checks the request, llhttp's own error or webserver3h's stated reason, never "any 4xx".
  *
- * Node's http server parses with llhttp and no lenient flag (`insecureHTTPParser` is false by
- * default), and answers 400 to an HTTP/1.1 request without Host (`requireHostHeader`, true by default).
+ * Node's http server, as the fuzzer runs it, parses with llhttp and no lenient flag (no
+ * `insecureHTTPParser` option, no --insecure-http-parser), and answers 400 to an HTTP/1.1 request
+ * without Host (`requireHostHeader`'s default) and 417 to an Expect it does not know.
  */
 import type { Finding, Judged } from './compare.js';
 
