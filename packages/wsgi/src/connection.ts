@@ -153,7 +153,11 @@ export class Connection {
   async serve(handler: () => Promise<void>): Promise<void> {
     let stray: (e: unknown) => void = () => {};
     const strayError = new Promise<never>((resolve, reject) => (stray = reject));
-    const stuck = (): void => stray(new Error('the application never finished its response'));
+    // answered from a turn of the loop, not inside 'beforeExit': the server's next wait then runs in
+    // that turn, and the loop, once empty again, emits 'beforeExit' for the next stuck application
+    const stuck = (): void => {
+      setImmediate(() => stray(new Error('the application never finished its response')));
+    };
     process.on('uncaughtException', stray);
     process.on('beforeExit', stuck);
     this.serving = true;
