@@ -1,0 +1,23 @@
+/** What a client gets wrong: an HttpError, with the status it earns. */
+import { STATUS_CODES } from 'node:http';
+
+/** '404' -> '404 Not Found' */
+export function statusLine(code: number): string {
+  return `${code} ${STATUS_CODES[code] ?? 'Unknown'}`;
+}
+
+/** An error the client caused, answered with status (400, 408, 413, 414, 431, 501, 505...). */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+
+  /** '400 Bad Request' */
+  get statusLine(): string {
+    return statusLine(this.status);
+  }
+}
