@@ -29,7 +29,7 @@ export { accept, type Connection } from './connection.js';
 export { closeIterable } from './response.js';
 export type { HttpRequest } from './request.js';
 export { httpDate } from './framing.js';
-export { curlLines, splitlines } from './print.js';
+export { curlLines } from './print.js';
 export { splitAppPath } from './module-lookup.js';
 export { importModule, type Module } from './importer.js';
 export { getattr } from './frameworks.js';
