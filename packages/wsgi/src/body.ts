@@ -32,6 +32,25 @@ export function bodyFraming(request: HttpRequest): { chunked: boolean; length: n
   return { chunked: false, length: Number(lengths[0]) };
 }
 
+/**
+ * The headers with one Content-Length, the length the body is framed by, where the first was: a
+ * list of one value repeated (`Content-Length: 5, 5`) or a repeated header is replaced by the
+ * single value, as RFC 9110 8.6 allows, so that the application sees CONTENT_LENGTH '5'.
+ * (Different values are 400 in bodyFraming; llhttp, Node's parser, answers 400 to these too.)
+ */
+export function withOneContentLength(
+  headers: Array<[name: string, value: string]>,
+  length: number,
+): Array<[name: string, value: string]> {
+  const first = headers.findIndex(([name]) => name.toLowerCase() === 'content-length');
+  if (first === -1) return headers;
+  const [name] = headers[first] ?? ['Content-Length'];
+  return headers.flatMap((header, i): Array<[string, string]> => {
+    if (i === first) return [[name, String(length)]];
+    return header[0].toLowerCase() === 'content-length' ? [] : [header];
+  });
+}
+
 /** A quoted-string (RFC 9110 5.6.4), as regular expression source. */
 const QUOTED = String.raw`"(?:[^"\\\x00-\x08\x0a-\x1f\x7f]|\\[^\x00-\x08\x0a-\x1f\x7f])*"`;
 /** chunk-size [ *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] ) ] (RFC 9112 7.1.1) */

@@ -17,6 +17,7 @@
  */
 import type { socket } from '@lsbaws/posix';
 import { errorAnswer } from './error-answer.js';
+import { HttpError } from './http-error.js';
 import { errorResponse } from './framing.js';
 import { curlLines } from './print.js';
 import { recvRequest } from './recv-request.js';
@@ -111,11 +112,16 @@ export class Connection {
     }
   }
 
-  /** Closes the connection (once); during serve(), when serve() is done. */
+  /**
+   * Closes the connection (once); during serve(), when serve() is done. After a response, the
+   * close lingers (./transport.ts): what the client sent and we did not read (a pipelined request)
+   * would otherwise make the kernel reset the connection, and the client could lose the response.
+   */
   close(): void {
     if (this.serving || this.closed) return;
     this.closed = true;
-    this.socket.close();
+    if (this.transport.started) lingeringClose(this.socket);
+    else this.socket.close();
   }
 
   private isHead(): boolean {
@@ -128,14 +134,13 @@ export class Connection {
     if (answer === null || this.transport.started || this.socket.fileno() === -1) {
       return; // too late for another status: the client sees the response end early
     }
-    const [head, body] = errorResponse(...answer);
-    console.log(curlLines('> ', head, body));
+    const head = this.isHead() || (e instanceof HttpError && e.method === 'HEAD');
+    const [responseHead, body] = errorResponse(...answer, head);
+    console.log(curlLines('> ', responseHead, body));
     try {
-      this.sendall(Buffer.concat([Buffer.from(head, 'latin1'), body]));
+      this.sendall(Buffer.concat([Buffer.from(responseHead, 'latin1'), body]));
     } catch {
-      // gone already
+      // gone already: close() closes
     }
-    this.closed = true;
-    lingeringClose(this.socket);
   }
 }

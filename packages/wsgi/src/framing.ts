@@ -21,8 +21,11 @@ export function formatHead(status: string, headers: ResponseHeaders): string {
   return head + '\r\n';
 }
 
-/** A short error response, Connection: close: [head, body]. */
-export function errorResponse(status: string, message: string): [head: string, body: Buffer] {
+/**
+ * A short error response, Connection: close: [head, body]. The answer to a HEAD request has no
+ * body (RFC 9110 9.3.2), and the Content-Length a GET would have.
+ */
+export function errorResponse(status: string, message: string, head = false): [head: string, body: Buffer] {
   const body = Buffer.from(`${status}\n${message}\n`);
   const headers: ResponseHeaders = [
     ['Content-Type', 'text/plain; charset=utf-8'],
@@ -31,5 +34,5 @@ export function errorResponse(status: string, message: string): [head: string, b
     ['Server', 'WSGIServer 0.2'],
     ['Connection', 'close'],
   ];
-  return [formatHead(status, headers), body];
+  return [formatHead(status, headers), head ? Buffer.alloc(0) : body];
 }

@@ -8,6 +8,9 @@ export function statusLine(code: number): string {
 
 /** An error the client caused, answered with status (400, 408, 413, 414, 431, 501, 505...). */
 export class HttpError extends Error {
+  /** The request's method, when what arrived before the error names one: an answer to HEAD has no body. */
+  method: string | undefined;
+
   constructor(
     readonly status: number,
     message: string,

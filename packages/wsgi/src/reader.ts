@@ -58,16 +58,22 @@ export class Reader {
     return bytes;
   }
 
-  /** The next line, without its CRLF (a chunk line must end with CRLF), at most max bytes. */
+  /**
+   * The next line, without its CRLF (a chunk line must end with CRLF), at most max bytes however
+   * its bytes arrive: in one recv() with its LF or over many.
+   */
   line(max: number, what: string): string {
     for (let from = 0; ;) {
       const lf = this.pending.indexOf(0x0a, from);
+      // the line's bytes so far, its CR included: max + 1 at most
+      if ((lf === -1 ? this.pending.length : lf) > max + 1) {
+        throw new HttpError(400, `${what} is longer than ${max} bytes`);
+      }
       if (lf !== -1) {
         const line = this.take(lf + 1, what).toString('latin1');
         if (!line.endsWith('\r\n')) throw new HttpError(400, `${what} does not end with CRLF`);
         return line.slice(0, -2);
       }
-      if (this.pending.length > max) throw new HttpError(400, `${what} is longer than ${max} bytes`);
       from = this.pending.length;
       if (!this.more()) throw new HttpError(400, `the connection closed in the middle of ${what}`);
     }

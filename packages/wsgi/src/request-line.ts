@@ -36,6 +36,11 @@ export function checkRequestLineSoFar(data: Buffer, limits: Limits): void {
   }
 }
 
+/** The method the bytes of a request line begin with, once a space follows it ('HEAD /x HTT...' -> 'HEAD'). */
+export function methodSoFar(data: Buffer): string | undefined {
+  return new RegExp(`^(${TCHAR}+) `).exec(data.toString('latin1', 0, 32))?.[1];
+}
+
 /** The request line (without its line ending), checked and broken down into its components. */
 export function parseRequestLine(requestLine: string): RequestLine {
   const m = /^([^ ]+) ([^ ]+) (HTTP\/(\d)\.(\d))$/.exec(requestLine);

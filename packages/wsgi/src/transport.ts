@@ -38,10 +38,11 @@ export class Transport {
 }
 
 /**
- * Closes a connection after an answer that may have left the client's data unread (an error
- * response): shuts our side, reads and discards what is still coming for lingerMs (2 s), then
- * closes. Closing with unread data would make the kernel reset the connection, and the client
- * could lose the answer.
+ * Closes a connection after a response (the application's or an error answer), which may have
+ * left the client's data unread (a pipelined request, a body not read): shuts our side, reads and
+ * discards what is still coming for lingerMs (2 s) or until the client closes, then closes.
+ * Closing with unread data would make the kernel reset the connection, and the client could lose
+ * the response.
  */
 export function lingeringClose(connection: socket.Socket, lingerMs = 2000): void {
   try {
