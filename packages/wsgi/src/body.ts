@@ -42,12 +42,12 @@ export function withOneContentLength(
   headers: Array<[name: string, value: string]>,
   length: number,
 ): Array<[name: string, value: string]> {
-  const first = headers.findIndex(([name]) => name.toLowerCase() === 'content-length');
-  if (first === -1) return headers;
-  const [name] = headers[first] ?? ['Content-Length'];
-  return headers.flatMap((header, i): Array<[string, string]> => {
-    if (i === first) return [[name, String(length)]];
-    return header[0].toLowerCase() === 'content-length' ? [] : [header];
+  const fields = headers.filter(([name]) => name.toLowerCase() === 'content-length');
+  const [first] = fields;
+  if (first === undefined || (fields.length === 1 && !first[1].includes(','))) return headers; // one value: as sent
+  return headers.flatMap((header): Array<[string, string]> => {
+    if (header === first) return [[first[0], String(length)]];
+    return fields.includes(header) ? [] : [header];
   });
 }
 
