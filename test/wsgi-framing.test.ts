@@ -194,3 +194,20 @@ t.test(
     t.same([...new Set(endings)], ['end'], 'each connection ended by the server closing it, none reset');
   },
 );
+
+t.test('Transfer-Encoding fields without a coding are 400, whatever their number (found by pnpm fuzz)', async (t) => {
+  const echo = await serve(t, `${APPS}:echo`);
+  const post = (te: string): string => `POST / HTTP/1.1\r\nHost: x\r\n${te}\r\n3\r\nabc\r\n0\r\n\r\n`;
+  for (const te of [
+    'Transfer-Encoding:\r\n',
+    'Transfer-Encoding:\r\nTransfer-Encoding: \r\n',
+    'Transfer-Encoding: ,\r\n',
+  ]) {
+    const r = await exchange(echo.port, [post(te)]);
+    t.equal(status(r), 'HTTP/1.1 400 Bad Request', `${JSON.stringify(te)}: 400, not a request without a body`);
+    t.equal(await nodeStatus(t, post(te)), '400', "as Node's http answers");
+  }
+  const r = await exchange(echo.port, [post('Transfer-Encoding: , chunked\r\n')]);
+  t.equal(status(r), 'HTTP/1.1 200 OK', "an empty list element is ignored: ', chunked' is chunked");
+  t.match(JSON.parse(parseResponse(r.data.toString('latin1')).body), { bodyStart: 'abc' });
+});

@@ -12,13 +12,17 @@ import type { HttpRequest, Limits } from './request.js';
 export function bodyFraming(request: HttpRequest): { chunked: boolean; length: number } {
   const values = (name: string): string[] =>
     request.headers.filter(([n]) => n.toLowerCase() === name).flatMap(([, v]) => v.split(','));
+  const transferEncoding = request.headers.some(([n]) => n.toLowerCase() === 'transfer-encoding');
+  // RFC 9110 5.6.1: empty list elements are ignored ('Transfer-Encoding: , chunked' is chunked)
   const codings = values('transfer-encoding')
     .map((c) => c.trim().toLowerCase())
-    .filter((c, i, all) => c !== '' || all.length === 1);
+    .filter((c) => c !== '');
   const lengths = values('content-length').map((v) => v.trim());
-  if (codings.length > 0) {
+  if (transferEncoding) {
     if (request.version === 'HTTP/1.0') throw new HttpError(400, 'Transfer-Encoding in an HTTP/1.0 request');
     if (lengths.length > 0) throw new HttpError(400, 'both Transfer-Encoding and Content-Length');
+    // RFC 9112 6.1: chunked is not the last coding (there is none): the body's length is unknown
+    if (codings.length === 0) throw new HttpError(400, 'Transfer-Encoding without a transfer coding');
     if (codings.some((c) => !TOKEN.test(c))) throw new HttpError(400, `malformed Transfer-Encoding: ${codings}`);
     const other = codings.find((c) => c !== 'chunked');
     if (other !== undefined) throw new HttpError(501, `transfer coding ${JSON.stringify(other)} is not implemented`);
