@@ -135,6 +135,17 @@ export const RULES: Rule[] = [
     explains: (kind, judged) => rejectedFor(kind, judged, /^transfer coding ".*" is not implemented$/),
   },
   {
+    name: 'transfer-coding-syntax',
+    what:
+      'webserver3h answers 400 to a Transfer-Encoding whose codings are not bare tokens (parameters, "defl;ate"); ' +
+      'llhttp looks only for chunked at the end',
+    why:
+      'a parameter is name=value, and chunked, the one coding served, has none: ' +
+      'the field is invalid, or names a coding not served',
+    rfc: 'RFC 9112 6.1 and 7, RFC 9110 5.5',
+    explains: (kind, judged) => rejectedFor(kind, judged, /^malformed Transfer-Encoding: /),
+  },
+  {
     name: 'empty-transfer-encoding-field',
     what:
       'webserver3h ignores an empty Transfer-Encoding field beside one that ends in chunked, and reads the body ' +
