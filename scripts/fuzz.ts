@@ -78,6 +78,13 @@ try {
         const { id, name } = o.case;
         console.log(JSON.stringify({ id, name, verdict: o.verdict, rules: o.rules, unexplained: o.unexplained }));
       }
+      // an unexplained case at once, on stderr, so that a long run's log shows it before the end
+      if (o.verdict === 'unexplained' && !argv.json)
+        console.error(
+          `unexplained: case ${o.case.id} (${o.case.kind}): ` +
+            `${o.unexplained.map((f) => `${f.kind}: ${f.detail}`).join('; ')} ` +
+            `${JSON.stringify(o.case.request.slice(0, 300))}`,
+        );
       if (tally.cases % 1000 === 0) {
         console.error(
           `${new Date().toISOString()} ${tally.cases} cases: ${tally.agreements} agreements, ` +
