@@ -43,6 +43,12 @@ const argv = await yargs(hideBin(process.argv))
     coerce: wholeNumber('timeout'),
     describe: 'ms each exchange may take',
   })
+  .option('skip', {
+    type: 'number',
+    default: 0,
+    coerce: wholeNumber('skip'),
+    describe: 'make but do not send the first N cases (to go back to case N of a long run)',
+  })
   .option('replay', {
     type: 'string',
     describe: 'a JSON file of cases ({"cases":[{"name","request"}]}) instead of generated ones',
@@ -62,7 +68,13 @@ let list: Iterable<Case>;
 if (argv.replay !== undefined) {
   const file = JSON.parse(readFileSync(argv.replay, 'utf8')) as { cases: Array<{ name: string; request: string }> };
   list = file.cases.map((c, id) => ({ id, kind: 'replayed' as const, name: c.name, request: c.request }));
-} else list = cases(new Random(seed), argv.requests ?? 1000, llhttpCorpus());
+} else {
+  const all = cases(new Random(seed), argv.requests ?? 1000, llhttpCorpus());
+  const skip = argv.skip ?? 0;
+  list = (function* () {
+    for (const c of all) if (c.id >= skip) yield c;
+  })();
+}
 
 const concurrency = Math.max(1, argv.concurrency ?? 4);
 const started = Date.now();

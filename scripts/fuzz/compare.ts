@@ -80,16 +80,20 @@ function echoDiff(ours: Response | undefined, node: Response | undefined): strin
   );
 }
 
-/** The method of the first request line in bytes (for a request llhttp did not take). */
+/** The method of the first request line in bytes, if a space follows it (for a request llhttp did not take). */
 const firstMethod = (bytes: Buffer): string =>
-  /^(?:\r?\n)*([^ \r\n]*)/.exec(bytes.toString('latin1', 0, 64))?.[1] ?? '';
+  /^(?:\r?\n)*([^ \r\n]*) /.exec(bytes.toString('latin1', 0, 64))?.[1] ?? '';
 
 /** One exchange with webserver3h: its first answer, the reason of an error, and bytes past a HEAD answer's head. */
 async function ours(ports: Ports, bytes: Buffer, method: string, timeout: number) {
   const x = await exchange(ports.ours, bytes, timeout);
   const [first] = responses(x.data, [method]);
   const reason = first !== undefined && !served(first) ? await ports.reasons.of(x.localPort) : '';
-  const headEnd = x.data.indexOf('\r\n\r\n');
+  // the final answer's head: after any 100 Continue (an Expect: 100-continue request gets one first)
+  let start = 0;
+  while (/^HTTP\/1\.[01] 1\d\d /.test(x.data.toString('latin1', start, start + 13)))
+    start = x.data.indexOf('\r\n\r\n', start) + 4;
+  const headEnd = x.data.indexOf('\r\n\r\n', start);
   const extra = method === 'HEAD' && headEnd !== -1 ? x.data.length - headEnd - 4 : 0;
   return { x, first, reason, extra };
 }
@@ -134,8 +138,10 @@ export async function judge(request: Buffer, ports: Ports, timeout: number, dept
   // what came after a first message llhttp completed, that message as llhttp read it
   let reference = node;
   if (!served(node)) {
-    // llhttp's error came after the first message: Node's http refused the connection, not that message
-    const later = first !== undefined && llhttp.error !== null && llhttp.error.at >= first.end;
+    // llhttp's error came after the first message, or a CONNECT or upgrade did (which Node's http,
+    // with no listener for it, answers by closing): Node's http refused the connection, not that message
+    const upgrade = llhttp.messages.slice(1).some((m) => m.upgrade);
+    const later = first !== undefined && ((llhttp.error !== null && llhttp.error.at >= first.end) || upgrade);
     if (!later) {
       add('served', `webserver3h ${mine.first?.status}, Node's http ${statusOf(node, nodeX)}`);
       return judged;
@@ -143,7 +149,7 @@ export async function judge(request: Buffer, ports: Ports, timeout: number, dept
     add(
       'served-after-first',
       `webserver3h ${mine.first?.status} for the first message, Node's http ${statusOf(node, nodeX)} ` +
-        `for the connection (llhttp: ${llhttp.error?.reason})`,
+        `for the connection (${upgrade ? 'a later CONNECT or upgrade' : `llhttp: ${llhttp.error?.reason}`})`,
     );
     const te = header(first, 'transfer-encoding');
     const echo = echoFor(first.method, first.url, header(first, 'content-length'), te !== undefined, first.body);
