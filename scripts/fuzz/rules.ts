@@ -128,6 +128,20 @@ export const RULES: Rule[] = [
     },
   },
   {
+    name: 'request-target-form',
+    what: 'webserver3h answers 400 to a target in none of the four forms ("*;", "x"); llhttp takes such bytes as a URL',
+    why: 'a request-target is origin-form (/...), absolute-form, authority-form (CONNECT) or exactly "*"',
+    rfc: 'RFC 9112 3.2',
+    explains: (kind, judged) => {
+      const target = requestLine(judged.request).split(' ')[1] ?? '';
+      return (
+        rejectedFor(kind, judged, /^malformed request target/) &&
+        !target.startsWith('/') &&
+        !/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(target)
+      );
+    },
+  },
+  {
     name: 'transfer-coding-501',
     what: 'webserver3h answers 501 to a transfer coding other than chunked',
     why: 'a server SHOULD answer 501 to a transfer coding it does not understand',
