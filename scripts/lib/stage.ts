@@ -95,8 +95,10 @@ export interface StartOptions {
 }
 
 export class Launched {
-  /** stdout and stderr, as they came. */
+  /** stdout and stderr, as they came (the last outputLimit characters of them). */
   output = '';
+  /** How much of the output to keep: a server run for hours prints without end. */
+  outputLimit = Infinity;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private listeners: Array<() => void> = [];
 
@@ -107,6 +109,7 @@ export class Launched {
   ) {
     const take = (chunk: Buffer): void => {
       this.output += chunk.toString();
+      if (this.output.length > this.outputLimit) this.output = this.output.slice(-this.outputLimit);
       for (const listener of this.listeners) listener();
     };
     launcher.stdout?.on('data', take);

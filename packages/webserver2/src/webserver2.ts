@@ -2,7 +2,7 @@
 import { socket } from '@lsbaws/posix';
 import {
   ErrorStream, InputStream, accept, closeIterable, curlLines, getattr, httpDate, importModule, requestVariables,
-  splitAppPath, splitlines, sys, type Application, type Connection, type Environ, type HeadersSet, type HttpRequest,
+  splitAppPath, sys, type Application, type Connection, type Environ, type HeadersSet, type HttpRequest,
   type ResponseBody, type ResponseHeaders, type Write,
 } from '@lsbaws/wsgi';
 
@@ -64,7 +64,7 @@ class WSGIServer {
     // Print formatted request data a la 'curl -v'
     console.log(curlLines('< ', requestData.text, requestData.body));
 
-    this.parseRequest(requestData.text);
+    this.parseRequest(requestData);
 
     // Construct environment dictionary using request data
     const env = this.getEnviron();
@@ -77,13 +77,12 @@ class WSGIServer {
     await this.finishResponse(result);
   }
 
-  parseRequest(text: string): void {
-    const requestLine = splitlines(text)[0] ?? '';
-    // Break down the request line into components
-    [this.requestMethod,  // GET
-     this.path,           // /hello
-     this.requestVersion, // HTTP/1.1
-    ] = requestLine.split(' ') as [string, string, string];
+  parseRequest(request: HttpRequest): void {
+    // Break down the request line into components (recvRequest read and checked them)
+    ({method:  this.requestMethod,  // GET
+      path:    this.path,           // /hello (percent-decoded, without ?query)
+      version: this.requestVersion, // HTTP/1.1
+    } = request);
   }
 
   getEnviron(): Environ {
@@ -102,7 +101,7 @@ class WSGIServer {
     env['wsgi.run_once']     = false;
     // Required CGI variables
     env['REQUEST_METHOD']    = this.requestMethod;       // GET
-    env['PATH_INFO']         = this.requestData.path;    // /hello (this.path decoded, without ?query)
+    env['PATH_INFO']         = this.path;                // /hello
     env['SERVER_NAME']       = this.serverName;          // localhost
     env['SERVER_PORT']       = String(this.serverPort);  // 8888
     // and the rest: QUERY_STRING, CONTENT_TYPE, HTTP_*, REMOTE_ADDR...

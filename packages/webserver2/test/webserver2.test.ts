@@ -169,7 +169,14 @@ t.test('a client that does not read its response holds the server at most LSBAWS
 t.test("the stage shows Part 2's protocol: the request line split, the response built by hand", async (t) => {
   const source = readFileSync(join(ROOT, 'packages/webserver2/src/webserver2.ts'), 'utf8');
   t.match(source, /= this\.clientConnection\.recvRequest\(\);/, 'the request, read whole (recv(1024) in the Python)');
-  t.match(source, /\] = requestLine\.split\(' '\)/, 'the request line split into method, path and version');
+  t.match(
+    source,
+    /\(\{method: +this\.requestMethod, .*\n +path: +this\.path, .*\n +version: +this\.requestVersion, .*\n +\} = request\);/,
+    'the request line broken down into method, path and version',
+  );
+  t.match(source, /env\['REQUEST_METHOD'\] += this\.requestMethod;/, 'REQUEST_METHOD from it');
+  t.match(source, /env\['PATH_INFO'\] += this\.path;/, 'PATH_INFO from it');
+  t.notMatch(source, /requestLine|splitlines|\.path\b(?<!this\.path)/, 'and the stage parses nothing again');
   t.match(source, /let response = `HTTP\/1\.1 \$\{status\}\\r\\n`;/, 'the status line');
   t.match(
     source,

@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { startStage } from '../../../scripts/lib/stage.js';
+import { withHost } from '../../../scripts/fuzz/generate.js';
 
 interface Corpus {
   source: string;
@@ -51,16 +52,6 @@ async function nodeServer(test: Pick<typeof t, 'teardown'>): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   test.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return (server.address() as { port: number }).port;
-}
-
-/** An HTTP/1.1 request of the corpus without Host gets one (RFC 9112 3.2 requires it; llhttp, a parser, does not). */
-function withHost(request: string): string {
-  const start = /^(\r\n)*/.exec(request)?.[0].length ?? 0; // blank lines before the request line
-  const end = request.indexOf('\r\n\r\n', start);
-  const head = end === -1 ? request : request.slice(0, end);
-  if (!/^[^\r\n]* HTTP\/1\.1\r\n/.test(request.slice(start)) || /\r\nhost:/i.test(head)) return request;
-  const eol = request.indexOf('\r\n', start);
-  return `${request.slice(0, eol + 2)}Host: example.com\r\n${request.slice(eol + 2)}`;
 }
 
 const LONG = 'a'.repeat(70 * 1024);

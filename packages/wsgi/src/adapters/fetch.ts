@@ -9,15 +9,9 @@
  *   export const app = fromFetch(hono.fetch);
  */
 import { STATUS_CODES } from 'node:http';
-import {
-  HOP_BY_HOP,
-  environHeaders,
-  environHost,
-  environTarget,
-  type Application,
-  type Environ,
-  type ResponseHeaders,
-} from '../wsgi.js';
+import { environHeaders, environHost, environTarget } from '../environ.js';
+import { HOP_BY_HOP } from '../pep3333.js';
+import type { Application, Environ, ResponseHeaders } from '../wsgi.js';
 
 /** A Fetch-API handler: Hono's app.fetch, or any (Request) => Response. */
 export type FetchHandler = (request: Request) => Response | Promise<Response>;

@@ -24,15 +24,9 @@
  */
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Duplex } from 'node:stream';
-import {
-  HOP_BY_HOP,
-  environHeaders,
-  environTarget,
-  type Application,
-  type Environ,
-  type ResponseHeaders,
-  type StartResponse,
-} from '../wsgi.js';
+import { environHeaders, environTarget } from '../environ.js';
+import { HOP_BY_HOP } from '../pep3333.js';
+import type { Application, Environ, ResponseHeaders, StartResponse } from '../wsgi.js';
 
 /** A Node request listener: what http.createServer takes. */
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => unknown;

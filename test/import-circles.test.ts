@@ -1,0 +1,62 @@
+// No import circle in packages/: madge reads the imports of every TypeScript module (resolving
+// './x.js' to x.ts as tsc does) and lists the circles. A circle of runtime imports is refused in
+// every package; @lsbaws/wsgi is also held to no circle through `import type`.
+import t from 'tap';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from '../scripts/lib/stage.js';
+
+/** What the test uses of madge's result (madge ships no types). */
+interface Graph {
+  circular(): string[][];
+  obj(): Record<string, string[]>;
+  warnings(): { skipped: string[] };
+}
+type Madge = (paths: string[], config: object) => Promise<Graph>;
+const madge = createRequire(import.meta.url)('madge') as Madge;
+
+/** The import graph of the TypeScript under dirs, type-only imports counted or not. */
+function graph(dirs: string[], typeImports: boolean, baseDir = ROOT): Promise<Graph> {
+  return madge(dirs, {
+    baseDir,
+    fileExtensions: ['ts'],
+    excludeRegExp: [/node_modules/, /(^|\/)dist\//, /\.d\.ts$/],
+    tsConfig: join(ROOT, 'tsconfig.base.json'),
+    detectiveOptions: { ts: { skipTypeImports: !typeImports }, tsx: { skipTypeImports: !typeImports } },
+  });
+}
+
+t.test('madge finds a circle where there is one (a -> b -> a), through import type too', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'lsbaws-circles-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'a.ts'), "import { b } from './b.js';\nexport const a = (): number => b;\n");
+  writeFileSync(
+    join(dir, 'b.ts'),
+    "import type { a } from './a.js';\nexport const b = 1;\nexport type A = typeof a;\n",
+  );
+  t.same((await graph([dir], true, dir)).circular(), [['a.ts', 'b.ts']]);
+  t.same((await graph([dir], false, dir)).circular(), [], 'and a type-only one is not a runtime circle');
+});
+
+t.test('packages/: no circle of runtime imports', async (t) => {
+  const g = await graph([join(ROOT, 'packages')], false);
+  const modules = Object.keys(g.obj());
+  t.ok(
+    modules.includes('packages/wsgi/src/connection.ts'),
+    `the graph holds the packages' modules (${modules.length})`,
+  );
+  t.ok(
+    g.obj()['packages/wsgi/src/connection.ts']?.includes('packages/wsgi/src/recv-request.ts'),
+    'and their imports: connection.ts imports recv-request.ts',
+  );
+  t.same(g.warnings().skipped, [], 'every import resolved');
+  t.same(g.circular(), [], 'no circle');
+});
+
+t.test('@lsbaws/wsgi: no circle, type-only imports counted; the interface types import nothing', async (t) => {
+  const g = await graph([join(ROOT, 'packages/wsgi/src')], true);
+  t.same(g.circular(), [], 'no circle');
+  t.same(g.obj()['packages/wsgi/src/wsgi.ts'], [], 'wsgi.ts (the types) imports nothing of the package');
+});
