@@ -158,10 +158,11 @@ async function main(): Promise<number> {
     // a stage beyond the article is a design of its own: its lines are the design's, not the article's
     const beyond = findStage(checklist.stage)?.article === null;
     const whose = beyond ? "this project's" : "the article's";
+    const expectations = beyond ? "the design's" : "the article's";
     if (print.own.length > 0) {
       const counted = args.strict ? 'counted: --strict' : 'not counted without --strict';
       process.stdout.write(`\n  ${say(`Beyond the article: the project's own expectations (${counted})`)}\n`);
-      for (const l of print.own) process.stdout.write(`  ${formatLine(l, told, lang)}\n`);
+      for (const l of print.own) process.stdout.write(`  ${formatLine(l, undefined, lang)}\n`);
     }
     const held = article.filter((l) => l.ok).length;
     const own =
@@ -175,7 +176,7 @@ async function main(): Promise<number> {
           'so the program cannot be judged on that line here'
         : `not yet ${whose} ${checklist.stage}`;
     process.stdout.write(
-      `\n${say(`${held} of ${article.length} of ${beyond ? "the design's" : "the article's"} expectations hold`)}${own}` +
+      `\n${say(`${held} of ${article.length} of ${expectations} expectations hold`)}${own}` +
         `${result.port !== null ? ` (${say(`port ${result.port}`)})` : ''}: ${say(verdict)}` +
         `${args.strict ? ' (--strict)' : ''}.\n`,
     );

@@ -7,9 +7,12 @@
  * is read from memory through the same functions a child uses, and the answer is framed, not sent.
  */
 import { os, type socket } from '@lsbaws/posix';
-import { errorResponse, formatHead, httpDate, statusLine } from './response.js';
+import { errorResponse, formatHead, httpDate } from './framing.js';
+import { statusLine } from './http-error.js';
 import { curlLines, splitlines } from './print.js';
-import { checkResponse, requestVariables, type ResponseHeaders } from './wsgi.js';
+import type { ResponseHeaders } from './wsgi.js';
+import { checkResponse } from './pep3333.js';
+import { requestVariables } from './environ.js';
 import { Connection } from './connection.js';
 
 const CANNED = 'GET /hello?name=warm HTTP/1.1\r\nHost: localhost:8888\r\nUser-Agent: curl/8.0\r\nAccept: */*\r\n\r\n';
