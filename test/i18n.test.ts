@@ -12,6 +12,8 @@ import { LANGS, type Lang, TABLES, lookup, placeholders, translate } from '../sc
 import { BLOCK, commandIn, guidePath, splitCapture, translateGuide } from '../scripts/i18n/guide.js';
 import { format, parse, wrap } from '../scripts/i18n/narration.js';
 import { stages } from '../scripts/lib/stages.js';
+import { FAULTS, type Evidence, type FaultEntry } from '../scripts/experiments/framework/diagnosis.js';
+import { checkOf } from '../scripts/experiments/index.js';
 
 /** The assertions checkReadme() makes. */
 type Tap = Pick<typeof t, 'fail' | 'ok' | 'same'>;
@@ -97,6 +99,60 @@ t.test('every message of the tables is translated, with the same placeholders', 
     t.same(same, [], `scripts/i18n/${lang}.ts: these "translations" are the English`);
   }
 });
+
+t.test(
+  "pnpm check: every fault (name, short name, fix) and every stage's expectation has its translation",
+  async (t) => {
+    const messages = new Set<string>();
+    // a fault as formatLine() prints it: its name (or what it says with what was measured), the
+    // part before the first ':' once told, and its fix
+    const fault = (name: string, fix: string): void => {
+      messages.add(name);
+      messages.add(name.split(':')[0] ?? name);
+      messages.add(fix);
+    };
+    const measured: Evidence[] = [
+      { waiting: { clients: 1, children: 0 }, restartingRuntime: 'Python 3 (PEP 475, Python 3.5+)' },
+      { waiting: { clients: 3, children: 0 } },
+    ];
+    for (const f of Object.values(FAULTS) as FaultEntry[]) {
+      fault(f.name, f.fix);
+      for (const e of measured) if (f.says !== undefined) fault(f.says(e), f.fix);
+    }
+    let expectations = 0;
+    for (const stage of stages()) {
+      const check = await checkOf(stage);
+      for (const s of check?.steps ?? [])
+        for (const x of s.expect) {
+          expectations++;
+          messages.add(x.text);
+          for (const f of x.faults) if (typeof f !== 'string') fault(f.name, f.fix);
+        }
+    }
+    t.ok(expectations > 0, 'the stages have expectations');
+    // the checklist's own words (scripts/experiments/checklist.ts, scripts/check.ts), with values in them
+    for (const m of [
+      'above',
+      'fix',
+      'to see it',
+      'no fault of this stage fits what was measured: no fix to offer',
+      'not measured (above: why)',
+      'the server starts and listens on port 8080',
+      'the server keeps running',
+      'the server answers',
+      'pnpm experiment zombies runs',
+      "2 of 3 of the design's expectations hold",
+      "1 of 1 of the article's expectations hold",
+      'neither a pass nor a fail: its runtime hides what 3e shows (–), ' +
+        'so the program cannot be judged on that line here',
+    ])
+      messages.add(m);
+    for (const lang of OTHERS) {
+      const missing = [...messages].filter((m) => lookup(lang, m) === null);
+      t.same(missing, [], `scripts/i18n/${lang}.ts has no translation of these faults, fixes and expectations`);
+    }
+  },
+);
 
 t.test("the guide's runs: read back exactly, and every narration line has a translation", async (t) => {
   const english = read('docs/guide.md');

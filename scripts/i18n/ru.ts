@@ -465,6 +465,112 @@ export const ru: MessageTable = {
     'сигналы не ставятся в очередь: собирайте через waitpid(-1, WNOHANG) в цикле',
   'let the error end the server with its message (uncaught, or perror() and exit(1))':
     'пусть ошибка завершит сервер со своим сообщением (не перехватывайте или perror() и exit(1))',
+  // pnpm check's diagnoses (scripts/experiments/framework/diagnosis.ts): each fault, its short name (before
+  // the first ':', once told), what it says with what was measured, and its fix
+  'no fork: the server handles each client itself': 'нет fork: сервер сам обслуживает каждого клиента',
+  'no fork': 'нет fork',
+  'no fork: 0 children while {0} client waited, the server handles each itself':
+    'нет fork: 0 дочерних процессов, пока {0} {0:клиент ждал|клиента ждали|клиентов ждали|клиента ждали}, сервер обслуживает каждого сам',
+  'no fork: 0 children while {0} clients waited, the server handles each itself':
+    'нет fork: 0 дочерних процессов, пока {0} {0:клиент ждал|клиента ждали|клиентов ждали|клиента ждали}, сервер обслуживает каждого сам',
+  'fork() after accept(): the child handles the connection, the parent accepts the next':
+    'fork() после accept(): дочерний процесс обрабатывает соединение, родительский процесс принимает следующее',
+  'no close in the parent: it keeps its copy of each connection':
+    'нет close в родительском процессе: он сохраняет свою копию каждого соединения',
+  'no close in the parent': 'нет close в родительском процессе',
+  'no close in the child: each child keeps its copy of the listening socket':
+    'нет close в дочернем процессе: каждый дочерний процесс сохраняет свою копию слушающего сокета',
+  'no close in the child': 'нет close в дочернем процессе',
+  'no reaping at all: a zombie is left by every request':
+    'дочерние процессы не собираются вовсе: каждый запрос оставляет процесс-зомби',
+  'no reaping at all': 'дочерние процессы не собираются вовсе',
+  'install a SIGCHLD handler that reaps with waitpid(-1, WNOHANG) in a loop':
+    'установите обработчик сигнала SIGCHLD, который собирает дочерние процессы через waitpid(-1, WNOHANG) в цикле',
+  'reaping once per signal: zombies are left only when children exit together':
+    'сборка один раз на сигнал: процессы-зомби остаются, только когда дочерние процессы завершаются вместе',
+  'reaping once per signal': 'сборка один раз на сигнал',
+  'EINTR not restarted: it dies when SIGCHLD interrupts accept()':
+    'EINTR без перезапуска: он умирает, когда SIGCHLD прерывает accept()',
+  'EINTR not restarted': 'EINTR без перезапуска',
+  'out of descriptors: it dies when accept() fails with EMFILE':
+    'файловые дескрипторы кончились: он умирает, когда accept() завершается ошибкой EMFILE',
+  'out of descriptors': 'файловые дескрипторы кончились',
+  "handle accept()'s EMFILE instead of dying of it (leave or drop the connection, and go on), and close every descriptor it is done with":
+    'обрабатывайте EMFILE от accept(), а не умирайте от него (оставьте или сбросьте соединение и продолжайте), и закрывайте каждый файловый дескриптор, который больше не нужен',
+  'out of processes: it dies when fork() fails with EAGAIN':
+    'процессы кончились: он умирает, когда fork() завершается ошибкой EAGAIN',
+  'out of processes': 'процессы кончились',
+  'reap every child that has exited: zombies count against the process limit':
+    'собирайте каждый завершившийся дочерний процесс: процессы-зомби учитываются в пределе процессов',
+  'does not sleep: it closes the connection as soon as it has answered':
+    'не спит: закрывает соединение, как только ответил',
+  'does not sleep': 'не спит',
+  'its runtime restarts accept() after a signal handler itself, so this lesson cannot be seen on it':
+    'его среда выполнения сама перезапускает accept() после обработчика сигнала, поэтому этот урок на ней не увидеть',
+  "not the program's doing: {0+} retries accept() after a signal handler itself, so the article's EINTR cannot happen on it":
+    'дело не в программе: {0+} повторяет accept() после обработчика сигнала без ее участия, поэтому EINTR из статьи здесь не случается',
+  "not the program's doing: its runtime retries accept() after a signal handler itself, so the article's EINTR cannot happen on it":
+    'дело не в программе: ее среда выполнения сама повторяет accept() после обработчика сигнала, поэтому EINTR из статьи здесь не случается',
+  "not the program's doing": 'дело не в программе',
+  'run it with python2, or see the lesson with pnpm experiment eintr':
+    'запустите его под python2 или посмотрите урок через pnpm experiment eintr',
+  'it does not listen on the port': 'он не слушает порт',
+  'listen on the port given as PORT (or name the port it listens on with --port)':
+    'слушайте порт, заданный в PORT (или укажите через --port порт, который он слушает)',
+  'no "Hello, World!" in the answer': 'в ответе нет «Hello, World!»',
+  'the connection is not closed after the answer': 'соединение не закрывается после ответа',
+  'the request is not printed': 'запрос не печатается',
+  'more than one process: this stage serves one client at a time':
+    'больше одного процесса: этот этап обслуживает одного клиента за раз',
+  'more than one process': 'больше одного процесса',
+  'one process that accepts, answers and closes a connection before it accepts the next (no fork yet)':
+    'один процесс, который принимает, отвечает и закрывает соединение, прежде чем принять следующее (пока без fork)',
+  'a second client is served while the first one sleeps': 'второй клиент обслуживается, пока первый спит',
+  'the application is not served': 'приложение не обслуживается',
+  'a malformed request gets no 4xx': 'на некорректный запрос нет 4xx',
+  'a malformed request stops the server': 'некорректный запрос останавливает сервер',
+  'the parent closes its copy of the connection, which 3d does not':
+    'родительский процесс закрывает свою копию соединения, а 3d этого не делает',
+  'the server reaps its children, which 3d does not': 'сервер собирает свои дочерние процессы, а 3d этого не делает',
+  'the server does not run out of descriptors': 'у сервера не кончаются файловые дескрипторы',
+  "keep the parent's copy of every connection (3d), and do not catch EMFILE":
+    'сохраняйте копию каждого соединения в родительском процессе (3d) и не перехватывайте EMFILE',
+  'the server does not run out of processes': 'у сервера не кончаются процессы',
+  'fork per connection and wait for no child (3d)':
+    'делайте fork на каждое соединение и не ждите ни одного дочернего процесса (3d)',
+  'no SIGCHLD handler that waits': 'нет обработчика сигнала SIGCHLD, который дожидается дочернего процесса',
+  'it reaps every child of a merged signal, as 3g does': 'он собирает все дочерние процессы слившихся сигналов, как 3g',
+  'clients are not served concurrently': 'клиенты не обслуживаются параллельно',
+  'accept() was restarted after the signal handler (a handler installed with SA_RESTART)':
+    'accept() перезапущен после обработчика сигнала (обработчик установлен с SA_RESTART)',
+  "install the handler without SA_RESTART (sigaction; glibc's signal() sets it), and let EINTR end the server":
+    'устанавливайте обработчик без SA_RESTART (sigaction; signal() из glibc его ставит) и дайте EINTR завершить сервер',
+  'it ended with no errno in its output': 'он завершился, не назвав errno в своем выводе',
+  'no children forked at start': 'при старте не создано дочерних процессов',
+  'the children forked at start do not serve the connections':
+    'дочерние процессы, созданные при старте, не обслуживают соединения',
+  'a killed child is not reaped and replaced': 'убитый дочерний процесс не собран и не заменен',
+  'not one process holding every connection': 'не один процесс держит все соединения',
+  'a silent connection blocks the others': 'молчащее соединение блокирует остальные',
+  'connections are not all answered and closed': 'не все соединения получают ответ и закрываются',
+  'children: not one process': 'дочерние процессы: не один процесс',
+  children: 'дочерние процессы',
+  'it does not answer again after running out of descriptors':
+    'после нехватки файловых дескрипторов он больше не отвечает',
+  'connections it kept are not answered': 'сохраненные им соединения не получают ответа',
+  // the checklist's own words (scripts/experiments/checklist.ts, scripts/check.ts)
+  above: 'см. выше',
+  'to see it': 'чтобы увидеть',
+  'no fault of this stage fits what was measured: no fix to offer':
+    'ни одна ошибка этого этапа не подходит к измеренному: исправления предложить нельзя',
+  'not measured (above: why)': 'не измерено (почему — см. выше)',
+  'the server starts and listens on port {0}': 'сервер запускается и слушает порт {0}',
+  'the server keeps running': 'сервер продолжает работать',
+  'the server answers': 'сервер отвечает',
+  'pnpm experiment {0} runs': 'pnpm experiment {0} выполняется',
+  "{0} of {1} of the design's expectations hold": 'Выполняется {0} из {1} ожиданий замысла проекта',
+  'neither a pass nor a fail: its runtime hides what {0} shows (–), so the program cannot be judged on that line here':
+    'ни пройдено, ни провалено: его среда выполнения скрывает то, что показывает {0} (–), поэтому по этой строке программу здесь не оценить',
   fix: 'как исправить',
   "{0}, the project's own": '{0}, собственный этап проекта',
   "{0} of {1} of the article's expectations hold": 'Выполняется {0} из {1} ожиданий статьи',

@@ -437,6 +437,101 @@ export const zh: MessageTable = {
     '信号不排队：在循环中用 waitpid(-1, WNOHANG) 回收',
   'let the error end the server with its message (uncaught, or perror() and exit(1))':
     '让错误带着它的信息结束服务器（不捕获，或者 perror() 然后 exit(1)）',
+  // pnpm check's diagnoses (scripts/experiments/framework/diagnosis.ts): each fault, its short name (before
+  // the first ':', once told), what it says with what was measured, and its fix
+  'no fork: the server handles each client itself': '没有 fork：服务器自己处理每个客户端',
+  'no fork': '没有 fork',
+  'no fork: 0 children while {0} client waited, the server handles each itself':
+    '没有 fork：{0} 个客户端等待时子进程为 0 个，服务器自己处理每一个',
+  'no fork: 0 children while {0} clients waited, the server handles each itself':
+    '没有 fork：{0} 个客户端等待时子进程为 0 个，服务器自己处理每一个',
+  'fork() after accept(): the child handles the connection, the parent accepts the next':
+    '在 accept() 之后 fork()：子进程处理连接，父进程接受下一个',
+  'no close in the parent: it keeps its copy of each connection': '父进程没有关闭：它保留着每个连接的拷贝',
+  'no close in the parent': '父进程没有关闭',
+  'no close in the child: each child keeps its copy of the listening socket':
+    '子进程没有关闭：每个子进程都保留着监听 socket 的拷贝',
+  'no close in the child': '子进程没有关闭',
+  'no reaping at all: a zombie is left by every request': '完全不回收：每个请求都留下一个僵尸进程',
+  'no reaping at all': '完全不回收',
+  'install a SIGCHLD handler that reaps with waitpid(-1, WNOHANG) in a loop':
+    '安装一个 SIGCHLD 信号处理器，在循环中用 waitpid(-1, WNOHANG) 回收',
+  'reaping once per signal: zombies are left only when children exit together':
+    '每个信号只回收一次：只有子进程一起退出时才留下僵尸进程',
+  'reaping once per signal': '每个信号只回收一次',
+  'EINTR not restarted: it dies when SIGCHLD interrupts accept()':
+    'EINTR 之后没有重新调用：SIGCHLD 中断 accept() 时它就死掉',
+  'EINTR not restarted': 'EINTR 之后没有重新调用',
+  'out of descriptors: it dies when accept() fails with EMFILE': '文件描述符用尽：accept() 以 EMFILE 失败时它就死掉',
+  'out of descriptors': '文件描述符用尽',
+  "handle accept()'s EMFILE instead of dying of it (leave or drop the connection, and go on), and close every descriptor it is done with":
+    '处理 accept() 的 EMFILE，而不是因它而死（留着或丢掉这个连接，然后继续），并关闭每个用完的文件描述符',
+  'out of processes: it dies when fork() fails with EAGAIN': '进程数用尽：fork() 以 EAGAIN 失败时它就死掉',
+  'out of processes': '进程数用尽',
+  'reap every child that has exited: zombies count against the process limit':
+    '回收每个已退出的子进程：僵尸进程也计入进程数上限',
+  'does not sleep: it closes the connection as soon as it has answered': '不休眠：它一响应完就关闭连接',
+  'does not sleep': '不休眠',
+  'its runtime restarts accept() after a signal handler itself, so this lesson cannot be seen on it':
+    '它的运行时在信号处理器之后自己重新调用 accept()，所以在它上面看不到这一课',
+  "not the program's doing: {0+} retries accept() after a signal handler itself, so the article's EINTR cannot happen on it":
+    '不是程序造成的：{0+} 在信号处理器之后自己重试 accept()，所以文章里的 EINTR 在它上面不会发生',
+  "not the program's doing: its runtime retries accept() after a signal handler itself, so the article's EINTR cannot happen on it":
+    '不是程序造成的：它的运行时在信号处理器之后自己重试 accept()，所以文章里的 EINTR 在它上面不会发生',
+  "not the program's doing": '不是程序造成的',
+  'run it with python2, or see the lesson with pnpm experiment eintr':
+    '用 python2 运行它，或者用 pnpm experiment eintr 看这一课',
+  'it does not listen on the port': '它没有在端口上监听',
+  'listen on the port given as PORT (or name the port it listens on with --port)':
+    '在 PORT 给出的端口上监听（或者用 --port 指明它监听的端口）',
+  'no "Hello, World!" in the answer': '响应里没有 "Hello, World!"',
+  'the connection is not closed after the answer': '响应后连接没有关闭',
+  'the request is not printed': '请求没有被打印出来',
+  'more than one process: this stage serves one client at a time': '不止一个进程：这一阶段一次只服务一个客户端',
+  'more than one process': '不止一个进程',
+  'one process that accepts, answers and closes a connection before it accepts the next (no fork yet)':
+    '一个进程，接受、响应并关闭一个连接之后，才接受下一个（还没有 fork）',
+  'a second client is served while the first one sleeps': '第一个客户端休眠时，第二个客户端得到了服务',
+  'the application is not served': '没有运行这个应用',
+  'a malformed request gets no 4xx': '畸形请求没有得到 4xx',
+  'a malformed request stops the server': '畸形请求让服务器停止了',
+  'the parent closes its copy of the connection, which 3d does not': '父进程关闭了它的连接拷贝，而 3d 不这样做',
+  'the server reaps its children, which 3d does not': '服务器回收了它的子进程，而 3d 不这样做',
+  'the server does not run out of descriptors': '服务器没有用尽文件描述符',
+  "keep the parent's copy of every connection (3d), and do not catch EMFILE":
+    '保留父进程的每个连接拷贝（3d），并且不要捕获 EMFILE',
+  'the server does not run out of processes': '服务器没有用尽进程数',
+  'fork per connection and wait for no child (3d)': '每个连接 fork 一次，不等待任何子进程（3d）',
+  'no SIGCHLD handler that waits': '没有会等待（wait）的 SIGCHLD 信号处理器',
+  'it reaps every child of a merged signal, as 3g does': '它回收合并信号的每个子进程，像 3g 那样',
+  'clients are not served concurrently': '客户端没有被并发地服务',
+  'accept() was restarted after the signal handler (a handler installed with SA_RESTART)':
+    '信号处理器之后 accept() 被重新启动了（用 SA_RESTART 安装的信号处理器）',
+  "install the handler without SA_RESTART (sigaction; glibc's signal() sets it), and let EINTR end the server":
+    '安装信号处理器时不要带 SA_RESTART（用 sigaction；glibc 的 signal() 会设置它），让 EINTR 结束服务器',
+  'it ended with no errno in its output': '它结束了，输出里却没有 errno',
+  'no children forked at start': '启动时没有 fork 子进程',
+  'the children forked at start do not serve the connections': '启动时 fork 的子进程没有服务这些连接',
+  'a killed child is not reaped and replaced': '被杀死的子进程没有被回收和替换',
+  'not one process holding every connection': '不是由一个进程持有每个连接',
+  'a silent connection blocks the others': '一个沉默的连接阻塞了其他连接',
+  'connections are not all answered and closed': '连接没有全部得到响应并关闭',
+  'children: not one process': '有子进程：不是一个进程',
+  children: '有子进程',
+  'it does not answer again after running out of descriptors': '文件描述符用尽之后它不再响应',
+  'connections it kept are not answered': '它保留下来的连接没有得到响应',
+  // the checklist's own words (scripts/experiments/checklist.ts, scripts/check.ts)
+  above: '见上',
+  'to see it': '要看到它',
+  'no fault of this stage fits what was measured: no fix to offer': '本阶段没有哪个错误与测得的结果相符：无法给出修正',
+  'not measured (above: why)': '没有测量（原因见上）',
+  'the server starts and listens on port {0}': '服务器启动并在端口 {0} 上监听',
+  'the server keeps running': '服务器持续运行',
+  'the server answers': '服务器响应',
+  'pnpm experiment {0} runs': 'pnpm experiment {0} 能运行',
+  "{0} of {1} of the design's expectations hold": '设计的期望中有 {0} 条（共 {1} 条）成立',
+  'neither a pass nor a fail: its runtime hides what {0} shows (–), so the program cannot be judged on that line here':
+    '既不算通过也不算失败：它的运行时掩盖了 {0} 所展示的东西（–），所以这里无法凭那一行评判程序',
   fix: '修正',
   "{0}, the project's own": '{0}，本项目自己的',
   "{0} of {1} of the article's expectations hold": '文章的期望中有 {0} 条（共 {1} 条）成立',
