@@ -211,6 +211,17 @@ export const RULES: Rule[] = [
     },
   },
   {
+    name: 'chunk-extension-empty',
+    what:
+      'webserver3h refuses a chunk extension with no name ("a;;foo=bar") or "=" and no value ("a;foo=;bar"); ' +
+      'llhttp takes them',
+    why: 'chunk-ext-name is a token and chunk-ext-val a token or quoted-string, never empty: the line is malformed',
+    rfc: 'RFC 9112 7.1.1, RFC 9110 5.6.2',
+    explains: (kind, judged) =>
+      rejectedFor(kind, judged, /^malformed chunk-size line: /) &&
+      /=[ \t]*(?:;|"$)|;[ \t]*(?:;|=|"$)/.test(judged.oursReason.replace(/^malformed chunk-size line: /, '')),
+  },
+  {
     name: 'trailer-fields-dropped',
     what:
       "webserver3h reads and drops a chunked body's trailer section, Content-Length in it too; llhttp " +
