@@ -66,7 +66,7 @@ const statusOf = (r: Response | undefined, x: Exchange): string =>
 
 function echoOf(r: Response | undefined): Partial<Echo> {
   try {
-    return JSON.parse(r?.body.toString('latin1') ?? '') as Partial<Echo>;
+    return JSON.parse(r?.body.toString('utf8') ?? '') as Partial<Echo>;
   } catch {
     return {};
   }
@@ -153,7 +153,7 @@ export async function judge(request: Buffer, ports: Ports, timeout: number, dept
     );
     const te = header(first, 'transfer-encoding');
     const echo = echoFor(first.method, first.url, header(first, 'content-length'), te !== undefined, first.body);
-    reference = { status: 200, headers: [], body: Buffer.from(JSON.stringify(echo), 'latin1') };
+    reference = { status: 200, headers: [], body: Buffer.from(JSON.stringify(echo), 'utf8') };
   }
   // an answer to HEAD has no body, so no echo: for HEAD only the statuses are compared
   if (method !== 'HEAD') for (const d of echoDiff(mine.first, reference)) add('echo', d);
