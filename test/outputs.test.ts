@@ -23,6 +23,15 @@ const blocks = [
 ];
 const missing = (want: Set<string>, have: Set<string>): string[] => [...want].filter((f) => !have.has(f));
 
+t.test('a step is the same step whatever port it ran on', async (t) => {
+  t.same(
+    shapeOf('▶ pnpm observe 8888: the descriptors after fork()'),
+    shapeOf('▶ pnpm observe 35813: the descriptors after fork()'),
+  );
+  t.same(shapeOf('▶ curl telnet://localhost:8888'), shapeOf('▶ curl telnet://localhost:40001'));
+  t.not([...shapeOf('▶ sleeps 20 s')][0], [...shapeOf('▶ sleeps 60 s')][0], 'other numbers stay');
+});
+
 t.test('the READMEs have capture blocks', async (t) => {
   t.ok(shown.length >= 6, `${shown.length} blocks in ${readmes.length} READMEs`);
 });

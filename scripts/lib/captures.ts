@@ -83,6 +83,9 @@ export function blockText(
   return `\`\`\`text\n${command}\n${step === undefined ? '' : '…\n'}${body}\n\`\`\`\n`;
 }
 
+/** Where a step's title names a port: `localhost:8888`, `telnet localhost 8888`, `pnpm observe 8888`. */
+const PORT_NAMED = /(localhost[: ]|pnpm observe )\d+/g;
+
 /**
  * The shape of a captured output: each fact a learner is told to look for, as a string, without
  * PIDs, ports and times. A zombie's name (`[node-MainThread] <defunct>`), a thread count, a state
@@ -98,7 +101,9 @@ export function shapeOf(text: string): Set<string> {
   // the error a program died of (its stack follows), not a client's, which vary from run to run
   for (const m of text.matchAll(/OSError: \[Errno \d+\] [^\n(]+\(\w+\)(?=\n\s+at )/g)) facts.add(`error ${m[0]}`);
   for (const m of text.matchAll(/^[ \t]*\d+[ \t]+\d+[ \t]+(\S+)[ \t]+(\S.*)$/gm)) facts.add(`ps ${m[1]} ${m[2]}`);
-  for (const m of text.matchAll(/^▶ (.*)$/gm)) facts.add(`step ${m[1]}`);
+  // a step names the port it ran on: 8888 when it was free, another when a server before it
+  // still held it
+  for (const m of text.matchAll(/^▶ (.*)$/gm)) facts.add(`step ${(m[1] ?? '').replace(PORT_NAMED, '$1PORT')}`);
   return facts;
 }
 
