@@ -23,7 +23,7 @@ import { closeSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFil
 import { join, relative } from 'node:path';
 import { must } from './lib/must.js';
 import { ROOT } from './lib/stage.js';
-import { runExperiment } from './experiments/framework/context.js';
+import { runExperiment } from './experiments/framework/experiment.js';
 import { experimentNamed, experiments } from './experiments/index.js';
 import type { Snapshot } from './lib/observe-model.js';
 import { caption, renderSvg } from './lib/observe-svg.js';

@@ -1,5 +1,5 @@
 /** Runs an experiment as the tests do: on a free port, narrated in the test's log only when LSBAWS_NARRATE is set. */
-import { runExperiment } from '../scripts/experiments/framework/context.js';
+import { runExperiment } from '../scripts/experiments/framework/experiment.js';
 import { type Experiment } from '../scripts/experiments/framework/experiment.js';
 import { freePort } from '../scripts/lib/stage.js';
 

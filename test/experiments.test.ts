@@ -5,7 +5,7 @@ import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort, ROOT } from '../scripts/lib/stage.js';
-import { runExperiment } from '../scripts/experiments/framework/context.js';
+import { runExperiment } from '../scripts/experiments/framework/experiment.js';
 import { type Experiment } from '../scripts/experiments/framework/experiment.js';
 import { stageOfPackage, stages } from '../scripts/lib/stages.js';
 import { experiments as loadExperiments, findExperiment } from '../scripts/experiments/index.js';

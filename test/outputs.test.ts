@@ -7,7 +7,7 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { runExperiment } from '../scripts/experiments/framework/context.js';
+import { runExperiment } from '../scripts/experiments/framework/experiment.js';
 import { experimentNamed, experiments } from '../scripts/experiments/index.js';
 import { BLOCK, Capture, blockText, blocksOf, captureFiles, runKey, shapeOf } from '../scripts/lib/captures.js';
 import { must } from '../scripts/lib/must.js';

@@ -5,7 +5,7 @@
  */
 import { COLORS, page, panel, type Bar } from './chart.js';
 import type { DesignSummary, DesignTable } from './designs.js';
-import { minMax, partialRow, row, times } from './report.js';
+import { minMax, partialRow, row, times } from './table.js';
 import type { BenchResult } from './run.js';
 import { fmt, ratio } from './stats.js';
 

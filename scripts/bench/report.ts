@@ -2,24 +2,10 @@
 import type { BenchResult, ServerSummary, StabilityChunk } from './run.js';
 import { DEFAULT_VARIANTS } from './options.js';
 import { plainAnswer } from './answer.js';
-import { cpuPerRequest, fmt, ratio, roundCpuRatio, roundRatio } from './stats.js';
+import { cpuPerRequest, fmt, roundCpuRatio, roundRatio } from './stats.js';
 import { whereTheTimeGoes } from './where.js';
 import { designsSection } from './designs-report.js';
-
-/** A Markdown table row, `| a | b |`: an empty string is an empty cell (`|  |`). */
-export const row = (...cells: (string | number)[]): string => `| ${cells.join(' | ')} |`;
-
-/** A row that fills only its first cells and leaves the other columns blank (`| |`): a measurement not made. */
-export const partialRow = (columns: number, ...cells: string[]): string =>
-  row(...cells) + ' |'.repeat(columns - cells.length);
-
-/** a / b as a table shows it: `1.23×`. */
-export const times = (a: number | undefined, b: number | undefined, decimals: number): string =>
-  `${fmt(ratio(a, b), decimals)}×`;
-
-/** The lowest and the highest value of the rounds: `1,234–1,456`. */
-export const minMax = (values: number[], decimals = 0): string =>
-  `${fmt(Math.min(...values), decimals)}–${fmt(Math.max(...values), decimals)}`;
+import { minMax, partialRow, row, times } from './table.js';
 
 /** The command line that reproduces the run (paths of the Python checkout left as given). */
 export function commandLine(r: BenchResult): string {

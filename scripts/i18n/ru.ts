@@ -3,7 +3,7 @@
  * дескриптор, дублирующие дескрипторы, обработчик сигнала, родительский и дочерний процесс,
  * итеративный и параллельный сервер.
  */
-import type { MessageTable } from './index.js';
+import type { MessageTable } from './message-table.js';
 
 export const ru: MessageTable = {
   'hello-world: the web server of Part {0}, webserver1': 'hello-world: веб-сервер из части {0}, webserver1',

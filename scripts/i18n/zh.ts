@@ -2,7 +2,7 @@
  * The narration in Chinese, in the terms of the Chinese translation of Part 3: 僵尸进程, 文件描述符,
  * 描述符副本, 信号处理器, 父进程, 子进程, 循环服务器, 并发服务器.
  */
-import type { MessageTable } from './index.js';
+import type { MessageTable } from './message-table.js';
 
 export const zh: MessageTable = {
   'hello-world: the web server of Part {0}, webserver1': 'hello-world：第 {0} 部分的 Web 服务器，webserver1',

@@ -3,7 +3,7 @@ import t from 'tap';
 import { startStage, freePort } from '../../../scripts/lib/stage.js';
 import { curl } from '../../../scripts/lib/clients.js';
 import { children, cmdline } from '../../../scripts/lib/procfs.js';
-import { runExperiment } from '../../../scripts/experiments/framework/context.js';
+import { runExperiment } from '../../../scripts/experiments/framework/experiment.js';
 import nodeEmfile from '../experiments/node-emfile.js';
 
 t.test("webserver-net answers as the article's servers do, from one process", async (t) => {

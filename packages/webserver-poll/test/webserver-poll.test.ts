@@ -6,7 +6,7 @@ import { startStage, freePort } from '../../../scripts/lib/stage.js';
 import { HELLO_REQUEST, curl, eventually, rawRequest } from '../../../scripts/lib/clients.js';
 import { connectionsHeld, idleClients } from '../../../scripts/lib/connections.js';
 import { children, stat } from '../../../scripts/lib/procfs.js';
-import { runExperiment } from '../../../scripts/experiments/framework/context.js';
+import { runExperiment } from '../../../scripts/experiments/framework/experiment.js';
 import manyConnections from '../experiments/many-connections.js';
 
 t.test('one process answers while silent clients hold connections, and survives clients that hang up', async (t) => {

@@ -5,7 +5,7 @@ import { startStage } from '../../../scripts/lib/stage.js';
 import { curl, eventually } from '../../../scripts/lib/clients.js';
 import { children, listenersOf, stat } from '../../../scripts/lib/procfs.js';
 import { freePort } from '../../../scripts/lib/stage.js';
-import { runExperiment } from '../../../scripts/experiments/framework/context.js';
+import { runExperiment } from '../../../scripts/experiments/framework/experiment.js';
 import prefork from '../experiments/prefork.js';
 
 t.test('LSBAWS_PROCESSES children, each holding the listening socket; a killed one is replaced', async (t) => {

@@ -15,7 +15,6 @@ import {
   type WatchedCurl,
 } from '../../lib/clients.js';
 import type { Snapshot } from '../../lib/observe-model.js';
-import { type Experiment, optionsOf } from './experiment.js';
 import { Narrator } from './narrator.js';
 import type { Lang } from '../../i18n/index.js';
 import { tidy } from './output.js';
@@ -223,19 +222,6 @@ export class Interrupted extends Error {
   constructor() {
     super('interrupted');
     this.name = 'Interrupted';
-  }
-}
-
-/** Runs one experiment in a fresh context and stops everything it started, whatever happens. */
-export async function runExperiment<O, P>(
-  experiment: Experiment<O, P>,
-  options: ContextOptions & { params?: Partial<P> } = {},
-): Promise<O> {
-  const ctx = await Context.create(options);
-  try {
-    return await experiment.run(ctx, optionsOf(experiment, options.params));
-  } finally {
-    await ctx.cleanup();
   }
 }
 

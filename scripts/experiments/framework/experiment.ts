@@ -1,5 +1,5 @@
 /** What an experiment is: its name, stage, summary, the article's section, options, and run(). */
-import type { Context } from './context.js';
+import { Context, type ContextOptions } from './context.js';
 
 export interface Experiment<Outcome, Options = Record<string, never>> {
   /** What you type after `pnpm experiment`. */
@@ -30,3 +30,16 @@ export function optionsOf<O, P>(experiment: Experiment<O, P>, given: Partial<P> 
 /** An experiment of any outcome, for the registry. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- experiments of every outcome and option type
 export type AnyExperiment = Experiment<any, any>;
+
+/** Runs one experiment in a fresh context and stops everything it started, whatever happens. */
+export async function runExperiment<O, P>(
+  experiment: Experiment<O, P>,
+  options: ContextOptions & { params?: Partial<P> } = {},
+): Promise<O> {
+  const ctx = await Context.create(options);
+  try {
+    return await experiment.run(ctx, optionsOf(experiment, options.params));
+  } finally {
+    await ctx.cleanup();
+  }
+}

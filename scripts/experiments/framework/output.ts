@@ -1,9 +1,13 @@
 /** Reading what a server printed: the request, its crash, its numbers, tidied for the narration. */
 import type { Launched } from '../../lib/stage.js';
 import { withoutLineNumbers } from '../../lib/quoted.js';
-import type { Context } from './context.js';
 
 export { crashOf } from '../../lib/crashes.js';
+
+/** What printedRequest needs of an experiment's Context: a wait with a deadline. */
+export interface Waits {
+  until(what: string, check: () => boolean, ms: number): Promise<unknown>;
+}
 
 /** The part of a stage's output that came after mark (a length of stage.output taken earlier). */
 export function outputSince(stage: Launched, mark: number): string {
@@ -14,7 +18,7 @@ export function outputSince(stage: Launched, mark: number): string {
  * What the stage printed after mark, once that holds the request line of a `GET /hello`, or after 5 s
  * when it does not (the experiment then shows and judges what there is).
  */
-export async function printedRequest(ctx: Context, stage: Launched, mark: number): Promise<string> {
+export async function printedRequest(ctx: Waits, stage: Launched, mark: number): Promise<string> {
   await ctx
     .until('the server to print the request', () => /GET \/hello/.test(outputSince(stage, mark)), 5_000)
     .catch(() => undefined);

@@ -1,4 +1,4 @@
-import type { errno, signals, socket } from './linux.js';
+import type { errno, signals, socket } from './linux-numbers.js';
 
 /** The names of the tables, from Linux's (every other platform's table has the same keys). */
 export type ErrnoName = keyof typeof errno;
