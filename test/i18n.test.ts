@@ -9,7 +9,8 @@ import { pathToFileURL } from 'node:url';
 import t from 'tap';
 import { ROOT, freePort } from '../scripts/lib/stage.js';
 import { LANGS, type Lang, TABLES, lookup, placeholders, translate } from '../scripts/i18n/index.js';
-import { BLOCK, commandIn, guidePath, splitCapture, translateGuide } from '../scripts/i18n/guide.js';
+import { blockKey, commandIn, guidePath, splitCapture, translateGuide } from '../scripts/i18n/guide.js';
+import { BLOCK } from '../scripts/lib/captures.js';
 import { format, parse, wrap } from '../scripts/i18n/narration.js';
 import { stages } from '../scripts/lib/stages.js';
 import { FAULTS, type Evidence, type FaultEntry } from '../scripts/experiments/framework/diagnosis.js';
@@ -157,7 +158,7 @@ t.test(
 t.test("the guide's runs: read back exactly, and every narration line has a translation", async (t) => {
   const english = read('docs/guide.md');
   for (const m of english.matchAll(BLOCK)) {
-    const block = splitCapture(m[4] ?? '');
+    const block = splitCapture(m[5] ?? '');
     if (block === null) {
       t.fail(`docs/guide.md: the capture block of ${m[2]} is not a text block`);
       continue;
@@ -180,7 +181,7 @@ for (const lang of OTHERS) {
     t.same(translatedSections(text), englishSections(english), 'the same sections, in the same order');
     t.same(codeBlocks(text), codeBlocks(english), 'the same code blocks outside the captured runs');
     const runs = (doc: string): Map<string, { command: string; output: string } | null> =>
-      new Map([...doc.matchAll(BLOCK)].map((m) => [`${m[2]} ${m[3] ?? ''}`, splitCapture(m[4] ?? '')]));
+      new Map([...doc.matchAll(BLOCK)].map((m) => [blockKey(m[2], m[3], m[4]), splitCapture(m[5] ?? '')]));
     const ours = runs(text);
     for (const [name, run] of runs(english)) {
       const theirs = ours.get(name);

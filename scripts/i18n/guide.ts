@@ -6,12 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BLOCK } from '../lib/captures.js';
 import { ROOT } from '../lib/stage.js';
 import type { Lang } from './index.js';
 import { parse, render, untranslated } from './narration.js';
 
-/** A block of captured output: `<!-- capture: experiment NAME {params} -->` … `<!-- /capture -->`. */
-export const BLOCK = /(<!-- capture: experiment ([\w-]+)(?: ({[^}]*}))? -->\n)([\s\S]*?)(<!-- \/capture -->)/g;
 /** A picture of a run: `<!-- picture: experiment NAME N -->` … `<!-- /picture -->`. */
 export const PICTURE = /(<!-- picture: experiment ([\w-]+) (\d+) -->\n)([\s\S]*?)(<!-- \/picture -->)/g;
 
@@ -39,18 +38,21 @@ export interface Translated {
   untranslated: string[];
 }
 
+/** A capture block's key: its experiment, options and step as written. */
+export const blockKey = (name = '', params = '', step = ''): string => `${name} ${params} ${step}`;
+
 /** The translated guide (its template's text) with every block filled from the English guide's. */
 export function fillTranslation(template: string, english: string, lang: Lang): Translated {
   const captured = new Map<string, string>();
-  for (const m of english.matchAll(BLOCK)) captured.set(`${m[2]} ${m[3] ?? ''}`, m[4] ?? '');
+  for (const m of english.matchAll(BLOCK)) captured.set(blockKey(m[2], m[3], m[4]), m[5] ?? '');
   const pictures = new Map<string, string>();
   for (const m of english.matchAll(PICTURE)) pictures.set(`${m[2]} ${m[3]}`, m[4] ?? '');
   const missing: string[] = [];
   const lost = new Set<string>();
   let text = template.replace(
     BLOCK,
-    (whole, open: string, name: string, params: string | undefined, _old, close: string) => {
-      const block = splitCapture(captured.get(`${name} ${params ?? ''}`) ?? '');
+    (whole, open: string, name: string, params: string | undefined, step: string | undefined, _old, close: string) => {
+      const block = splitCapture(captured.get(blockKey(name, params, step)) ?? '');
       if (block === null) {
         missing.push(`capture ${name}${params ? ` ${params}` : ''}`);
         return whole;
