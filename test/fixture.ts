@@ -3,6 +3,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { killGroup, withoutNodeOptions } from '../scripts/lib/stage.js';
 import { must } from '../scripts/lib/must.js';
+import { runningLine } from '../scripts/lib/node-lines.js';
 
 const DIST = fileURLToPath(new URL('./fixtures/dist/', import.meta.url));
 /** The re-check programs of docs/fork-in-node.md, compiled with @lsbaws/posix. */
@@ -82,18 +83,12 @@ export function startNodeProgram(
 }
 
 /**
- * What ps shows in brackets for a zombie of a Node process: the name the Node line gives its main
- * thread (the kernel keeps only that of an exited process), checked on each line the project runs.
+ * What ps shows in brackets for a zombie of a Node process: the name the running Node line gives its
+ * main thread (the kernel keeps only that of an exited process), from scripts/node-lines.json
+ * (test/posix.test.ts checks it on the running line).
  */
-const MAIN_THREAD_NAMES: Record<string, string> = { 20: 'node', 22: 'node', 24: 'MainThread', 26: 'node-MainThread' };
-
-/** The main thread's name under the running Node line; throws for a line not in the table. */
 export function mainThreadName(): string {
-  const line = process.versions.node.split('.')[0] ?? '';
-  const name = MAIN_THREAD_NAMES[line];
-  if (name === undefined)
-    throw new Error(`test/fixture.ts: what does Node ${line} name its main thread? Add it to MAIN_THREAD_NAMES`);
-  return name;
+  return runningLine().mainThread;
 }
 
 /** A zombie's command as ps shows it, as a RegExp source: \[node-MainThread\] <defunct>. */

@@ -1,10 +1,12 @@
 // @lsbaws/posix with real processes and real sockets: fork, zombies, EINTR, errors.
 import t from 'tap';
 import { connect } from 'node:net';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFixture, startNodeProgram } from './fixture.js';
 import { BUILD_DIR } from '../scripts/bench/servers.js';
-import { freePort } from '../scripts/lib/stage.js';
+import { freePort, startStage } from '../scripts/lib/stage.js';
+import { runningLine } from '../scripts/lib/node-lines.js';
 import { children, fds, stat, zombies } from '../scripts/lib/procfs.js';
 import { eventually } from '../scripts/lib/clients.js';
 
@@ -22,6 +24,30 @@ t.test('200 forks whose children allocate 8 MB and force full garbage collection
   t.same(result.failed, [], 'no child died');
   t.equal(await f.exited, 0, "the parent's event loop still ran its timer and exited cleanly");
 });
+
+t.test(
+  "this Node line is as scripts/node-lines.json says: an idle stage's threads and its main thread's name",
+  async (t) => {
+    const line = runningLine();
+    t.equal(process.versions.node, line.version, `Node ${process.versions.node} is the version the file pins`);
+    const stage = await startStage('webserver3g');
+    t.teardown(() => stage.stop());
+    const server = stage.requireServerPid();
+    const threads = readdirSync(`/proc/${server}/task`).map((tid) =>
+      readFileSync(`/proc/${server}/task/${tid}/comm`, 'utf8').trim(),
+    );
+    t.equal(
+      threads.length,
+      line.idleThreads,
+      `webserver3g waiting in accept has ${line.idleThreads} threads: ${threads.join(', ')}`,
+    );
+    t.equal(
+      readFileSync(`/proc/${server}/comm`, 'utf8').trim(),
+      line.mainThread,
+      `its main thread is named ${line.mainThread}`,
+    );
+  },
+);
 
 t.test('without --single-threaded, importing @lsbaws/posix fails at once and says why', async (t) => {
   // --single-threaded-gc alone is refused too: on Node 24 it once left a forked child hanging

@@ -4,19 +4,18 @@
 // one line naming what to use instead (the library throws; start prints, with no stack trace).
 import t from 'tap';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { ROOT, START_SCRIPT, freePort, killGroup } from '../scripts/lib/stage.js';
 import { curl, eventually } from '../scripts/lib/clients.js';
 import { listenerOf } from '../scripts/lib/procfs.js';
 import { must } from '../scripts/lib/must.js';
+import { NODE_LINES } from '../scripts/lib/node-lines.js';
 import { UnsupportedPlatformError, assertSupported, unsupported } from '@lsbaws/posix/platform';
 
 const PACKAGE = join(ROOT, 'packages', 'webserver3g');
-const LINES = readFileSync(join(ROOT, 'scripts', 'node-versions'), 'utf8')
-  .split('\n')
-  .filter((l) => /^\d/.test(l));
+const LINES = NODE_LINES.map((l) => l.version);
 const NEWEST = LINES[0] ?? '';
 const CACHE = process.env.XDG_CACHE_HOME ?? join(process.env.HOME ?? '', '.cache');
 const OLD = unsupportedNode();

@@ -27,7 +27,7 @@ mkdirSync(join(tree, 'scripts'));
 mkdirSync(join(pkg, 'src'), { recursive: true });
 mkdirSync(join(tree, 'node_modules', '.bin'), { recursive: true });
 // start.sh and what it runs before the program: the node line's choice and the platform's check
-for (const file of ['start.sh', 'supported-node.sh', 'with-node.sh', 'node-versions', 'start-check.mjs'])
+for (const file of ['start.sh', 'supported-node.sh', 'with-node.sh', 'node-lines.json', 'start-check.mjs'])
   copyFileSync(join(dirname(START_SCRIPT), file), join(tree, 'scripts', file));
 symlinkSync(join(ROOT, 'node_modules', '@lsbaws'), join(tree, 'node_modules', '@lsbaws'));
 copyFileSync(join(ROOT, 'tsconfig.base.json'), join(tree, 'tsconfig.base.json'));

@@ -5,7 +5,7 @@ cd "$(dirname "$0")/../.." || exit 2
 unset NODE_OPTIONS # a loader there would run on a thread of its own, and fork() refuses that (fact 5)
 held=0
 failed=0
-echo "Node $(node --version), $(uname -sm)"
+echo "Node $(node --version), $(uname -sm), $(node -p "require('./scripts/node-lines.json').lines.some((l) => l.version === process.versions.node) ? 'as scripts/node-lines.json pins' : 'not in scripts/node-lines.json (a new line: docs/new-node-line.md)'")"
 while IFS='|' read -r flags program args; do
   echo
   echo "\$ node ${flags:+$flags }scripts/rechecks/dist/$program.js${args:+ $args}"

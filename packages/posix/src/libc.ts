@@ -72,6 +72,7 @@ const signatures = {
   pthread_cond_init: [I32, [ADDR, BUF]],
   pthread_condattr_init: [I32, [BUF]],
   pthread_condattr_setclock: [I32, [BUF, I32]],
+  gnu_get_libc_version: [STR, []],
   // libuv, exported by the node binary itself
   uv_default_loop: [PTR, []],
   uv_loop_fork: [I32, [PTR]],

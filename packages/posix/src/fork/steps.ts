@@ -29,15 +29,16 @@ export interface ForkStep {
 
 /** The steps, in order. */
 export const forkSteps = [
-  // fact 5: no other thread runs JavaScript (threads.ts)
+  // fork-in-node.md, fact 5: no other thread runs JavaScript (threads.ts)
   { name: 'one-javascript-thread', parent: requireOneJavaScriptThread },
-  // fact 1: V8's heap pages are the child's too (heap.ts)
+  // fork-in-node.md, fact 1: V8's heap pages are the child's too (heap.ts)
   { name: 'forkable-heap', parent: makeHeapForkable },
-  // fact 4: the platform task queue's lock and condition, found and checked; made new in the child (worker-queue.ts)
+  // fork-in-node.md, fact 4: the task queue's lock and condition, found and checked; made new in the child
+  // (worker-queue.ts, queue-checks.ts)
   { name: 'worker-queue', parent: prepareWorkerQueue, child: resetWorkerQueueInChild },
   // the child's own libuv loop: uv_loop_fork (../event-loop.ts)
   { name: 'event-loop', parent: findDefaultLoop, child: reinitEventLoopInChild },
-  // fact 6: every way out of the child goes through _exit(2) (child-exit.ts)
+  // fork-in-node.md, fact 6: every way out of the child goes through _exit(2) (child-exit.ts)
   { name: 'child-exit', parent: listenForChildExit, child: leaveThroughExitInChild },
   // os.register_at_fork(): what libraries registered (at-fork.ts); after_in_parent runs once fork() returned
   { name: 'at-fork', parent: runBeforeFork, child: runAfterForkInChild },

@@ -26,44 +26,77 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { platform } from '../platform/index.js';
 import { call, memory } from '../libc.js';
 import { sleep } from '../time.js';
+import { checkCondition, checkLibc, checkMapping, checkMutex } from './queue-checks.js';
 
 type Layout = NonNullable<typeof platform.forkSafety>;
 
-/** The queue's lock and condition variable, once found: their addresses, and their memory (lock, then condition). */
+/** The queue's lock and condition, once found and checked: their addresses, and their memory (lock, then condition). */
 let queue: { mutex: bigint; cond: bigint; memory: Buffer } | null = null;
 /** A new lock and condition, as the child writes them over the queue's (made by prepareWorkerQueue). */
 let newQueue: Buffer | null = null;
 
 /**
- * Before the first fork(), in the parent, once: finds the queue and makes the new pair the child
- * copies. Throws, in one line, where it cannot: the workers sleep between two tasks, so it looks
- * again for up to a second before it gives up (fork() is then refused: a child that collected
- * garbage could hang).
+ * Before the first fork(), in the parent, once: finds the queue, checks what the child will write
+ * over (queue-checks.ts), and makes the new pair the child copies. Throws, in one line, where it
+ * cannot: the workers sleep between two tasks, and their lock and condition change as they wake,
+ * so it looks again for up to a second before it gives up.
  */
 export function prepareWorkerQueue(): void {
   const layout = platform.forkSafety;
   if (layout === null || newQueue !== null) return;
+  const libc = libcVersion();
+  refuseIf(checkLibc(libc, layout), libc);
+  let doubt = "Node's platform worker threads were not found asleep on their task queue";
   for (let tries = 0; queue === null && tries < 100; tries++) {
-    findWorkerQueue(layout);
+    doubt = findWorkerQueue(layout) ?? doubt;
     if (queue === null) sleep(0.01);
   }
-  if (queue === null)
-    throw new Error(
-      "@lsbaws/posix: fork() refused: Node's platform worker threads were not found asleep on their task queue " +
-        `(Node ${process.version}; docs/fork-in-node.md, fact 4), so a child that collected garbage could hang`,
-    );
+  if (queue === null) refuseIf(doubt, libc);
   newQueue = makeNewQueue(layout);
 }
 
-/** Finds the queue from its sleeping workers (or leaves it null). */
-function findWorkerQueue(layout: Layout): void {
+/** Throws the refusal, in one line, when a check said what did not match. */
+function refuseIf(doubt: string | null, libc: string | null): void {
+  if (doubt === null) return;
+  throw new Error(
+    `@lsbaws/posix: fork() refused: ${doubt} (Node ${process.version}, ` +
+      `${libc === null ? 'no glibc' : `glibc ${libc}`}; docs/fork-in-node.md, fact 4), ` +
+      'so a child that collected garbage could hang or write over other memory',
+  );
+}
+
+/** gnu_get_libc_version(3), or null where libc has no such function. */
+function libcVersion(): string | null {
+  try {
+    return call('gnu_get_libc_version').value as string;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Finds the queue from its sleeping workers and checks it: sets `queue` when every check passes;
+ * otherwise returns what did not match (null when no worker was found asleep, or /proc could not be read).
+ */
+function findWorkerQueue(layout: Layout): string | null {
   try {
     const found = workersCondition(layout);
-    if (found === null) return;
-    const mutex = found.cond - BigInt(layout.mutex.size);
-    queue = { mutex, cond: found.cond, memory: memory(mutex, layout.mutex.size + layout.cond.size) };
+    if (found === null) return null;
+    const { cond, sleepers } = found;
+    const size = layout.mutex.size + layout.cond.size;
+    const mutex = cond - BigInt(layout.mutex.size);
+    const unmapped = checkMapping(readFileSync('/proc/self/maps', 'utf8'), mutex, mutex + BigInt(size));
+    if (unmapped !== null) return unmapped;
+    const view = memory(mutex, size);
+    const bytes = Buffer.from(view); // one copy to check: the threads may change the memory meanwhile
+    const threads = readdirSync('/proc/self/task').map(Number);
+    const doubt =
+      checkMutex(bytes.subarray(0, layout.mutex.size), threads, layout) ??
+      checkCondition(bytes.subarray(layout.mutex.size), cond, sleepers, threads, layout);
+    if (doubt === null) queue = { mutex, cond, memory: view };
+    return doubt;
   } catch {
-    // /proc could not be read (no descriptor left, say): not found this time
+    return null; // /proc could not be read (no descriptor left, say): not found this time
   }
 }
 

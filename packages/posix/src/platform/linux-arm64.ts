@@ -1,5 +1,5 @@
 import type { Platform } from './types.js';
-import { linux, linuxForkSafety } from './linux.js';
+import { glibcMutexFields, linux, linuxForkSafety } from './linux.js';
 
 /** Linux on arm64: asm-generic/unistd.h syscall numbers, AUDIT_ARCH_AARCH64. */
 export const linuxArm64: Platform = {
@@ -10,7 +10,7 @@ export const linuxArm64: Platform = {
     auditArch: 0xc00000b7,
     nrMadvise: 233,
     nrSeccomp: 277,
-    mutex: { size: 48 },
+    mutex: { ...glibcMutexFields, size: 48 },
     stat: { size: 128, nlinkOffset: 20, nlinkBytes: 4 },
     nrFutex: 98,
   },

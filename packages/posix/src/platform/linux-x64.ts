@@ -1,5 +1,5 @@
 import type { Platform } from './types.js';
-import { linux, linuxForkSafety } from './linux.js';
+import { glibcMutexFields, linux, linuxForkSafety } from './linux.js';
 
 /** Linux on x86_64: asm/unistd_64.h syscall numbers, AUDIT_ARCH_X86_64. */
 export const linuxX64: Platform = {
@@ -10,7 +10,7 @@ export const linuxX64: Platform = {
     auditArch: 0xc000003e,
     nrMadvise: 28,
     nrSeccomp: 317,
-    mutex: { size: 40 },
+    mutex: { ...glibcMutexFields, size: 40 },
     stat: { size: 144, nlinkOffset: 16, nlinkBytes: 8 },
     nrFutex: 202,
   },

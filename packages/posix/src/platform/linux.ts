@@ -21,6 +21,16 @@ export const linux: Omit<Platform, 'name' | 'forkSafety'> = {
   timespec: { size: 16, secOffset: 0, nsecOffset: 8 },
 };
 
+/** struct __pthread_mutex_s on 64-bit glibc (bits/struct_mutex.h): where each field is; its size is the platform's. */
+export const glibcMutexFields = {
+  lockOffset: 0,
+  countOffset: 4,
+  ownerOffset: 8,
+  nusersOffset: 12,
+  kindOffset: 16,
+  listOffset: 24,
+};
+
 /**
  * The numbers shared by both architectures' fork safety (linux/mman.h, linux/prctl.h, linux/seccomp.h,
  * linux/futex.h, linux/time.h).
@@ -34,7 +44,8 @@ export const linuxForkSafety = {
   FUTEX_WAIT_BITSET: 9,
   FUTEX_FLAGS: 128 | 256,
   // glibc on 64-bit (bits/thread-shared-types.h, bits/pthreadtypes-arch.h), glibc 2.25 and later
-  cond: { size: 48, align: 8, signalsOffset: 40 },
+  glibcSince: [2, 25] as [number, number],
+  cond: { size: 48, align: 8, wrefsOffset: 36, signalsOffset: 40 },
   condattrSize: 4,
   CLOCK_MONOTONIC: 1,
   // asm-generic/mman-common.h, linux/mman.h; 2 MiB huge pages with 4 KiB base pages

@@ -57,10 +57,26 @@ export interface Platform {
     FUTEX_FLAGS: number;
     /** struct stat (glibc): its size, and where st_nlink is and how wide (a /proc directory counts threads in it). */
     stat: { size: number; nlinkOffset: number; nlinkBytes: 4 | 8 };
-    /** sizeof(pthread_mutex_t): Node's TaskQueue keeps its lock just before its condition variable. */
-    mutex: { size: number };
-    /** glibc's pthread_cond_t: size, alignment, and where __g_signals[2], the futex words waiters sleep on, start. */
-    cond: { size: number; align: number; signalsOffset: number };
+    /**
+     * glibc's pthread_mutex_t: sizeof (Node's TaskQueue keeps its lock just before its condition
+     * variable), and where __lock, __count, __owner, __nusers, __kind and the robust __list are.
+     */
+    mutex: {
+      size: number;
+      lockOffset: number;
+      countOffset: number;
+      ownerOffset: number;
+      nusersOffset: number;
+      kindOffset: number;
+      listOffset: number;
+    };
+    /** The first glibc whose pthread_cond_t these offsets describe ([major, minor]). */
+    glibcSince: [number, number];
+    /**
+     * glibc's pthread_cond_t: size, alignment, where __wrefs (waiters << 3 | flags) is, and where
+     * __g_signals[2], the futex words waiters sleep on, start.
+     */
+    cond: { size: number; align: number; wrefsOffset: number; signalsOffset: number };
     /** sizeof(pthread_condattr_t), and the clock pthread_condattr_setclock(3) is given (as uv_cond_init does). */
     condattrSize: number;
     CLOCK_MONOTONIC: number;
