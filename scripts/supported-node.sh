@@ -8,7 +8,8 @@
 # and `pnpm test` start.
 : "${root:=$(pwd)}"
 supported_lines=$(bash "$root/scripts/with-node.sh" --versions | cut -d. -f1)
-supported_current=$(node -p process.versions.node 2>/dev/null || echo none)
+supported_current=$(node --version 2>/dev/null) || supported_current=none # --version: no JavaScript started
+supported_current=${supported_current#v}
 if ! echo "$supported_lines" | grep -qx "${supported_current%%.*}"; then
   supported_newest=$(echo "$supported_lines" | head -n 1)
   supported_list=$(echo "$supported_lines" | sort -n | tr '\n' ' ' | sed 's/ $//; s/ /, /g')

@@ -7,8 +7,10 @@
 # scripts/with-node.sh --versions: the pinned versions, newest first, one a line (what .ci/run reads).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-# the file's versions, newest first, one a line (node -p reads the JSON: the node already on PATH will do)
-versions() { node -p "require(process.argv[1]).lines.map((l) => l.version).join('\n')" "$root/scripts/node-lines.json"; }
+# the file's versions, newest first, one a line: read with sed, not node, because every `pnpm start`
+# asks (scripts/supported-node.sh) and a node costs tens of ms; test/node-lines.test.ts checks that
+# this gives the file's versions as JSON.parse does
+versions() { sed -n 's/^ *"version": *"\([0-9][0-9.]*\)".*$/\1/p' "$root/scripts/node-lines.json"; }
 if [ "${1:-}" = --versions ]; then versions; exit; fi
 [ $# -ge 2 ] || { echo "usage: scripts/with-node.sh LINE COMMAND [ARGS...] (lines: $(versions | cut -d. -f1 | tr '\n' ' '))" >&2; exit 2; }
 line=$1

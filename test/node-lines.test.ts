@@ -1,6 +1,7 @@
 // scripts/node-lines.json is the one place a Node line is written down: what cannot read it (package.json,
 // the stages' headers, the docs) is checked against it here. docs/new-node-line.md says how to add a line.
 import t from 'tap';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NODE_LINES } from '../scripts/lib/node-lines.js';
@@ -13,6 +14,17 @@ const listed = (and: string): string => {
   const lines = NODE_LINES.map((l) => l.line).reverse();
   return lines.length === 1 ? `${lines[0]}` : `${lines.slice(0, -1).join(', ')} ${and} ${lines.at(-1)}`;
 };
+
+t.test(
+  'scripts/with-node.sh --versions (sed, for .ci/run and every start) reads the versions JSON.parse reads',
+  async (t) => {
+    const out = execFileSync('bash', [join(ROOT, 'scripts', 'with-node.sh'), '--versions'], { encoding: 'utf8' });
+    t.same(
+      out.trim().split('\n'),
+      NODE_LINES.map((l) => l.version),
+    );
+  },
+);
 
 t.test('each line is well formed, newest first', async (t) => {
   t.ok(NODE_LINES.length > 0, 'at least one line');
