@@ -129,10 +129,10 @@ export const ru: MessageTable = {
   'Terminal {0}: the server counted the connections it keeps, then exploded':
     'Терминал {0}: сервер считал соединения, которые держит, а затем взорвался',
   "EMFILE: the server held {0} connections, and {1} descriptors were open before the first one (stdin, stdout, stderr, the runtime's own, the listening socket): {2} in all, the limit. The next accept() had no descriptor left to give.":
-    'EMFILE: сервер держал {0} {0:соединение|соединения|соединений}, и {1} {1:дескриптор|дескриптора|дескрипторов} были открыты до первого (stdin, stdout, stderr, собственные дескрипторы среды выполнения, слушающий сокет): всего {2}, это предел. Следующему accept() не осталось дескриптора.',
+    'EMFILE: сервер держал {0} {0:соединение|соединения|соединений}, и {1} {1:дескриптор|дескриптора|дескрипторов} {1:был открыт|были открыты} до первого (stdin, stdout, stderr, собственные дескрипторы среды выполнения, слушающий сокет): всего {2}, это предел. Следующему accept() не осталось дескриптора.',
   'Terminal {0}: client3': 'Терминал {0}: client3',
   '{0} clients connected and sent their request ("{1}"); {2} failed once the server was gone (refused, or reset when their connection was still waiting in the dead server\'s listen queue).':
-    '{0} {0:клиент|клиента|клиентов} подключились и отправили запрос («{1}»); {2} не удалось, когда сервера уже не было (отказ, или сброс, если их соединение еще ждало в очереди мертвого сервера).',
+    '{0} {0:клиент|клиента|клиентов} {0:подключился|подключились} и {0:отправил|отправили} запрос («{1}»); {2} не удалось, когда сервера уже не было (отказ, или сброс, если их соединение еще ждало в очереди мертвого сервера).',
   'A server that does not close duplicate descriptors runs out of them: accept() fails with EMFILE (Too many open files).':
     'Сервер, который не закрывает дублирующие дескрипторы, исчерпывает их: accept() завершается ошибкой EMFILE (Too many open files).',
   'zombies: children nobody waits for, webserver3d': 'zombies: дочерние процессы, которых никто не ждет, webserver3d',
@@ -158,7 +158,7 @@ export const ru: MessageTable = {
   'until fork() fails': 'пока fork() не откажет',
   'Terminal {0}': 'Терминал {0}',
   'EAGAIN from fork(): {0} children were forked and exited, but nobody waited for them, so each stayed a zombie (up to {1} seen at once) and still counted against the limit: {2} threads + {3} zombies = {4}, the limit: the next fork() would have made one more.':
-    'EAGAIN от fork(): {0} {0:дочерний процесс|дочерних процесса|дочерних процессов} были созданы и завершились, но никто их не дождался, поэтому каждый остался зомби (одновременно до {1}) и по-прежнему учитывался в пределе: {2} {2:поток|потока|потоков} + {3} зомби = {4}, это предел: следующий fork() создал бы еще один.',
+    'EAGAIN от fork(): {0} {0:дочерний процесс|дочерних процесса|дочерних процессов} {0:был создан и завершился|были созданы и завершились}, но никто их не дождался, поэтому каждый остался зомби (одновременно до {1}) и по-прежнему учитывался в пределе: {2} {2:поток|потока|потоков} + {3} зомби = {4}, это предел: следующий fork() создал бы еще один.',
   'Zombies take up process slots: a long-running server that does not wait for its children eventually cannot fork() any more (EAGAIN, Resource temporarily unavailable).':
     'Зомби занимают места процессов: долгоживущий сервер, который не дожидается своих дочерних процессов, в конце концов больше не может сделать fork() (EAGAIN, Resource temporarily unavailable — ресурс временно недоступен).',
   'eintr: a signal handler interrupts accept(), webserver3e':
@@ -185,13 +185,13 @@ export const ru: MessageTable = {
   'The parent has {0} descriptors open, as many as before the clients: it closed its copy of each connection.':
     'У родителя открыто {0} {0:дескриптор|дескриптора|дескрипторов}, столько же, сколько до клиентов: он закрыл свою копию каждого соединения.',
   'Now on purpose: {0} children exit while the parent cannot take signals':
-    'Теперь нарочно: {0} {0:дочерний процесс|дочерних процесса|дочерних процессов} завершаются, пока родитель не может принимать сигналы',
+    'Теперь нарочно: {0} {0:дочерний процесс|дочерних процесса|дочерних процессов} {0:завершается|завершаются}, пока родитель не может принимать сигналы',
   "First a fresh server, so that the counts below are only this part's. Terminal {0}: Ctrl-C, then again:":
     'Сначала новый сервер, чтобы счетчики ниже относились только к этой части. Терминал {0}: Ctrl-C, затем снова:',
   '{0} clients connect but do not send their request yet: the server forks {1} children that wait in recv().':
-    '{0} {0:клиент|клиента|клиентов} подключаются, но пока не отправляют запрос: сервер создает {1} {1:дочерний процесс|дочерних процесса|дочерних процессов}, которые ждут в recv().',
+    '{0} {0:клиент|клиента|клиентов} {0:подключается|подключаются}, но пока не {0:отправляет|отправляют} запрос: сервер создает {1} {1:дочерний процесс|дочерних процесса|дочерних процессов}, которые ждут в recv().',
   'The {0} clients send their requests; the children answer and exit, and each exit sends the parent a SIGCHLD.':
-    '{0} {0:клиент|клиента|клиентов} отправляют запросы; дочерние процессы отвечают и завершаются, и каждое завершение отправляет родителю SIGCHLD.',
+    '{0} {0:клиент|клиента|клиентов} {0:отправляет|отправляют} запросы; дочерние процессы отвечают и завершаются, и каждое завершение отправляет родителю SIGCHLD.',
   '{0} children exited, {1} SIGCHLDs were sent. ShdPnd, the signals pending for the process, has one bit per signal, signal N at bit N-1 (SIGCHLD, {2}, is bit {3}: 0x10000): they are one pending signal now.':
     'Завершилось дочерних процессов: {0}, отправлено SIGCHLD: {1}. В ShdPnd, ожидающих сигналах процесса, по одному биту на сигнал, сигнал N — бит N-1 (SIGCHLD, {2}, — бит {3}: 0x10000): сейчас это один ожидающий сигнал.',
   'until the server is back in accept() and the count stays the same':
@@ -251,7 +251,7 @@ export const ru: MessageTable = {
   'many-connections: one process, many connections, webserver-poll':
     'many-connections: один процесс, много соединений, webserver-poll',
   'Terminal {0}: {1} clients connect and send nothing (each a slow client)':
-    'Терминал {0}: {1} {1:клиент|клиента|клиентов} подключаются и ничего не отправляют (каждый — медленный клиент)',
+    'Терминал {0}: {1} {1:клиент|клиента|клиентов} {1:подключается|подключаются} и ничего не {1:отправляет|отправляют} (каждый — медленный клиент)',
   connecting: 'подключение',
   'One process (no child) holds {0} connections: {1} descriptors, {2} before they came, and {3} MiB resident. webserver3g would have forked {4} children, each blocked in recv() on one of them; this server waits in one poll() on all of them.':
     'Один процесс (без дочерних) держит {0} {0:соединение|соединения|соединений}: {1} {1:дескриптор|дескриптора|дескрипторов}, {2} до их прихода, и {3} МиБ резидентной памяти. webserver3g создал бы {4} {4:дочерний процесс|дочерних процесса|дочерних процессов}, каждый заблокированный в recv() на одном из них; этот сервер ждет в одном poll() на всех.',
@@ -267,9 +267,9 @@ export const ru: MessageTable = {
   "node-emfile: Node's own event loop, out of descriptors, webserver-net":
     'node-emfile: собственный цикл событий Node, дескрипторы кончились, webserver-net',
   'Terminal {0}: {1} clients connect at once and send nothing yet':
-    'Терминал {0}: {1} {1:клиент|клиента|клиентов} подключаются одновременно и пока ничего не отправляют',
+    'Терминал {0}: {1} {1:клиент|клиента|клиентов} {1:подключается|подключаются} одновременно и пока ничего не {1:отправляет|отправляют}',
   "The server holds {0} connections; {1} of the {2} descriptor numbers the limit allows ({3}-63) are in use, and {4} clients saw their connection closed at once, without a byte. The server runs on, and printed nothing: no exception, no 'error' event. At the limit, accept() fails with EMFILE as in webserver3d, but libuv keeps one spare descriptor for this: it closes it, accepts every waiting connection and closes each at once, then opens the spare again (uv__emfile_trick); Node's server emits 'error' only when even that fails. The connections are dropped, silently.":
-    "Сервер держит {0} {0:соединение|соединения|соединений}; занято {1} из {2} номеров дескрипторов, которые разрешает предел ({3}-63), и {4} {4:клиент|клиента|клиентов} увидели, что их соединение сразу закрыто, без единого байта. Сервер работает дальше и ничего не напечатал: ни исключения, ни события 'error'. На пределе accept() завершается ошибкой EMFILE, как в webserver3d, но libuv держит для этого один запасной дескриптор: закрывает его, принимает каждое ожидающее соединение и сразу закрывает, затем снова открывает запасной (uv__emfile_trick); сервер Node выдает 'error', только если не вышло и это. Соединения сбрасываются молча.",
+    "Сервер держит {0} {0:соединение|соединения|соединений}; занято {1} из {2} номеров дескрипторов, которые разрешает предел ({3}-63), и {4} {4:клиент|клиента|клиентов} {4:увидел|увидели}, что их соединение сразу закрыто, без единого байта. Сервер работает дальше и ничего не напечатал: ни исключения, ни события 'error'. На пределе accept() завершается ошибкой EMFILE, как в webserver3d, но libuv держит для этого один запасной дескриптор: закрывает его, принимает каждое ожидающее соединение и сразу закрывает, затем снова открывает запасной (uv__emfile_trick); сервер Node выдает 'error', только если не вышло и это. Соединения сбрасываются молча.",
   'Terminal {0}: the clients that were kept send their request': 'Терминал {0}: сохраненные клиенты отправляют запрос',
   '{0} of the {1} kept were answered.': 'Ответ получили {0} из {1} сохраненных.',
   'Terminal {0}: once they have gone': 'Терминал {0}: после их ухода',
@@ -325,7 +325,7 @@ export const ru: MessageTable = {
   '{0} connections, {1} "Child N terminated" lines from the parent; unexpected: {2} zombie.':
     '{0} {0:соединение|соединения|соединений}, {1} {1:строка|строки|строк} «Child N terminated» от родителя; неожиданно: {2} зомби.',
   '{0} clients connected and sent their request ("0"); {1} failed.':
-    '{0} {0:клиент|клиента|клиентов} подключились и отправили запрос («0»); {1} не удалось.',
+    '{0} {0:клиент|клиента|клиентов} {0:подключился|подключились} и {0:отправил|отправили} запрос («0»); {1} не удалось.',
   'unexpected: the server did not crash': 'неожиданно: сервер не упал',
   'unexpected: the server exited without the expected error': 'неожиданно: сервер завершился без ожидаемой ошибки',
   'unexpected: the server exited with {0}': 'неожиданно: сервер завершился с {0}',
