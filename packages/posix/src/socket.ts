@@ -9,7 +9,7 @@ import { call, check, checkRestarting } from './libc.js';
 import { BlockingIOError, OSError, TimeoutError } from './errors.js';
 import { waitReadable } from './event-loop.js';
 
-export const { AF_INET, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, SHUT_WR } = platform.socket;
+export const { AF_UNIX, AF_INET, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, SHUT_WR } = platform.socket;
 const { SOMAXCONN, SO_RCVTIMEO, SO_SNDTIMEO } = platform.socket;
 
 /** An IPv4 address as Python writes it: [host, port]. '' is any address (INADDR_ANY). */
@@ -178,6 +178,13 @@ export class Socket {
 /** Python's socket.socket(family, type). */
 export function socket(family = AF_INET, type = SOCK_STREAM, proto = 0): Socket {
   return new Socket(family, type, proto);
+}
+
+/** socketpair(2): two sockets connected to each other, as Python's socket.socketpair() (AF_UNIX). */
+export function socketpair(family = AF_UNIX, type = SOCK_STREAM, proto = 0): [Socket, Socket] {
+  const fds = Buffer.alloc(8);
+  check('socketpair', family, type, proto, fds);
+  return [new Socket(family, type, proto, fds.readInt32LE(0)), new Socket(family, type, proto, fds.readInt32LE(4))];
 }
 
 /** gethostname(2). */

@@ -67,6 +67,7 @@ export const errno = {
 
 /** The socket(2), setsockopt(2) and shutdown(2) numbers the package uses (linux/socket.h, asm-generic/socket.h). */
 export const socket = {
+  AF_UNIX: 1,
   AF_INET: 2,
   SOCK_STREAM: 1,
   SOL_SOCKET: 1,
