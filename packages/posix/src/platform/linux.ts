@@ -75,6 +75,7 @@ export const socket = {
   SO_RCVTIMEO: 20,
   SO_SNDTIMEO: 21,
   SHUT_WR: 1,
+  MSG_DONTWAIT: 0x40,
   SOMAXCONN: 4096,
 };
 
