@@ -1,5 +1,5 @@
 // @lsbaws/posix's select.poll(), non-blocking sockets and signal.pause(), as Python has them
-// (what the stages beyond the article use: webserver-poll and webserver-prefork).
+// (what the stages beyond the article use: webserver-poll and webserver-prefork), and socketpair().
 import t from 'tap';
 import { startFixture } from './fixture.js';
 
@@ -31,4 +31,9 @@ t.test('select.poll, setblocking(false) and signal.pause behave as in Python', a
   t.same(during.ready, [], 'and poll() went on waiting (PEP 475), then timed out with nothing ready');
   t.ok(during.waited >= 900, `it waited its whole timeout (${during.waited} ms of 1000)`);
   t.match(by['pause returns after the handler'], { handled: 2 }, 'signal.pause() returned once the handler had run');
+  t.same(
+    by.socketpair,
+    { what: 'socketpair', received: 'ping', then: 0, families: [1, 1] },
+    'socketpair(): what one end sends the other receives, then the end (AF_UNIX, as in Python)',
+  );
 });

@@ -25,6 +25,7 @@ const { I32, I64, BigInt: ADDR, U8Array: BUF, External: PTR, Void: VOID, String:
 const signatures = {
   // sockets
   socket: [I32, [I32, I32, I32]],
+  socketpair: [I32, [I32, I32, I32, BUF]],
   setsockopt: [I32, [I32, I32, I32, BUF, I32]],
   bind: [I32, [I32, BUF, I32]],
   listen: [I32, [I32, I32]],

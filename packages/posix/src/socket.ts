@@ -9,7 +9,7 @@ import { call, check, checkRestarting } from './libc.js';
 import { BlockingIOError, OSError, TimeoutError } from './errors.js';
 import { waitReadable } from './event-loop.js';
 
-export const { AF_INET, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, SHUT_WR } = platform.socket;
+export const { AF_UNIX, AF_INET, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, SHUT_WR, MSG_DONTWAIT } = platform.socket;
 const { SOMAXCONN, SO_RCVTIMEO, SO_SNDTIMEO } = platform.socket;
 
 /** An IPv4 address as Python writes it: [host, port]. '' is any address (INADDR_ANY). */
@@ -108,7 +108,7 @@ export class Socket {
     // a connection is waiting, or this throws (EINTR...); a non-blocking socket does not wait
     if (this.timeout !== 0) await waitReadable(this.fd, 'accept');
     peerLength.writeUInt32LE(peer.length);
-    const fd = this.timed('accept', () => check('accept', this.fd, peer, peerLength));
+    const fd = this.timed('accept', 0, () => check('accept', this.fd, peer, peerLength));
     return [new Socket(this.family, this.type, 0, fd), unpackSockaddrIn(peer)];
   }
 
@@ -121,14 +121,14 @@ export class Socket {
   /** recv(2): at most bufsize bytes; an empty Buffer when the peer has closed its side. */
   recv(bufsize: number, flags = 0): Buffer {
     const buf = Buffer.allocUnsafe(bufsize);
-    const n = this.timed('recv', () => checkRestarting('recv', this.fd, buf, bufsize, flags));
+    const n = this.timed('recv', flags, () => checkRestarting('recv', this.fd, buf, bufsize, flags));
     return buf.subarray(0, n);
   }
 
   /** send(2): returns how many bytes went. */
   send(data: Uint8Array | string, flags = 0): number {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-    return this.timed('send', () => checkRestarting('send', this.fd, bytes, bytes.length, flags));
+    return this.timed('send', flags, () => checkRestarting('send', this.fd, bytes, bytes.length, flags));
   }
 
   /** send(2) until every byte has gone. */
@@ -162,13 +162,14 @@ export class Socket {
 
   /**
    * A call on a socket with a timeout that ran out (EAGAIN) throws TimeoutError, and on a
-   * non-blocking one BlockingIOError, as in Python.
+   * non-blocking one, or with MSG_DONTWAIT among its flags, BlockingIOError, as in Python.
    */
-  private timed(syscall: string, f: () => number): number {
+  private timed(syscall: string, flags: number, f: () => number): number {
     try {
       return f();
     } catch (e) {
-      if (this.timeout === 0 && e instanceof OSError && e.errno === EAGAIN) throw new BlockingIOError(syscall);
+      const nonBlocking = this.timeout === 0 || (flags & MSG_DONTWAIT) !== 0;
+      if (nonBlocking && e instanceof OSError && e.errno === EAGAIN) throw new BlockingIOError(syscall);
       if (this.timeout !== null && e instanceof OSError && e.errno === EAGAIN) throw new TimeoutError(syscall);
       throw e;
     }
@@ -178,6 +179,13 @@ export class Socket {
 /** Python's socket.socket(family, type). */
 export function socket(family = AF_INET, type = SOCK_STREAM, proto = 0): Socket {
   return new Socket(family, type, proto);
+}
+
+/** socketpair(2): two sockets connected to each other, as Python's socket.socketpair() (AF_UNIX). */
+export function socketpair(family = AF_UNIX, type = SOCK_STREAM, proto = 0): [Socket, Socket] {
+  const fds = Buffer.alloc(8);
+  check('socketpair', family, type, proto, fds);
+  return [new Socket(family, type, proto, fds.readInt32LE(0)), new Socket(family, type, proto, fds.readInt32LE(4))];
 }
 
 /** gethostname(2). */

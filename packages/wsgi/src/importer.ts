@@ -10,6 +10,8 @@
  * imported and removed: the next start compiles the source again. TypeScript files are
  * type-checked first (./typecheck.ts), as `pnpm start` does for the stages. getattr
  * (./frameworks.ts) then finds the application, through its adapter for a framework's app.
+ * Once a module is loaded, the server's request path is run on a canned request in memory
+ * (./warm.ts), so that the children it forks inherit that first-time work.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +21,7 @@ import { compile } from './bundle.js';
 import { findModule, searchPath } from './module-lookup.js';
 import { LoadError } from './sys.js';
 import { typecheck } from './typecheck.js';
+import { warmRequestPath } from './warm.js';
 
 /** A module's exports, with Python's `__name__`: the name it was imported by. */
 export type Module = Record<string, unknown> & { readonly __name__: string };
@@ -45,6 +48,8 @@ export async function importModule(module: string): Promise<Module> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  // the server is about to serve: a child's first-time work, done here once, is inherited by every child
+  await warmRequestPath();
   // A CommonJS module's exports are its default export; Node's own import also names them
   const { default: main } = exports;
   const named = typeof main === 'object' && main !== null && Object.keys(exports).length === 1 ? main : {};

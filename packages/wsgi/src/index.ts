@@ -34,6 +34,5 @@ export { splitAppPath } from './module-lookup.js';
 export { importModule, type Module } from './importer.js';
 export { getattr } from './frameworks.js';
 export { sys } from './sys.js';
-import './warm.js'; // registers the parent's first-time work before its first fork (os.register_at_fork)
 export { fromFetch, type FetchHandler } from './adapters/fetch.js';
 export { fromNode, type NodeListener } from './adapters/node.js';

@@ -3,7 +3,7 @@
  * (LSBAWS_RESPONSE_TIMEOUT), so a client that does not read cannot hold the server longer, and
  * the lingering close that lets the client read the answer before the connection goes.
  */
-import { socket, TimeoutError } from '@lsbaws/posix';
+import { BlockingIOError, socket, TimeoutError } from '@lsbaws/posix';
 import { recvBefore } from './reader.js';
 
 /** How long a client has to take the whole response, in ms (LSBAWS_RESPONSE_TIMEOUT, seconds; default 10). */
@@ -28,11 +28,22 @@ export class Transport {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
     if (!this.started) this.deadline = Date.now() + this.timeoutMs;
     this.started = true;
-    for (let sent = 0; sent < bytes.length;) {
+    // what the socket's buffer takes at once (all of a small response), with no timeout to set
+    for (let sent = this.sendNow(bytes); sent < bytes.length;) {
       const left = this.deadline - Date.now();
       if (left <= 0) throw new TimeoutError('send');
       this.socket.settimeout(left / 1000);
       sent += this.socket.send(bytes.subarray(sent));
+    }
+  }
+
+  /** send(2) with MSG_DONTWAIT: how many bytes the socket took without waiting (0 if none). */
+  private sendNow(bytes: Uint8Array): number {
+    try {
+      return this.socket.send(bytes, socket.MSG_DONTWAIT);
+    } catch (e) {
+      if (e instanceof BlockingIOError) return 0;
+      throw e;
     }
   }
 }

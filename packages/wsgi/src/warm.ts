@@ -1,12 +1,16 @@
 /**
- * The library's first-time work, done once in the parent before its first fork(), so that no child
- * does it again: a forked child inherits the parent's compiled regular expressions, its inline
- * caches and ICU's time-zone set-up, but redoes whatever the parent never ran (measured with `perf`
- * on webserver3h's children: compiling the request parser's regular expressions, ICU's first
- * `new Date`, the first parse of a head). Nothing here touches a socket or prints: a canned request
- * is read from memory through the same functions a child uses, and the answer is framed, not sent.
+ * The library's first-time work, done once in the server when its application is loaded
+ * (./importer.ts), before it serves and forks, so that no child does it again. A forked child
+ * inherits the parent's compiled regular expressions, its inline caches, its objects' shapes and
+ * ICU's time-zone set-up, but redoes whatever the parent never ran (measured with `perf` and V8's
+ * --trace-deopt and --trace-generalization on webserver3h's children: compiling the parser's
+ * regular expressions to machine code, ICU's first `new Date`, calls with no feedback yet, a field
+ * of Socket, Connection, Transport or ResponseState written for the first time, which generalizes
+ * its shape and throws away the parent's optimized code that relied on it). A canned request goes
+ * WARM_ROUNDS times through the path a child takes, over a socketpair(2) of the server's own:
+ * nothing is accepted, listened on or printed, and the learner sees no request.
  */
-import { os, type socket } from '@lsbaws/posix';
+import { socket } from '@lsbaws/posix';
 import { errorResponse, formatHead, httpDate } from './framing.js';
 import { statusLine } from './http-error.js';
 import { curlLines, splitlines } from './print.js';
@@ -14,46 +18,65 @@ import type { ResponseHeaders } from './wsgi.js';
 import { checkResponse } from './pep3333.js';
 import { requestVariables } from './environ.js';
 import { Connection } from './connection.js';
+import { closeIterable } from './response.js';
+import { ErrorStream, InputStream } from './streams.js';
 
 const CANNED = 'GET /hello?name=warm HTTP/1.1\r\nHost: localhost:8888\r\nUser-Agent: curl/8.0\r\nAccept: */*\r\n\r\n';
 
-/** A socket that reads CANNED from memory and sends nothing: only what recvRequest() asks of one. */
-function cannedSocket(): socket.Socket {
-  let unread = Buffer.from(CANNED, 'latin1');
-  const fake = {
-    settimeout: (): void => {},
-    fileno: (): number => -1,
-    recv: (size: number): Buffer => {
-      const chunk = unread.subarray(0, size);
-      unread = unread.subarray(chunk.length);
-      return chunk;
-    },
-  };
-  return fake as unknown as socket.Socket;
+/**
+ * How many times: a regular expression is compiled to machine code the second time it runs, and a
+ * function gets its feedback (inline caches) after its first few calls.
+ */
+const WARM_ROUNDS = 12;
+
+let warming: Promise<void> | null = null;
+
+/** Runs a child's request path WARM_ROUNDS times on a canned request (once per process). */
+export function warmRequestPath(): Promise<void> {
+  return (warming ??= (async () => {
+    for (let i = 0; i < WARM_ROUNDS; i++) await oneRequest();
+  })());
 }
 
-let warmed = false;
+/** One canned request, served over a socket pair as a child serves one: read, environ, answer, close. */
+async function oneRequest(): Promise<void> {
+  const [client, server] = socket.socketpair();
+  const connection = new Connection(server, ['127.0.0.1', 0]);
+  try {
+    client.sendall(CANNED);
+    await connection.serve(async () => {
+      try {
+        await serveCanned(connection);
+      } catch {
+        // nothing is answered or printed: the next request does this work instead
+      }
+      client.shutdown(socket.SHUT_WR); // the lingering close then sees the end at once
+    });
+  } finally {
+    client.close();
+  }
+}
 
-/** Runs a child's request path once on a canned request, in memory (once per process). */
-function warmRequestPath(): void {
-  if (warmed) return;
-  warmed = true;
-  const address: socket.Address = ['127.0.0.1', 0];
-  const connection = new Connection(cannedSocket(), address);
+/** What webserver3h's handleOneRequest does with a request, with a hello application and nothing printed. */
+async function serveCanned(connection: Connection): Promise<void> {
   const request = connection.recvRequest();
   curlLines('< ', request.text, request.body);
   splitlines(request.text)[0]?.split(' ');
-  requestVariables(request);
+  const environ = { ...requestVariables(request) };
+  environ['wsgi.input'] = new InputStream(request.body);
+  environ['wsgi.errors'] = new ErrorStream(process.stderr);
   const headers: ResponseHeaders = [['Content-Type', 'text/plain']];
   connection.checkStart('200 OK', headers);
+  const result = [Buffer.from('Hello, World!\n')];
+  const body = await connection.readBody(result);
   const [status, framed] = connection.frame([
     '200 OK',
     [...headers, ['Date', httpDate()], ['Server', 'WSGIServer 0.2']],
   ]);
-  curlLines('> ', formatHead(status, framed), Buffer.from('Hello, World!\n'));
+  const head = formatHead(status, framed);
+  curlLines('> ', head, body);
+  connection.sendall(Buffer.concat([Buffer.from(head, 'latin1'), body]));
+  await closeIterable(result);
   checkResponse(statusLine(404), headers);
   errorResponse(statusLine(400), 'warm');
 }
-
-// before every os.fork() of a process that imports this library; it does its work before the first only
-os.register_at_fork({ before: warmRequestPath });

@@ -48,22 +48,57 @@ export const forkSteps = [
 
 export type ForkStepName = (typeof forkSteps)[number]['name'];
 
+/** A list's halves, in order: what runs before fork(), in the child after it, and in the parent after it. */
+interface Halves {
+  readonly before: ReadonlyArray<() => void>;
+  readonly inChild: ReadonlyArray<() => void>;
+  readonly inParent: ReadonlyArray<() => void>;
+}
+
+/** Each list's halves, gathered the first time it forks. */
+const halvesOfList = new WeakMap<readonly ForkStep[], Halves>();
+
+function halvesOf(steps: readonly ForkStep[]): Halves {
+  let halves = halvesOfList.get(steps);
+  if (halves === undefined) {
+    const defined = (fs: Array<(() => void) | undefined>): Array<() => void> =>
+      fs.filter((f): f is () => void => f !== undefined);
+    halves = {
+      before: defined(steps.map((step) => step.parent)),
+      inChild: defined(steps.map((step) => step.child)),
+      inParent: steps.some((step) => step.name === 'at-fork') ? [runAfterForkInParent] : [],
+    };
+    halvesOfList.set(steps, halves);
+  }
+  return halves;
+}
+
+/** Calls each of the halves, in order. */
+function runEach(halves: ReadonlyArray<() => void>): void {
+  for (const half of halves) half();
+}
+
 /** In the parent, before fork(): every step's parent half, in order (throws to refuse). */
 export function prepareFork(steps: readonly ForkStep[] = forkSteps): void {
-  for (const step of steps) step.parent?.();
+  runEach(halvesOf(steps).before);
 }
 
 /** In the child, right after fork(): every step's child half, in order. */
 export function afterForkInChild(steps: readonly ForkStep[] = forkSteps): void {
-  for (const step of steps) step.child?.();
+  runEach(halvesOf(steps).inChild);
 }
 
-/** fork(2) with the steps around it: returns 0 in the child and the child's PID in the parent. */
+/**
+ * fork(2) with the steps around it: returns 0 in the child and the child's PID in the parent. Both
+ * sides go on through the same call, with what each runs as data: a call that only the child made
+ * would have no feedback in the parent's optimized code of this function, and V8 would throw that
+ * code away (deoptimize it) in every child, first thing (seen with --trace-deopt on webserver3h).
+ */
 export function forkWithSteps(steps: readonly ForkStep[] = forkSteps): number {
-  prepareFork(steps);
+  const { before, inChild, inParent } = halvesOf(steps);
+  runEach(before);
   const pid = check('fork');
-  if (pid === 0) afterForkInChild(steps);
-  else if (steps.some((step) => step.name === 'at-fork')) runAfterForkInParent();
+  runEach(pid === 0 ? inChild : inParent);
   return pid;
 }
 

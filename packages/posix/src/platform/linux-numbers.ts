@@ -71,6 +71,7 @@ export const errno = {
 
 /** The socket(2), setsockopt(2) and shutdown(2) numbers the package uses (linux/socket.h, asm-generic/socket.h). */
 export const socket = {
+  AF_UNIX: 1,
   AF_INET: 2,
   SOCK_STREAM: 1,
   SOL_SOCKET: 1,
@@ -78,6 +79,7 @@ export const socket = {
   SO_RCVTIMEO: 20,
   SO_SNDTIMEO: 21,
   SHUT_WR: 1,
+  MSG_DONTWAIT: 0x40,
   SOMAXCONN: 4096,
 };
 
