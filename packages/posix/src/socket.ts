@@ -162,7 +162,9 @@ export class Socket {
 
   /**
    * A call on a socket with a timeout that ran out (EAGAIN) throws TimeoutError, and on a
-   * non-blocking one, or with MSG_DONTWAIT among its flags, BlockingIOError, as in Python.
+   * non-blocking one BlockingIOError, as in Python. With MSG_DONTWAIT among its flags it throws
+   * BlockingIOError at once, timeout or not (Python waits for a timed socket's timeout first):
+   * what @lsbaws/wsgi's reads and sends rely on.
    */
   private timed(syscall: string, flags: number, f: () => number): number {
     try {

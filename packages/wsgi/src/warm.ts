@@ -31,11 +31,15 @@ const WARM_ROUNDS = 12;
 
 let warming: Promise<void> | null = null;
 
-/** Runs a child's request path WARM_ROUNDS times on a canned request (once per process). */
+/**
+ * Runs a child's request path WARM_ROUNDS times on a canned request (once per process). It only
+ * makes children cheaper: where it cannot run (no descriptor left for a socket pair, say), it
+ * stops, and the server starts all the same, its children doing that work themselves.
+ */
 export function warmRequestPath(): Promise<void> {
   return (warming ??= (async () => {
     for (let i = 0; i < WARM_ROUNDS; i++) await oneRequest();
-  })());
+  })().catch(() => undefined));
 }
 
 /** One canned request, served over a socket pair as a child serves one: read, environ, answer, close. */
@@ -54,6 +58,7 @@ async function oneRequest(): Promise<void> {
     });
   } finally {
     client.close();
+    server.close(); // serve() closed it already, unless the canned request could not be sent
   }
 }
 
