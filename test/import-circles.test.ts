@@ -3,7 +3,7 @@
 // circle anywhere, of runtime imports or through `import type` (a type-only circle is still two
 // modules that cannot be read apart).
 import t from 'tap';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,9 +18,24 @@ interface Graph {
 type Madge = (paths: string[], config: object) => Promise<Graph>;
 const madge = createRequire(import.meta.url)('madge') as Madge;
 
+/**
+ * The TypeScript sources under dirs: no node_modules, no dist/ (built output, and the checkouts of
+ * other revisions `pnpm bench --posix` keeps there, whose imports madge would read and not resolve,
+ * since it excludes a module only after reading it), no declarations.
+ */
+function sources(dirs: string[]): string[] {
+  return dirs.flatMap((dir) =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) return e.name === 'node_modules' || e.name === 'dist' ? [] : sources([path]);
+      return e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [path] : [];
+    }),
+  );
+}
+
 /** The import graph of the TypeScript under dirs, type-only imports counted or not. */
 function graph(dirs: string[], typeImports: boolean, baseDir = ROOT): Promise<Graph> {
-  return madge(dirs, {
+  return madge(sources(dirs), {
     baseDir,
     fileExtensions: ['ts'],
     excludeRegExp: [/node_modules/, /(^|\/)dist\//, /\.d\.ts$/],
