@@ -1,9 +1,9 @@
 /** What a client gets wrong: an HttpError, with the status it earns. */
-import { STATUS_CODES } from 'node:http';
+import { http } from './node-http.js';
 
 /** '404' -> '404 Not Found' */
 export function statusLine(code: number): string {
-  return `${code} ${STATUS_CODES[code] ?? 'Unknown'}`;
+  return `${code} ${http.STATUS_CODES[code] ?? 'Unknown'}`;
 }
 
 /** An error the client caused, answered with status (400, 408, 413, 414, 431, 501, 505...). */

@@ -3,7 +3,7 @@
  * does not know is 501, a version other than 1.x is 505, a higher 1.x is served as 1.1; what
  * cannot begin a request line is refused as soon as it arrives.
  */
-import { METHODS } from 'node:http';
+import { http } from './node-http.js';
 import { TCHAR, TOKEN } from './grammar.js';
 import { HttpError } from './http-error.js';
 import type { Limits } from './request.js';
@@ -55,7 +55,7 @@ export function parseRequestLine(requestLine: string): RequestLine {
   ];
   if (!TOKEN.test(method)) throw new HttpError(400, `malformed method: ${JSON.stringify(method.slice(0, 200))}`);
   // RFC 9110 9.1: a method the server does not know is 501 (the methods Node's parser knows, llhttp's list)
-  if (!METHODS.includes(method))
+  if (!http.METHODS.includes(method))
     throw new HttpError(501, `method ${JSON.stringify(method.slice(0, 100))} is not implemented`);
   if (major !== '1') throw new HttpError(505, `${sentVersion} is not supported`);
   const version = minor === '0' ? 'HTTP/1.0' : 'HTTP/1.1'; // HTTP/1.2 and up: served as 1.1 (RFC 9110 6.2)

@@ -8,7 +8,7 @@
  *   const hono = new Hono().get('/hello', (c) => c.text('Hello world from Hono!\n'));
  *   export const app = fromFetch(hono.fetch);
  */
-import { STATUS_CODES } from 'node:http';
+import { http } from '../node-http.js';
 import { environHeaders, environHost, environTarget } from '../environ.js';
 import { HOP_BY_HOP } from '../pep3333.js';
 import type { Application, Environ, ResponseHeaders } from '../wsgi.js';
@@ -30,7 +30,7 @@ export function toRequest(environ: Environ): Request {
 
 /** The status line and headers of a Response, as start_response takes them. */
 export function responseHead(response: Response): [status: string, headers: ResponseHeaders] {
-  const status = `${response.status} ${response.statusText || STATUS_CODES[response.status] || 'Unknown'}`;
+  const status = `${response.status} ${response.statusText || http.STATUS_CODES[response.status] || 'Unknown'}`;
   const headers: ResponseHeaders = [];
   response.headers.forEach((value, name) => {
     if (name !== 'set-cookie' && !HOP_BY_HOP.has(name)) headers.push([name, value]);

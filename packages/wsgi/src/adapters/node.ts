@@ -22,7 +22,8 @@
  * sets Transfer-Encoding: chunked itself gets its body passed on chunk-framed, which it should
  * not do (PEP 3333 forbids hop-by-hop headers, and Node chunks on its own when allowed to).
  */
-import { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { http } from '../node-http.js';
 import { Duplex } from 'node:stream';
 import { environHeaders, environTarget } from '../environ.js';
 import { HOP_BY_HOP } from '../pep3333.js';
@@ -82,7 +83,7 @@ class EnvironSocket extends Duplex {
 
 /** The IncomingMessage an environ describes, its body already in it. */
 export function toIncomingMessage(environ: Environ, socket: Duplex): IncomingMessage {
-  const req = new IncomingMessage(socket as never);
+  const req = new http.IncomingMessage(socket as never);
   const version = /^HTTP\/(\d)\.(\d)$/.exec(environ.SERVER_PROTOCOL) ?? ['HTTP/1.1', '1', '1'];
   req.httpVersionMajor = Number(version[1]);
   req.httpVersionMinor = Number(version[2]);
@@ -156,7 +157,7 @@ export function fromNode(listener: NodeListener): Application {
     });
 
     const req = toIncomingMessage(environ, socket);
-    const res = new ServerResponse(req);
+    const res = new http.ServerResponse(req);
     res.useChunkedEncodingByDefault = false; // the WSGI server frames the body
     res.shouldKeepAlive = false;
     res.sendDate = false; // the WSGI server adds Date
