@@ -162,6 +162,7 @@ t.test('a tiny run writes benchmarks.md, .svg and .json with every row and no fa
     'loop-js-koffi',
     'loop-js-child-koffi-write',
     'loop-js-child-koffi',
+    'loop-js-child-koffi-wsgi',
     'loop-js-child-ffi-rs',
     'loop-posix-accept',
     'loop-posix-fork',

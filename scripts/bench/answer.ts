@@ -10,7 +10,14 @@ const ms = (s: ServerSummary): string => `${fmt(cpuPerRequest(s.median), 2)} ms`
 /** The paragraph, or nothing when the run did not measure webserver3g beside webserver3g.py. */
 export function plainAnswer(r: BenchResult): string[] {
   const get = (id: string): ServerSummary | undefined => r.servers.find((s) => s.id === id && s.runs.length > 0);
-  const [ts, py, ts3h, py3h, less] = ['ts-3g', 'py-3g', 'ts-3h', 'py-3h', 'loop-js-child-koffi'].map(get);
+  const [ts, py, ts3h, py3h, less, less3h] = [
+    'ts-3g',
+    'py-3g',
+    'ts-3h',
+    'py-3h',
+    'loop-js-child-koffi',
+    'loop-js-child-koffi-wsgi',
+  ].map(get);
   if (ts === undefined || py === undefined) return [];
   const byCpu = roundCpuRatio(ts, py);
   const sentences = [
@@ -40,6 +47,14 @@ export function plainAnswer(r: BenchResult): string[] {
         ` @lsbaws/posix per request: "Where the time goes" below) serves ${fmt(roundCpuRatio(less, py), 2)}×` +
         ' what webserver3g.py serves for the same CPU: most of the gap is forking a Node process whose child' +
         " runs JavaScript, not the stage's code.",
+    );
+  }
+  if (less3h !== undefined && ts3h !== undefined && py3h !== undefined) {
+    sentences.push(
+      `The same program with webserver3h's library and application loaded in the server, strictly less than` +
+        ` webserver3h, serves ${fmt(roundCpuRatio(less3h, py3h), 2)}× what webserver3h.py serves for the same CPU,` +
+        ` webserver3h ${fmt(roundCpuRatio(ts3h, py3h), 2)}×: between the two is webserver3h's own work per request,` +
+        ' in the parent and in every child.',
     );
   }
   sentences.push(

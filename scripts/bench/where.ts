@@ -4,7 +4,7 @@
  * what each adds, and what bounds webserver3g, said from those figures.
  */
 import type { BenchResult, ServerSummary } from './run.js';
-import { cpuPerRequest, fmt, roundRatio } from './stats.js';
+import { cpuPerRequest, fmt, roundCpuRatio, roundRatio } from './stats.js';
 
 /**
  * The rows, cheapest first: [id, what it does, the row it adds to (the one before when not said)].
@@ -42,6 +42,12 @@ const LADDER: Array<[id: string, what: string, base?: string]> = [
     'loop-js-child-koffi',
     'the same child printing the request with console.log, as the stage does. Strictly less than the stage does:' +
       ' no poll, no event loop, no Socket objects, no event loop of the child\u2019s own, the cheaper FFI',
+  ],
+  [
+    'loop-js-child-koffi-wsgi',
+    'the same, the server first loading wsgiapp:app as webserver3h loads it (@lsbaws/wsgi\u2019s importModule, its' +
+      ' warm-up included). Strictly less than webserver3h does, keeping what it cannot drop: its library and' +
+      ' application in the heap that every fork copies',
   ],
   [
     'loop-js-child-ffi-rs',
@@ -120,7 +126,22 @@ function ladderTable(r: BenchResult, rows: ServerSummary[]): string[] {
 function reading(get: (id: string) => ServerSummary | undefined, concurrency: number): string[] {
   const lines: string[] = [];
   const ms = (v: number): string => `${fmt(v, 2)} ms`;
-  const [c, node, forkable, js, koffi, childWrite, childKoffi, childFfiRs, accept, fork, floor, stage, python] = [
+  const [
+    c,
+    node,
+    forkable,
+    js,
+    koffi,
+    childWrite,
+    childKoffi,
+    childWsgi,
+    childFfiRs,
+    accept,
+    fork,
+    floor,
+    stage,
+    python,
+  ] = [
     'c-3g',
     'loop-c',
     'loop-c-forkable',
@@ -128,6 +149,7 @@ function reading(get: (id: string) => ServerSummary | undefined, concurrency: nu
     'loop-js-koffi',
     'loop-js-child-koffi-write',
     'loop-js-child-koffi',
+    'loop-js-child-koffi-wsgi',
     'loop-js-child-ffi-rs',
     'loop-posix-accept',
     'loop-posix-fork',
@@ -135,6 +157,7 @@ function reading(get: (id: string) => ServerSummary | undefined, concurrency: nu
     'ts-3g',
     'py-3g',
   ].map(get);
+  const [stage3h, python3h] = ['ts-3h', 'py-3h'].map(get);
   /** A server's throughput against webserver3g.py's, as a clause. */
   const vsPython = (s: ServerSummary): string =>
     python === undefined ? '' : ` (it serves ${fmt(roundRatio(s, python), 2)}× what webserver3g.py serves)`;
@@ -204,6 +227,19 @@ function reading(get: (id: string) => ServerSummary | undefined, concurrency: nu
                     ` console.log ${ms(childKoffi.median.childCpuMs - childWrite.median.childCpuMs)} of it)`) +
                 '.'
               : ': at or above webserver3g.py, so the rows below it are where webserver3g loses to Python.')),
+    );
+  }
+  if (childKoffi !== undefined && childWsgi !== undefined) {
+    lines.push(
+      '- **Holding webserver3h\u2019s library and application** in the server (wsgiapp:app loaded as webserver3h' +
+        ` loads it) adds ${ms(cpu(childWsgi) - cpu(childKoffi))} a request: a bigger heap for every fork to copy.` +
+        ' That program does strictly less than webserver3h' +
+        (stage3h === undefined || python3h === undefined
+          ? '.'
+          : ` and serves ${fmt(roundCpuRatio(childWsgi, python3h), 2)}× what webserver3h.py serves for the same` +
+            ` CPU, where webserver3h serves ${fmt(roundCpuRatio(stage3h, python3h), 2)}×: what lies between them is` +
+            ' the stage\u2019s own path, the request read and parsed, the application called and the response' +
+            ' framed and printed in every child, and the parent\u2019s accept and SIGCHLD handler.'),
     );
   }
   if (childKoffi !== undefined && childFfiRs !== undefined) {

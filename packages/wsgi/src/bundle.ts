@@ -1,7 +1,7 @@
 /**
  * An application's module as it runs: esbuild compiles it and the local files it imports into one
- * ES module, in this process (its synchronous API with ESBUILD_WORKER_THREADS=0 runs the esbuild
- * binary as a child process: no loader thread, which fork() would refuse). Packages stay
+ * ES module, in ./compile-process.ts's process (its synchronous API with ESBUILD_WORKER_THREADS=0
+ * runs the esbuild binary as a child process: no worker thread). Packages stay
  * outside, imported from where Node resolves them for the application's own directory;
  * `@lsbaws/wsgi` is this package, the server's own copy. Its source map points stack traces at
  * the application's files. What esbuild refuses is one line, as Python would name it.

@@ -21,6 +21,10 @@
  *   js-child-koffi   the same child printing the request with console.log, as the stage does.
  *                    Strictly less than webserver3g does: no poll, no event loop, no Socket
  *                    objects, no exceptions, no new event loop for the child
+ *   js-child-koffi-wsgi
+ *                    the same, the server first loading wsgiapp:app as webserver3h loads it
+ *                    (@lsbaws/wsgi's importModule, its warm-up included): strictly less than
+ *                    webserver3h does, keeping what it cannot drop, its library and application
  *   js-child-ffi-rs  the same through @lsbaws/posix's bound ffi-rs calls
  *   posix-accept     @lsbaws/posix's accept() (poll with the event loop's descriptor) and its
  *                    signal.signal() reaper in JavaScript, then lsb_fork_child() through ffi-rs
@@ -44,6 +48,7 @@ const MODES = [
   'js-koffi',
   'js-child-koffi-write',
   'js-child-koffi',
+  'js-child-koffi-wsgi',
   'js-child-ffi-rs',
   'posix-accept',
   'posix-fork',
@@ -158,6 +163,9 @@ async function acceptConnection(): Promise<socket.Socket> {
   }
 }
 
+// webserver3h's library and application, loaded as it loads them (imported here only: no other mode carries them)
+if (mode === 'js-child-koffi-wsgi') await (await import('@lsbaws/wsgi')).importModule('wsgiapp');
+
 // os.fork()'s parent halves, once (V8's heap made the children's, the task queue found): every mode but the first
 if (mode !== 'c-loop') prepareFork();
 switch (mode) {
@@ -172,7 +180,8 @@ switch (mode) {
     break;
   case 'js-koffi':
   case 'js-child-koffi-write':
-  case 'js-child-koffi': {
+  case 'js-child-koffi':
+  case 'js-child-koffi-wsgi': {
     const serve = koffi.load(LIBSERVE);
     const libc = koffi.load(null);
     (serve.func('int lsb_install_reaper()') as () => number)();
@@ -187,7 +196,7 @@ switch (mode) {
         fork: libc.func('int fork()') as () => number,
         close,
         recv: (fd, buffer, length) => recv(fd, buffer, length, 0),
-        write: mode === 'js-child-koffi' ? null : (fd, data) => write(fd, data, data.length),
+        write: mode === 'js-child-koffi-write' ? (fd, data) => write(fd, data, data.length) : null,
         send: (fd, data) => send(fd, data, data.length, 0),
         exit: libc.func('void _exit(int)') as (status: number) => void,
       };
