@@ -162,8 +162,8 @@ t.test('a tiny run writes benchmarks.md, .svg and .json with every row and no fa
     'loop-js-koffi',
     'loop-js-child-koffi-write',
     'loop-js-child-koffi',
-    'loop-js-child-koffi-wsgi',
     'loop-js-child-ffi-rs',
+    'loop-js-child-koffi-wsgi',
     'loop-posix-accept',
     'loop-posix-fork',
   ];

@@ -49,12 +49,12 @@ export function plainAnswer(r: BenchResult): string[] {
         " runs JavaScript, not the stage's code.",
     );
   }
-  if (less3h !== undefined && ts3h !== undefined && py3h !== undefined) {
+  if (less !== undefined && less3h !== undefined && ts3h !== undefined && py3h !== undefined) {
     sentences.push(
       `The same program with webserver3h's library and application loaded in the server, strictly less than` +
         ` webserver3h, serves ${fmt(roundCpuRatio(less3h, py3h), 2)}× what webserver3h.py serves for the same CPU,` +
-        ` webserver3h ${fmt(roundCpuRatio(ts3h, py3h), 2)}×: between the two is webserver3h's own work per request,` +
-        ' in the parent and in every child.',
+        ` webserver3h ${fmt(roundCpuRatio(ts3h, py3h), 2)}×: between the two is what webserver3h does beyond it, in` +
+        ' the parent and in every child ("Where the time goes").',
     );
   }
   sentences.push(

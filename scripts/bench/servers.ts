@@ -186,7 +186,6 @@ export const LOOP_MODES = [
   ['js-koffi', 'the same JavaScript loop (koffi)'],
   ['js-child-koffi-write', 'the JavaScript loop and child, no @lsbaws/posix (koffi), printing with write(2)'],
   ['js-child-koffi', 'the same child printing with console.log'],
-  ['js-child-koffi-wsgi', 'the same, the server holding webserver3h\u2019s library and application'],
   ['js-child-ffi-rs', 'the same through ffi-rs'],
   ['posix-accept', "@lsbaws/posix's accept and signal, C child"],
   ['posix-fork', "@lsbaws/posix's accept, signal and fork, C child"],
@@ -295,6 +294,15 @@ export function serverSpecs(options: BenchOptions, cSkip: string | null): Server
       stage: '3g',
       skip: null,
       start: (port) => startNodeFloor(port, nodeRun()),
+    },
+    {
+      id: 'loop-js-child-koffi-wsgi',
+      label:
+        'the strictly-less program (koffi, console.log), the server holding webserver3h\u2019s library and application',
+      kind: 'ts',
+      stage: '3h',
+      skip: cSkip,
+      start: (port) => startLoop(port, 'js-child-koffi-wsgi'),
     },
     {
       id: 'ts-3h',

@@ -44,14 +44,16 @@ const LADDER: Array<[id: string, what: string, base?: string]> = [
       ' no poll, no event loop, no Socket objects, no event loop of the child\u2019s own, the cheaper FFI',
   ],
   [
-    'loop-js-child-koffi-wsgi',
-    'the same, the server first loading wsgiapp:app as webserver3h loads it (@lsbaws/wsgi\u2019s importModule, its' +
-      ' warm-up included). Strictly less than webserver3h does, keeping what it cannot drop: its library and' +
-      ' application in the heap that every fork copies',
-  ],
-  [
     'loop-js-child-ffi-rs',
     'the same program through ffi-rs (@lsbaws/posix\u2019s calls, each bound once)',
+    'loop-js-child-koffi',
+  ],
+  [
+    'loop-js-child-koffi-wsgi',
+    'the same program as the koffi row with console.log, the server first loading wsgiapp:app as webserver3h loads' +
+      ' it (@lsbaws/wsgi\u2019s importModule, its warm-up included). Strictly less than webserver3h does, keeping' +
+      ' what it cannot drop: its library and application in the server\u2019s memory. "vs Python": against' +
+      ' webserver3h.py',
     'loop-js-child-koffi',
   ],
   [
@@ -81,7 +83,9 @@ const cpu = (s: ServerSummary): number => cpuPerRequest(s.median);
 
 /** The ladder's table: one line per row measured in this run. */
 function ladderTable(r: BenchResult, rows: ServerSummary[]): string[] {
-  const python = r.servers.find((s) => s.id === 'py-3g' && s.runs.length > 0);
+  /** The Python original of a row's stage (webserver3g.py for all but the webserver3h row). */
+  const pythonOf = (s: ServerSummary): ServerSummary | undefined =>
+    r.servers.find((p) => p.kind === 'python' && p.stage === s.stage && p.runs.length > 0);
   const lines = [
     row(
       'row',
@@ -104,6 +108,7 @@ function ladderTable(r: BenchResult, rows: ServerSummary[]): string[] {
       base === undefined || s.kind === 'python'
         ? ''
         : fmt(cpu(s) - cpu(base), 2) + (baseId === undefined ? '' : ` (to ${base.label})`);
+    const python = pythonOf(s);
     lines.push(
       row(
         s.label,
@@ -229,24 +234,28 @@ function reading(get: (id: string) => ServerSummary | undefined, concurrency: nu
               : ': at or above webserver3g.py, so the rows below it are where webserver3g loses to Python.')),
     );
   }
-  if (childKoffi !== undefined && childWsgi !== undefined) {
-    lines.push(
-      '- **Holding webserver3h\u2019s library and application** in the server (wsgiapp:app loaded as webserver3h' +
-        ` loads it) adds ${ms(cpu(childWsgi) - cpu(childKoffi))} a request: a bigger heap for every fork to copy.` +
-        ' That program does strictly less than webserver3h' +
-        (stage3h === undefined || python3h === undefined
-          ? '.'
-          : ` and serves ${fmt(roundCpuRatio(childWsgi, python3h), 2)}× what webserver3h.py serves for the same` +
-            ` CPU, where webserver3h serves ${fmt(roundCpuRatio(stage3h, python3h), 2)}×: what lies between them is` +
-            ' the stage\u2019s own path, the request read and parsed, the application called and the response' +
-            ' framed and printed in every child, and the parent\u2019s accept and SIGCHLD handler.'),
-    );
-  }
   if (childKoffi !== undefined && childFfiRs !== undefined) {
     lines.push(
       `- The same program through ffi-rs costs ${ms(cpu(childFfiRs))} a request against ${ms(cpu(childKoffi))}` +
         ` through koffi${vsPython(childFfiRs)}: what ffi-rs, @lsbaws/posix\u2019s FFI, costs beside koffi when the` +
         ' child\u2019s calls go through it too.',
+    );
+  }
+  if (childKoffi !== undefined && childWsgi !== undefined) {
+    lines.push(
+      '- **The same program with webserver3h\u2019s library and application loaded in the server** (wsgiapp:app,' +
+        ` as webserver3h loads it) costs ${ms(cpu(childWsgi))} a request against ${ms(cpu(childKoffi))}` +
+        ` (its children ${ms(childWsgi.median.childCpuMs)} against ${ms(childKoffi.median.childCpuMs)}): the` +
+        ' server has more memory that every fork copies the page tables of and every child unmaps at its exit.' +
+        ' That program does strictly less than webserver3h' +
+        (stage3h === undefined || python3h === undefined
+          ? '.'
+          : ` and serves ${fmt(roundCpuRatio(childWsgi, python3h), 2)}× what webserver3h.py serves for the same` +
+            ` CPU, where webserver3h serves ${fmt(roundCpuRatio(stage3h, python3h), 2)}×. Between the two is what` +
+            ' webserver3h does beyond it: @lsbaws/posix\u2019s calls through ffi-rs rather than koffi, its accept()' +
+            ' and SIGCHLD handler through the event loop, a libuv loop of each child\u2019s own (the rows above and' +
+            ' below), and in every child the request read and parsed, the application called and the response' +
+            ' framed, sent and printed.'),
     );
   }
   if (js !== undefined && accept !== undefined) {

@@ -30,7 +30,7 @@ function nodeModulesDirs(dir: string): string[] {
  * outfile, and the local files that went into it.
  */
 export function compile(file: string, outfile: string): { code: string; inputs: string[] } {
-  process.env.ESBUILD_WORKER_THREADS = '0'; // read when esbuild loads: its sync API then runs no thread
+  process.env.ESBUILD_WORKER_THREADS = '0'; // read when esbuild loads: one compile runs the binary once, no thread
   const esbuild = createRequire(import.meta.url)('esbuild') as { buildSync(o: BuildOptions): BuildResult };
   const options: BuildOptions = {
     entryPoints: [file],

@@ -1,24 +1,16 @@
 /**
  * `node compile-process.js FILE OUTFILE`: compiles an application (./bundle.ts), type-checks it
- * (./typecheck.ts) and writes the module to OUTFILE, in a process of its own, for
- * ./importer.ts. The server then never loads esbuild, the TypeScript checker's crypto and what they
- * bring: 1.2 MB more of V8's heap and OpenSSL's set-up in malloc's, which every fork() of the
- * server would copy the page tables of and every child would unmap at its exit. It prints one
- * line of JSON: `{}`, or the error to throw, `{"name":"SyntaxError","message":"...","load":true}`
- * (`load`: an error Python would raise on loading, as it is; otherwise what made the load fail).
+ * (./typecheck.ts) and writes the module to OUTFILE, for a server that does not carry them
+ * (./compile-apart.ts). Prints one line of JSON: `{}`, or what went wrong, a CompileFailure:
+ * `{"name":"SyntaxError","message":"...","load":true}`.
  */
 import { writeFileSync } from 'node:fs';
 import { compile } from './bundle.js';
+import type { CompileFailure } from './compile-apart.js';
 import { LoadError } from './sys.js';
 import { typecheck } from './typecheck.js';
 
-/** What went wrong: a LoadError (load: true), or another error that made loading fail. */
-export interface CompileFailure {
-  readonly name: string;
-  readonly message: string;
-  readonly load: boolean;
-}
-
+/** Compiles, checks and writes; what went wrong, or null. */
 function compileToFile(file: string, outfile: string): CompileFailure | null {
   try {
     const { code, inputs } = compile(file, outfile);

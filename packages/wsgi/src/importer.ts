@@ -9,38 +9,19 @@
  * (./bundle.ts), before the server serves. The compiled module goes to a temporary directory, is
  * imported and removed: the next start compiles the source again. TypeScript files are
  * type-checked first (./typecheck.ts), as `pnpm start` does for the stages. Both run in a process
- * of their own (./compile-process.ts), so that the server does not carry them. getattr
+ * of their own (./compile-apart.ts), so that the server does not carry them. getattr
  * (./frameworks.ts) then finds the application, through its adapter for a framework's app.
  * Once a module is loaded, the server's request path is run on a canned request in memory
  * (./warm.ts), so that the children it forks inherit that first-time work.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, parse } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { CompileFailure } from './compile-process.js';
+import { pathToFileURL } from 'node:url';
+import { compileApart } from './compile-apart.js';
 import { findModule, searchPath } from './module-lookup.js';
 import { LoadError } from './sys.js';
 import { warmRequestPath } from './warm.js';
-
-/** The program that compiles and type-checks an application, in a process of its own. */
-const COMPILER = fileURLToPath(new URL('./compile-process.js', import.meta.url));
-
-/** Compiles file and the local files it imports into outfile, type-checked, through ./compile-process.ts. */
-function compileApart(file: string, outfile: string): void {
-  const r = spawnSync(process.execPath, [COMPILER, file, outfile], { encoding: 'utf8' });
-  let failure: Partial<CompileFailure>;
-  try {
-    failure = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as Partial<CompileFailure>;
-  } catch {
-    const why = r.stderr.trim().split('\n')[0] ?? '';
-    throw new Error(`the compiling process ended with ${r.signal ?? `status ${r.status}`}${why ? `: ${why}` : ''}`);
-  }
-  if (failure.name === undefined) return;
-  if (failure.load) throw new LoadError(failure.name, failure.message ?? '');
-  throw Object.assign(new Error(failure.message), { name: failure.name });
-}
 
 /** A module's exports, with Python's `__name__`: the name it was imported by. */
 export type Module = Record<string, unknown> & { readonly __name__: string };

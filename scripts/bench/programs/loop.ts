@@ -21,11 +21,11 @@
  *   js-child-koffi   the same child printing the request with console.log, as the stage does.
  *                    Strictly less than webserver3g does: no poll, no event loop, no Socket
  *                    objects, no exceptions, no new event loop for the child
+ *   js-child-ffi-rs  the same through @lsbaws/posix's bound ffi-rs calls
  *   js-child-koffi-wsgi
- *                    the same, the server first loading wsgiapp:app as webserver3h loads it
+ *                    js-child-koffi, the server first loading wsgiapp:app as webserver3h loads it
  *                    (@lsbaws/wsgi's importModule, its warm-up included): strictly less than
  *                    webserver3h does, keeping what it cannot drop, its library and application
- *   js-child-ffi-rs  the same through @lsbaws/posix's bound ffi-rs calls
  *   posix-accept     @lsbaws/posix's accept() (poll with the event loop's descriptor) and its
  *                    signal.signal() reaper in JavaScript, then lsb_fork_child() through ffi-rs
  *   posix-fork       the same with @lsbaws/posix's os.fork(); the child calls lsb_handle_child()
@@ -48,8 +48,8 @@ const MODES = [
   'js-koffi',
   'js-child-koffi-write',
   'js-child-koffi',
-  'js-child-koffi-wsgi',
   'js-child-ffi-rs',
+  'js-child-koffi-wsgi',
   'posix-accept',
   'posix-fork',
 ] as const;

@@ -23,9 +23,9 @@
  * not do (PEP 3333 forbids hop-by-hop headers, and Node chunks on its own when allowed to).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { http } from '../node-http.js';
 import { Duplex } from 'node:stream';
 import { environHeaders, environTarget } from '../environ.js';
+import { http } from '../node-http.js';
 import { HOP_BY_HOP } from '../pep3333.js';
 import type { Application, Environ, ResponseHeaders, StartResponse } from '../wsgi.js';
 
