@@ -245,8 +245,8 @@ function reading(get: (id: string) => ServerSummary | undefined, concurrency: nu
     lines.push(
       '- **The same program with webserver3h\u2019s library and application loaded in the server** (wsgiapp:app,' +
         ` as webserver3h loads it) costs ${ms(cpu(childWsgi))} a request against ${ms(cpu(childKoffi))}` +
-        ` (its children ${ms(childWsgi.median.childCpuMs)} against ${ms(childKoffi.median.childCpuMs)}): the` +
-        ' server has more memory that every fork copies the page tables of and every child unmaps at its exit.' +
+        ` (its children ${ms(childWsgi.median.childCpuMs)} against ${ms(childKoffi.median.childCpuMs)}), its server` +
+        ` ${fmt(childWsgi.median.parentRssMB, 1)} MB resident against ${fmt(childKoffi.median.parentRssMB, 1)} MB.` +
         ' That program does strictly less than webserver3h' +
         (stage3h === undefined || python3h === undefined
           ? '.'
