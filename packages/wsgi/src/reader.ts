@@ -22,16 +22,21 @@ export function recvBefore(connection: socket.Socket, deadline: number): Buffer 
 }
 
 /**
- * What has arrived already (recv(2) with MSG_DONTWAIT), or null when nothing has: a request is
- * usually there before its child runs, and this takes it with no timeout to set (two setsockopt(2)).
+ * A call with MSG_DONTWAIT, which needs no timeout set (two setsockopt(2) a call fewer), or
+ * nothingYet when the socket would have had to wait (BlockingIOError).
  */
-export function recvNow(connection: socket.Socket): Buffer | null {
+export function withoutWaiting<T>(call: () => T, nothingYet: T): T {
   try {
-    return connection.recv(RECV_SIZE, socket.MSG_DONTWAIT);
+    return call();
   } catch (e) {
-    if (e instanceof BlockingIOError) return null;
+    if (e instanceof BlockingIOError) return nothingYet;
     throw e;
   }
+}
+
+/** What has arrived already, or null when nothing has: a request is usually there before its child runs. */
+function recvNow(connection: socket.Socket): Buffer | null {
+  return withoutWaiting(() => connection.recv(RECV_SIZE, socket.MSG_DONTWAIT), null);
 }
 
 /** The bytes of a connection, read as they are needed, before a deadline. */

@@ -3,8 +3,8 @@
  * (LSBAWS_RESPONSE_TIMEOUT), so a client that does not read cannot hold the server longer, and
  * the lingering close that lets the client read the answer before the connection goes.
  */
-import { BlockingIOError, socket, TimeoutError } from '@lsbaws/posix';
-import { recvBefore } from './reader.js';
+import { socket, TimeoutError } from '@lsbaws/posix';
+import { recvBefore, withoutWaiting } from './reader.js';
 
 /** How long a client has to take the whole response, in ms (LSBAWS_RESPONSE_TIMEOUT, seconds; default 10). */
 export const RESPONSE_TIMEOUT_MS = Number(process.env.LSBAWS_RESPONSE_TIMEOUT ?? 10) * 1000;
@@ -29,21 +29,11 @@ export class Transport {
     if (!this.started) this.deadline = Date.now() + this.timeoutMs;
     this.started = true;
     // what the socket's buffer takes at once (all of a small response), with no timeout to set
-    for (let sent = this.sendNow(bytes); sent < bytes.length;) {
+    for (let sent = withoutWaiting(() => this.socket.send(bytes, socket.MSG_DONTWAIT), 0); sent < bytes.length;) {
       const left = this.deadline - Date.now();
       if (left <= 0) throw new TimeoutError('send');
       this.socket.settimeout(left / 1000);
       sent += this.socket.send(bytes.subarray(sent));
-    }
-  }
-
-  /** send(2) with MSG_DONTWAIT: how many bytes the socket took without waiting (0 if none). */
-  private sendNow(bytes: Uint8Array): number {
-    try {
-      return this.socket.send(bytes, socket.MSG_DONTWAIT);
-    } catch (e) {
-      if (e instanceof BlockingIOError) return 0;
-      throw e;
     }
   }
 }
