@@ -87,6 +87,10 @@ const ffi = {
   close: ffiRs('c', 'close', [I32]),
 };
 
+// webserver3h's library and application, loaded as it loads them, before the ready line as webserver3h does
+// (imported here only: no other mode carries them)
+if (mode === 'js-child-koffi-wsgi') await (await import('@lsbaws/wsgi')).importModule('wsgiapp');
+
 const port = Number(process.env.PORT ?? 8888);
 const listenSocket = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
 listenSocket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
@@ -162,9 +166,6 @@ async function acceptConnection(): Promise<socket.Socket> {
     }
   }
 }
-
-// webserver3h's library and application, loaded as it loads them (imported here only: no other mode carries them)
-if (mode === 'js-child-koffi-wsgi') await (await import('@lsbaws/wsgi')).importModule('wsgiapp');
 
 // os.fork()'s parent halves, once (V8's heap made the children's, the task queue found): every mode but the first
 if (mode !== 'c-loop') prepareFork();
