@@ -18,7 +18,7 @@ export {
   type ForkStepName,
 } from './fork/steps.js';
 export { workerQueueFound } from './fork/worker-queue.js';
-export { moveTextToHugePages } from './fork/huge-text.js';
+export { moveReadOnlyDataToHugePages, moveTextToHugePages } from './fork/huge-text.js';
 export * from './os.js';
 export { socket } from './socket.js';
 export { sleep } from './time.js';

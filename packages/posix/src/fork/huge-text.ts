@@ -1,15 +1,16 @@
 /**
- * node's code in anonymous huge pages, as Node itself did with --use-largepages until Node 24
- * (the option is gone in 26). fork(2) copies no page tables for a file mapping, so every child
- * faults in, page by page, the part of node's 45 MB of code it runs; an anonymous mapping's page
- * tables are copied, one entry per 2 MiB huge page, and the child faults none of it in.
+ * node's code, and then its read-only data, in anonymous huge pages: the code as Node itself did
+ * with --use-largepages until Node 24 (the option is gone in 26). fork(2) copies no page tables
+ * for a file mapping, so every child faults in, page by page, the part of node's 45 MB of code it
+ * runs; an anonymous mapping's page tables are copied, one entry per 2 MiB huge page, and the
+ * child faults none of it in.
  *
  * The move never leaves the code unmapped or writable while Node's other threads run it: the copy
  * is made elsewhere (mmap(2), madvise(2) MADV_HUGEPAGE, memmove, mprotect(2) r-x) and then
  * put in the code's place by one mremap(2) (MREMAP_FIXED), which replaces the file's pages with the
  * copy's under the kernel's lock on the address space.
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, realpathSync } from 'node:fs';
 import { platform } from '../platform/index.js';
 import { call } from '../libc.js';
 
@@ -49,26 +50,17 @@ function mappings(): Mapping[] {
 }
 
 function tryMove(): HugeTextOutcome {
-  const h = platform.forkSafety?.hugeText;
-  if (h === undefined) return { done: 'not', reason: `no huge pages on ${platform.name}` };
-  let thp: string;
-  try {
-    thp = readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8');
-  } catch {
-    return { done: 'not', reason: 'no /sys/kernel/mm/transparent_hugepage/enabled' };
-  }
-  if (thp.includes('[never]')) return { done: 'not', reason: 'transparent huge pages are [never] here' };
+  const checked = hugePagesHere();
+  if (typeof checked === 'string') return { done: 'not', reason: checked };
+  const { h, huge } = checked;
   const node = realpathSync(process.execPath);
   const all = mappings();
-  const code = all
-    .filter((m) => m.path === node && m.perms === 'r-xp')
-    .sort((a, b) => Number(b.end - b.start - (a.end - a.start)))[0];
+  const code = largest(all, node, 'r-xp');
   if (code === undefined) {
     return all.some((m) => m.path === '' && m.perms === 'r-xp')
       ? { done: 'already' }
       : { done: 'not', reason: `no r-xp mapping of ${node} in /proc/self/maps` };
   }
-  const huge = BigInt(h.hugePageSize);
   const start = ((code.start + huge - 1n) / huge) * huge;
   const end = (code.end / huge) * huge;
   if (end <= start) {
@@ -80,6 +72,112 @@ function tryMove(): HugeTextOutcome {
       ? { done: 'already' }
       : { done: 'not', reason: `node's code (${code.end - code.start} bytes) holds no aligned 2 MiB` };
   }
+  const failed = moveIntoHugePages(h, start, end, h.PROT_READ | h.PROT_EXEC);
+  return failed === null ? { done: 'moved', bytes: Number(end - start) } : { done: 'not', reason: failed };
+}
+
+let readOnlyOutcome: HugeTextOutcome | null = null;
+
+/**
+ * node's read-only data (its largest r--p mapping: V8's and ICU's tables, the builtins' metadata)
+ * in anonymous huge pages, once, as moveTextToHugePages() does for its code: a child of a server
+ * faulted about 36 of its pages in from the file for each request (webserver3h, `perf record -e
+ * page-faults -d`). Only the aligned 2 MiB stretches that this process has read a page of (present
+ * in /proc/self/pagemap) are moved: what the children run, the parent ran first; the rest (most of
+ * ICU's data) stays in the file, costing no memory. Says why once on stderr where it cannot.
+ */
+export function moveReadOnlyDataToHugePages(): HugeTextOutcome {
+  if (readOnlyOutcome !== null) return readOnlyOutcome;
+  readOnlyOutcome = tryMoveReadOnly();
+  if (readOnlyOutcome.done === 'not')
+    process.stderr.write(`@lsbaws/posix: node's read-only data stays in 4 KiB pages: ${readOnlyOutcome.reason}\n`);
+  return readOnlyOutcome;
+}
+
+function tryMoveReadOnly(): HugeTextOutcome {
+  const checked = hugePagesHere();
+  if (typeof checked === 'string') return { done: 'not', reason: checked };
+  const { h, huge } = checked;
+  const node = realpathSync(process.execPath);
+  const data = largest(mappings(), node, 'r--p');
+  if (data === undefined) return { done: 'not', reason: `no r--p mapping of ${node} in /proc/self/maps` };
+  const present = presentStretches(((data.start + huge - 1n) / huge) * huge, (data.end / huge) * huge, huge);
+  if (present === null) return { done: 'not', reason: '/proc/self/pagemap cannot be read' };
+  let bytes = 0;
+  for (const [start, end] of present) {
+    const failed = moveIntoHugePages(h, start, end, h.PROT_READ);
+    if (failed !== null) return bytes === 0 ? { done: 'not', reason: failed } : { done: 'moved', bytes };
+    bytes += Number(end - start);
+  }
+  return bytes === 0
+    ? { done: 'not', reason: 'none of its aligned 2 MiB has been read yet' }
+    : { done: 'moved', bytes };
+}
+
+type HugeNumbers = NonNullable<NonNullable<typeof platform.forkSafety>['hugeText']>;
+
+/** The platform's numbers and huge page size, or why huge pages cannot be used here. */
+function hugePagesHere(): { h: HugeNumbers; huge: bigint } | string {
+  const h = platform.forkSafety?.hugeText;
+  if (h === undefined) return `no huge pages on ${platform.name}`;
+  let thp: string;
+  try {
+    thp = readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8');
+  } catch {
+    return 'no /sys/kernel/mm/transparent_hugepage/enabled';
+  }
+  if (thp.includes('[never]')) return 'transparent huge pages are [never] here';
+  return { h, huge: BigInt(h.hugePageSize) };
+}
+
+/** The node file's largest mapping with these permissions. */
+function largest(all: Mapping[], node: string, perms: string): Mapping | undefined {
+  return all
+    .filter((m) => m.path === node && m.perms === perms)
+    .sort((a, b) => Number(b.end - b.start - (a.end - a.start)))[0];
+}
+
+/**
+ * The runs of huge pages in [start, end) with a 4 KiB page present in this process, from
+ * /proc/self/pagemap (proc(5): 8 bytes a page, bit 63 present); null when it cannot be read.
+ */
+function presentStretches(start: bigint, end: bigint, huge: bigint): Array<[bigint, bigint]> | null {
+  if (end <= start) return [];
+  const perHuge = Number(huge / PAGE);
+  const entries = Buffer.alloc(Number((end - start) / PAGE) * 8);
+  let fd: number;
+  try {
+    fd = openSync('/proc/self/pagemap', 'r');
+  } catch {
+    return null;
+  }
+  try {
+    readSync(fd, entries, 0, entries.length, Number((start / PAGE) * 8n));
+  } finally {
+    closeSync(fd);
+  }
+  const runs: Array<[bigint, bigint]> = [];
+  for (let i = 0; i * perHuge * 8 < entries.length; i++) {
+    let read = false;
+    for (let j = i * perHuge; j < (i + 1) * perHuge && !read; j++) read = entries.readBigUInt64LE(j * 8) >> 63n === 1n;
+    if (!read) continue;
+    const at = start + BigInt(i) * huge;
+    const last = runs.at(-1);
+    if (last !== undefined && last[1] === at) last[1] = at + huge;
+    else runs.push([at, at + huge]);
+  }
+  return runs;
+}
+
+const PAGE = 4096n;
+
+/**
+ * Puts an anonymous copy of [start, end) (2 MiB-aligned) in its place, in huge pages, with
+ * permissions prot: mmap(2), madvise(2) MADV_HUGEPAGE, memmove, mprotect(2), then one mremap(2)
+ * MREMAP_FIXED. Returns null, or why it could not (the original is then left as it was).
+ */
+function moveIntoHugePages(h: HugeNumbers, start: bigint, end: bigint, prot: number): string | null {
+  const huge = BigInt(h.hugePageSize);
   const size = end - start;
   const mapped = call(
     'mmap',
@@ -91,21 +189,19 @@ function tryMove(): HugeTextOutcome {
     0,
   );
   const region = BigInt.asUintN(64, mapped.value as bigint);
-  if (region === 0xffffffffffffffffn)
-    return { done: 'not', reason: `mmap of ${size} bytes failed (errno ${mapped.errno})` };
+  if (region === 0xffffffffffffffffn) return `mmap of ${size} bytes failed (errno ${mapped.errno})`;
   const copy = ((region + huge - 1n) / huge) * huge;
   let moved = false;
   try {
     const advised = call('madvise', copy, size, h.MADV_HUGEPAGE);
-    if (advised.value !== 0) return { done: 'not', reason: `madvise(MADV_HUGEPAGE) failed (errno ${advised.errno})` };
+    if (advised.value !== 0) return `madvise(MADV_HUGEPAGE) failed (errno ${advised.errno})`;
     call('memmove', copy, start, Number(size));
-    const prot = call('mprotect', copy, Number(size), h.PROT_READ | h.PROT_EXEC);
-    if (prot.value !== 0) return { done: 'not', reason: `mprotect failed (errno ${prot.errno})` };
+    const protect = call('mprotect', copy, Number(size), prot);
+    if (protect.value !== 0) return `mprotect failed (errno ${protect.errno})`;
     const put = call('mremap', copy, Number(size), Number(size), h.MREMAP_MAYMOVE | h.MREMAP_FIXED, start);
-    if (BigInt.asUintN(64, put.value as bigint) !== start)
-      return { done: 'not', reason: `mremap failed (errno ${put.errno})` };
+    if (BigInt.asUintN(64, put.value as bigint) !== start) return `mremap failed (errno ${put.errno})`;
     moved = true;
-    return { done: 'moved', bytes: Number(size) };
+    return null;
   } finally {
     // what is left of the region: its unaligned head and tail, and the copy itself when it was not moved
     if (copy > region) call('munmap', region, Number(copy - region));

@@ -15,7 +15,7 @@ import { requireOneJavaScriptThread } from './threads.js';
 import { makeHeapForkable } from './heap.js';
 import { prepareWorkerQueue, resetWorkerQueueInChild } from './worker-queue.js';
 import { leaveThroughExitInChild, listenForChildExit } from './child-exit.js';
-import { moveTextToHugePages } from './huge-text.js';
+import { moveReadOnlyDataToHugePages, moveTextToHugePages } from './huge-text.js';
 import { runAfterForkInChild, runAfterForkInParent, runBeforeFork } from './at-fork.js';
 
 /** One step of fork(): its name, what the parent does before fork(), what the child does after it. */
@@ -44,6 +44,8 @@ export const forkSteps = [
   { name: 'at-fork', parent: runBeforeFork, child: runAfterForkInChild },
   // fact 7: node's code in anonymous huge pages, once, so that children do not fault it in (huge-text.ts)
   { name: 'huge-text', parent: moveTextToHugePages },
+  // fact 7 too: node's read-only data that this process has read, in huge pages as well (huge-text.ts)
+  { name: 'huge-rodata', parent: moveReadOnlyDataToHugePages },
 ] as const satisfies readonly ForkStep[];
 
 export type ForkStepName = (typeof forkSteps)[number]['name'];
