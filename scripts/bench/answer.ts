@@ -10,13 +10,14 @@ const ms = (s: ServerSummary): string => `${fmt(cpuPerRequest(s.median), 2)} ms`
 /** The paragraph, or nothing when the run did not measure webserver3g beside webserver3g.py. */
 export function plainAnswer(r: BenchResult): string[] {
   const get = (id: string): ServerSummary | undefined => r.servers.find((s) => s.id === id && s.runs.length > 0);
-  const [ts, py, ts3h, py3h, less, less3h] = [
+  const [ts, py, ts3h, py3h, less, less3h, less3hApp] = [
     'ts-3g',
     'py-3g',
     'ts-3h',
     'py-3h',
     'loop-js-child-koffi',
     'loop-js-child-koffi-wsgi',
+    'loop-js-child-koffi-wsgi-app',
   ].map(get);
   if (ts === undefined || py === undefined) return [];
   const byCpu = roundCpuRatio(ts, py);
@@ -55,6 +56,13 @@ export function plainAnswer(r: BenchResult): string[] {
         ` webserver3h, serves ${fmt(roundCpuRatio(less3h, py3h), 2)}× what webserver3h.py serves for the same CPU,` +
         ` webserver3h ${fmt(roundCpuRatio(ts3h, py3h), 2)}×: between the two is what webserver3h does beyond it, in` +
         ' the parent and in every child ("Where the time goes").',
+    );
+  }
+  if (less3hApp !== undefined && py3h !== undefined) {
+    sentences.push(
+      `With its child also doing, in JavaScript, what webserver3h.py's child does (the request read, printed and` +
+        ' split, the environ built, the application called, the response built, printed and sent), that program' +
+        ` serves ${fmt(roundCpuRatio(less3hApp, py3h), 2)}×.`,
     );
   }
   sentences.push(

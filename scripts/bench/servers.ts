@@ -305,6 +305,15 @@ export function serverSpecs(options: BenchOptions, cSkip: string | null): Server
       start: (port) => startLoop(port, 'js-child-koffi-wsgi'),
     },
     {
+      id: 'loop-js-child-koffi-wsgi-app',
+      label:
+        'the same, its child doing webserver3h.py\u2019s work in JavaScript, the reaper\u2019s prints after accept',
+      kind: 'ts',
+      stage: '3h',
+      skip: cSkip,
+      start: (port) => startLoop(port, 'js-child-koffi-wsgi-app'),
+    },
+    {
       id: 'ts-3h',
       label: 'webserver3h.ts + wsgiapp',
       kind: 'ts',

@@ -57,6 +57,14 @@ const LADDER: Array<[id: string, what: string, base?: string]> = [
     'loop-js-child-koffi',
   ],
   [
+    'loop-js-child-koffi-wsgi-app',
+    'the same, its child doing in JavaScript what webserver3h.py\u2019s child does: recv(1024), the request' +
+      ' printed a la curl, its request line split, get_environ()\u2019s dictionary, the application called, the' +
+      ' response built, printed and sent; and after each accept the work of webserver3h\u2019s grim reaper' +
+      ' (waitpid and its prints, without the signal). Strictly less than webserver3h does, keeping its child\u2019s' +
+      ' work as the Python does it',
+  ],
+  [
     'loop-posix-accept',
     "@lsbaws/posix's accept() (poll on the socket and on the event loop's descriptor, a Socket object) and" +
       ' a SIGCHLD handler in JavaScript that reaps with os.waitpid; the child still runs C only',
@@ -140,6 +148,7 @@ function reading(get: (id: string) => ServerSummary | undefined, concurrency: nu
     childWrite,
     childKoffi,
     childWsgi,
+    childWsgiApp,
     childFfiRs,
     accept,
     fork,
@@ -155,6 +164,7 @@ function reading(get: (id: string) => ServerSummary | undefined, concurrency: nu
     'loop-js-child-koffi-write',
     'loop-js-child-koffi',
     'loop-js-child-koffi-wsgi',
+    'loop-js-child-koffi-wsgi-app',
     'loop-js-child-ffi-rs',
     'loop-posix-accept',
     'loop-posix-fork',
@@ -256,6 +266,24 @@ function reading(get: (id: string) => ServerSummary | undefined, concurrency: nu
             ' and SIGCHLD handler through the event loop, a libuv loop of each child\u2019s own (the rows above and' +
             ' below), and in every child the request read and parsed, the application called and the response' +
             ' framed, sent and printed.'),
+    );
+  }
+  if (childWsgi !== undefined && childWsgiApp !== undefined) {
+    lines.push(
+      '- **The same program whose child does what webserver3h.py\u2019s child does**, in JavaScript (the request' +
+        ' read once, printed and split, the environ built, the application called, the response built, printed and' +
+        ` sent), and whose server prints what the stage\u2019s grim reaper prints, costs ${ms(cpu(childWsgiApp))} a` +
+        ` request (its children ${ms(childWsgiApp.median.childCpuMs)}, ${fmt(childWsgiApp.median.childFaults)} page` +
+        ` faults each against ${fmt(childWsgi.median.childFaults)})` +
+        (stage3h === undefined || python3h === undefined
+          ? '.'
+          : ` and serves ${fmt(roundCpuRatio(childWsgiApp, python3h), 2)}× what webserver3h.py serves for the same` +
+            ` CPU (webserver3h ${fmt(roundCpuRatio(stage3h, python3h), 2)}×, its children` +
+            ` ${ms(stage3h.median.childCpuMs)}, ${fmt(stage3h.median.childFaults)} page faults each). It still does` +
+            ' strictly less than webserver3h, whose parent waits in accept() with the event loop and is' +
+            ' interrupted by SIGCHLD, and whose child makes a libuv loop of its own, reads and checks the request' +
+            ' as RFC 9112 says, keeps PEP 3333\u2019s rules, sends under a deadline and closes lingering, all' +
+            ' through ffi-rs.'),
     );
   }
   if (js !== undefined && accept !== undefined) {

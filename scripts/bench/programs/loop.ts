@@ -26,6 +26,12 @@
  *                    js-child-koffi, the server first loading wsgiapp:app as webserver3h loads it
  *                    (@lsbaws/wsgi's importModule, its warm-up included): strictly less than
  *                    webserver3h does, keeping what it cannot drop, its library and application
+ *   js-child-koffi-wsgi-app
+ *                    js-child-koffi-wsgi with webserver3h.py's child in JavaScript (recv(1024), the
+ *                    request printed a la curl, the request line split, get_environ(), the
+ *                    application called, the response built, printed and sent), and the stage's
+ *                    grim reaper in JavaScript after each accept (waitpid and its prints, no signal):
+ *                    strictly less than webserver3h does, keeping the work of the Python's child
  *   posix-accept     @lsbaws/posix's accept() (poll with the event loop's descriptor) and its
  *                    signal.signal() reaper in JavaScript, then lsb_fork_child() through ffi-rs
  *   posix-fork       the same with @lsbaws/posix's os.fork(); the child calls lsb_handle_child()
@@ -40,6 +46,7 @@ import koffi from 'koffi';
 import { socket, os, signal, errno, OSError } from '@lsbaws/posix';
 import { call, prepareFork, afterForkInChild, forkStepsWithout } from '@lsbaws/posix/fork-steps';
 import { grimReaper } from './reaper.js';
+import type { Application, Environ, ResponseHeaders, StartResponse } from '@lsbaws/wsgi';
 
 const MODES = [
   'c-loop',
@@ -50,6 +57,7 @@ const MODES = [
   'js-child-koffi',
   'js-child-ffi-rs',
   'js-child-koffi-wsgi',
+  'js-child-koffi-wsgi-app',
   'posix-accept',
   'posix-fork',
 ] as const;
@@ -88,8 +96,10 @@ const ffi = {
 };
 
 // webserver3h's library and application, loaded as it loads them, before the ready line as webserver3h does
-// (imported here only: no other mode carries them)
-if (mode === 'js-child-koffi-wsgi') await (await import('@lsbaws/wsgi')).importModule('wsgiapp');
+// (imported here only: no other mode carries them); the application as the module exports it
+type WsgiLibrary = typeof import('@lsbaws/wsgi');
+const wsgi: WsgiLibrary | null = mode.startsWith('js-child-koffi-wsgi') ? await import('@lsbaws/wsgi') : null;
+const application = wsgi === null ? null : ((await wsgi.importModule('wsgiapp'))['app'] as Application);
 
 const port = Number(process.env.PORT ?? 8888);
 const listenSocket = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
@@ -98,6 +108,7 @@ listenSocket.bind(['', port]);
 listenSocket.listen(1024);
 const listenFd = listenSocket.fileno();
 console.log(`Serving HTTP on port ${port} ...`);
+const serverName = socket.getfqdn(listenSocket.getsockname()[0]);
 
 /** The JavaScript loop: accept blocking, fork with the child in C, close; -1 from accept is EINTR or worse. */
 function jsLoop(
@@ -155,6 +166,87 @@ function forkJsChild(c: ChildCalls, client: number): number {
   return pid;
 }
 
+/**
+ * webserver3h's grimReaper, its work without the signal: waitpid(-1, WNOHANG) and its print until
+ * nothing is left to reap (the stage prints the last one too, "Child 0 terminated...").
+ */
+function reapAndPrint(waitpid: (pid: number, status: Buffer, options: number) => number): void {
+  const status = Buffer.alloc(4);
+  for (;;) {
+    const pid = waitpid(-1, status, os.WNOHANG);
+    if (pid === -1) return; // ECHILD: no children left
+    console.log(`Child ${pid} terminated with status ${status.readInt32LE(0)}` + '\n');
+    if (pid === 0) return;
+  }
+}
+
+/** Python's str.splitlines(): no empty line after a final newline. */
+function splitlines(text: string): string[] {
+  const lines = text.split(/\r\n|\n|\r/);
+  if (lines.at(-1) === '') lines.pop();
+  return lines;
+}
+
+/**
+ * fork(2) from JavaScript, and webserver3h.py's child in JavaScript, step for step: recv(1024), the
+ * request printed a la curl, its request line split, the environ of get_environ(), the application
+ * called with a start_response that adds the Python's two headers, the response built, printed and
+ * sent, the connection closed. Strictly less than webserver3h's child: one recv, no checks of the
+ * request or the response, no event loop, no deadline, no lingering close.
+ */
+function forkWsgiChild(c: ChildCalls, client: number, app: Application, library: WsgiLibrary): number {
+  const pid = c.fork();
+  if (pid === 0) {
+    afterForkInChild(jsChildSteps);
+    c.close(listenFd);
+    const buffer = Buffer.allocUnsafe(1024);
+    const requestData = buffer.toString('latin1', 0, Math.max(c.recv(client, buffer, 1024), 0));
+    console.log(
+      splitlines(requestData)
+        .map((line) => `< ${line}\n`)
+        .join(''),
+    );
+    const [requestMethod, path] = (splitlines(requestData)[0] ?? '').trimEnd().split(' ');
+    const env = {
+      'wsgi.version': [1, 0],
+      'wsgi.url_scheme': 'http',
+      'wsgi.input': new library.InputStream(Buffer.from(requestData, 'latin1')),
+      'wsgi.errors': new library.ErrorStream(process.stderr),
+      'wsgi.multithread': false,
+      'wsgi.multiprocess': false,
+      'wsgi.run_once': false,
+      REQUEST_METHOD: requestMethod,
+      PATH_INFO: path,
+      SERVER_NAME: serverName,
+      SERVER_PORT: String(port),
+    } as unknown as Environ;
+    let headersSet: [string, ResponseHeaders] = ['', []];
+    const startResponse: StartResponse = (status, responseHeaders) => {
+      const serverHeaders: ResponseHeaders = [
+        ['Date', 'Tue, 31 Mar 2015 12:54:48 GMT'],
+        ['Server', 'WSGIServer 0.2'],
+      ];
+      headersSet = [status, [...responseHeaders, ...serverHeaders]];
+      return () => {};
+    };
+    const result = app(env, startResponse) as Iterable<Uint8Array>; // wsgiapp returns a list
+    const [status, responseHeaders] = headersSet;
+    let response = `HTTP/1.1 ${status}\r\n`;
+    for (const [name, value] of responseHeaders) response += `${name}: ${value}\r\n`;
+    response += '\r\n';
+    for (const data of result) response += Buffer.from(data).toString('latin1');
+    console.log(
+      splitlines(response)
+        .map((line) => `> ${line}\n`)
+        .join(''),
+    );
+    c.send(client, Buffer.from(response, 'latin1'));
+    c.close(client);
+    c.exit(0);
+  }
+  return pid;
+}
+
 /** @lsbaws/posix's accept() restarted after EINTR, as the stage does it. */
 async function acceptConnection(): Promise<socket.Socket> {
   for (;;) {
@@ -182,10 +274,11 @@ switch (mode) {
   case 'js-koffi':
   case 'js-child-koffi-write':
   case 'js-child-koffi':
-  case 'js-child-koffi-wsgi': {
+  case 'js-child-koffi-wsgi':
+  case 'js-child-koffi-wsgi-app': {
     const serve = koffi.load(LIBSERVE);
     const libc = koffi.load(null);
-    (serve.func('int lsb_install_reaper()') as () => number)();
+    if (mode !== 'js-child-koffi-wsgi-app') (serve.func('int lsb_install_reaper()') as () => number)();
     const accept = libc.func('int accept(int, void *, void *)') as (fd: number, a: null, l: null) => number;
     const close = libc.func('int close(int)') as (fd: number) => number;
     let forkChild = serve.func('int lsb_fork_child(int, int)') as (l: number, c: number) => number;
@@ -202,6 +295,16 @@ switch (mode) {
         exit: libc.func('void _exit(int)') as (status: number) => void,
       };
       forkChild = (_listen, client) => forkJsChild(calls, client);
+      if (mode === 'js-child-koffi-wsgi-app') {
+        const waitpid = libc.func('int waitpid(int, void *, int)') as (p: number, s: Buffer, o: number) => number;
+        if (wsgi === null || application === null) throw new Error('wsgiapp:app not loaded');
+        const [library, app] = [wsgi, application];
+        forkChild = (_listen, client) => {
+          const pid = forkWsgiChild(calls, client, app, library);
+          reapAndPrint(waitpid);
+          return pid;
+        };
+      }
     }
     jsLoop((fd) => accept(fd, null, null), forkChild, close);
     break;
