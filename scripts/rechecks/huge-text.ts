@@ -2,7 +2,8 @@
  * Re-checks docs/fork-in-node.md, fact 7: fork(2) copies no page tables for node's code, which is
  * a mapping of the node file, so every child faults in again, page by page, the code it runs; moved
  * into anonymous huge pages (what os.fork() does once, before its first fork), the code comes with
- * the page tables fork() copies, and a child faults far fewer pages.
+ * the page tables fork() copies, and a child faults far fewer pages. The same for the part of node's
+ * read-only data that the parent has read (the step after it), with fewer faults again.
  *
  *   node --single-threaded --no-short-builtin-calls scripts/rechecks/dist/huge-text.js [children]
  *
@@ -10,7 +11,7 @@
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import { Checklist } from './report.js';
-import { call, check, forkStep, moveTextToHugePages } from '@lsbaws/posix/fork-steps';
+import { call, check, forkStep, moveReadOnlyDataToHugePages, moveTextToHugePages } from '@lsbaws/posix/fork-steps';
 
 const children = Number(process.argv[2] ?? 50);
 const node = realpathSync(process.execPath);
@@ -86,4 +87,17 @@ facts.expect(
     `(${((1 - inHugePages / inFile) * 100).toFixed(0)}% fewer)`,
 );
 facts.expect(moveTextToHugePages() === outcome, 'asked again, it does nothing more (once per process)');
+
+// node's read-only data (its largest r--p mapping), the stretches this process has read: the step huge-rodata
+const readOnly = moveReadOnlyDataToHugePages();
+facts.expect(
+  readOnly.done === 'moved',
+  `node's read-only data that this process has read: ${JSON.stringify(readOnly)}`,
+);
+const dataInHugePages = faultsPerChild();
+facts.expect(
+  dataInHugePages < inHugePages,
+  `the same ${children} children: ${dataInHugePages.toFixed(0)} page faults a child ` +
+    `(${(inHugePages - dataInHugePages).toFixed(0)} fewer than with the code alone moved)`,
+);
 process.exitCode = facts.done();

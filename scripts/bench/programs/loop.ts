@@ -32,6 +32,8 @@
  *                    application called, the response built, printed and sent), and the stage's
  *                    grim reaper in JavaScript after each accept (waitpid and its prints, no signal):
  *                    strictly less than webserver3h does, keeping the work of the Python's child
+ *   js-child-ffi-rs-wsgi-app
+ *                    the same through @lsbaws/posix's bound ffi-rs calls, the FFI the stage cannot drop
  *   posix-accept     @lsbaws/posix's accept() (poll with the event loop's descriptor) and its
  *                    signal.signal() reaper in JavaScript, then lsb_fork_child() through ffi-rs
  *   posix-fork       the same with @lsbaws/posix's os.fork(); the child calls lsb_handle_child()
@@ -58,6 +60,7 @@ const MODES = [
   'js-child-ffi-rs',
   'js-child-koffi-wsgi',
   'js-child-koffi-wsgi-app',
+  'js-child-ffi-rs-wsgi-app',
   'posix-accept',
   'posix-fork',
 ] as const;
@@ -98,7 +101,7 @@ const ffi = {
 // webserver3h's library and application, loaded as it loads them, before the ready line as webserver3h does
 // (imported here only: no other mode carries them); the application as the module exports it
 type WsgiLibrary = typeof import('@lsbaws/wsgi');
-const wsgi: WsgiLibrary | null = mode.startsWith('js-child-koffi-wsgi') ? await import('@lsbaws/wsgi') : null;
+const wsgi: WsgiLibrary | null = mode.includes('-wsgi') ? await import('@lsbaws/wsgi') : null;
 const application = wsgi === null ? null : ((await wsgi.importModule('wsgiapp'))['app'] as Application);
 
 const port = Number(process.env.PORT ?? 8888);
@@ -166,11 +169,24 @@ function forkJsChild(c: ChildCalls, client: number): number {
   return pid;
 }
 
+type Waitpid = (pid: number, status: Buffer, options: number) => number;
+
+/** The wsgi-app modes' forkChild: webserver3h.py's child, then the grim reaper's work in the parent. */
+function wsgiAppChild(calls: ChildCalls, waitpid: Waitpid): (listen: number, client: number) => number {
+  if (wsgi === null || application === null) throw new Error('wsgiapp:app not loaded');
+  const [library, app] = [wsgi, application];
+  return (_listen, client) => {
+    const pid = forkWsgiChild(calls, client, app, library);
+    reapAndPrint(waitpid);
+    return pid;
+  };
+}
+
 /**
  * webserver3h's grimReaper, its work without the signal: waitpid(-1, WNOHANG) and its print until
  * nothing is left to reap (the stage prints the last one too, "Child 0 terminated...").
  */
-function reapAndPrint(waitpid: (pid: number, status: Buffer, options: number) => number): void {
+function reapAndPrint(waitpid: Waitpid): void {
   const status = Buffer.alloc(4);
   for (;;) {
     const pid = waitpid(-1, status, os.WNOHANG);
@@ -294,23 +310,17 @@ switch (mode) {
         send: (fd, data) => send(fd, data, data.length, 0),
         exit: libc.func('void _exit(int)') as (status: number) => void,
       };
-      forkChild = (_listen, client) => forkJsChild(calls, client);
-      if (mode === 'js-child-koffi-wsgi-app') {
-        const waitpid = libc.func('int waitpid(int, void *, int)') as (p: number, s: Buffer, o: number) => number;
-        if (wsgi === null || application === null) throw new Error('wsgiapp:app not loaded');
-        const [library, app] = [wsgi, application];
-        forkChild = (_listen, client) => {
-          const pid = forkWsgiChild(calls, client, app, library);
-          reapAndPrint(waitpid);
-          return pid;
-        };
-      }
+      forkChild =
+        mode === 'js-child-koffi-wsgi-app'
+          ? wsgiAppChild(calls, libc.func('int waitpid(int, void *, int)') as Waitpid)
+          : (_listen, client) => forkJsChild(calls, client);
     }
     jsLoop((fd) => accept(fd, null, null), forkChild, close);
     break;
   }
-  case 'js-child-ffi-rs': {
-    ffi.installReaper();
+  case 'js-child-ffi-rs':
+  case 'js-child-ffi-rs-wsgi-app': {
+    if (mode === 'js-child-ffi-rs') ffi.installReaper();
     const calls: ChildCalls = {
       fork: () => call('fork').value as number,
       close: (fd) => call('close', fd).value as number,
@@ -321,7 +331,9 @@ switch (mode) {
     };
     jsLoop(
       (fd) => ffi.accept(fd, 0, 0),
-      (_listen, client) => forkJsChild(calls, client),
+      mode === 'js-child-ffi-rs'
+        ? (_listen, client) => forkJsChild(calls, client)
+        : wsgiAppChild(calls, (pid, status, options) => call('waitpid', pid, status, options).value as number),
       ffi.close,
     );
     break;
