@@ -165,6 +165,7 @@ t.test('a tiny run writes benchmarks.md, .svg and .json with every row and no fa
     'loop-js-child-ffi-rs',
     'loop-js-child-koffi-wsgi',
     'loop-js-child-koffi-wsgi-app',
+    'loop-js-child-ffi-rs-wsgi-app',
     'loop-posix-accept',
     'loop-posix-fork',
   ];

@@ -71,7 +71,7 @@ benchmarks.svg and benchmarks.json.
   --only IDS            comma-separated server ids: ts-3g, ts-3h, py-3g, py-3h, c-3g, ts-floor,
                         loop-c, loop-c-forkable, loop-js-ffi-rs, loop-js-koffi, loop-js-child-koffi-write,
                         loop-js-child-koffi, loop-js-child-ffi-rs, loop-js-child-koffi-wsgi,
-                        loop-js-child-koffi-wsgi-app,
+                        loop-js-child-koffi-wsgi-app, loop-js-child-ffi-rs-wsgi-app,
                         loop-posix-accept, loop-posix-fork;
                         designs: the design table
   --variants LIST       extra rows: webserver3g run by node with only --single-threaded

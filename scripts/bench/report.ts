@@ -2,7 +2,7 @@
 import type { BenchResult, ServerSummary, StabilityChunk } from './run.js';
 import { DEFAULT_VARIANTS } from './options.js';
 import { plainAnswer } from './answer.js';
-import { cpuPerRequest, fmt, roundCpuRatio, roundRatio } from './stats.js';
+import { BAR_BY_CPU, cpuPerRequest, fmt, roundCpuRatio, roundRatio } from './stats.js';
 import { whereTheTimeGoes } from './where.js';
 import { designsSection } from './designs-report.js';
 import { minMax, partialRow, row, times } from './table.js';
@@ -147,7 +147,7 @@ function readingLines(r: BenchResult): string[] {
     say(
       'webserver3g.ts as started / webserver3g.py, by CPU per request',
       roundCpuRatio(ts, py),
-      byCpu.replace('%s', '0.85×'),
+      byCpu.replace('%s', `${BAR_BY_CPU['3g']}×`),
     );
   const ts3h = get('ts-3h');
   const py3h = get('py-3h');
@@ -155,7 +155,7 @@ function readingLines(r: BenchResult): string[] {
     say(
       'webserver3h.ts / webserver3h.py (the same hello application), by CPU per request',
       roundCpuRatio(ts3h, py3h),
-      byCpu.replace('%s', '0.35×'),
+      byCpu.replace('%s', `${BAR_BY_CPU['3h']}×`),
     );
     say('webserver3h.ts / webserver3h.py, requests per second', roundRatio(ts3h, py3h), perRound);
   }

@@ -314,6 +314,14 @@ export function serverSpecs(options: BenchOptions, cSkip: string | null): Server
       start: (port) => startLoop(port, 'js-child-koffi-wsgi-app'),
     },
     {
+      id: 'loop-js-child-ffi-rs-wsgi-app',
+      label: 'the same through ffi-rs (@lsbaws/posix\u2019s calls, each bound once)',
+      kind: 'ts',
+      stage: '3h',
+      skip: cSkip,
+      start: (port) => startLoop(port, 'js-child-ffi-rs-wsgi-app'),
+    },
+    {
       id: 'ts-3h',
       label: 'webserver3h.ts + wsgiapp',
       kind: 'ts',

@@ -4,7 +4,7 @@
  * what each adds, and what bounds webserver3g, said from those figures.
  */
 import type { BenchResult, ServerSummary } from './run.js';
-import { cpuPerRequest, fmt, roundCpuRatio, roundRatio } from './stats.js';
+import { BAR_BY_CPU, cpuPerRequest, fmt, roundCpuRatio, roundRatio } from './stats.js';
 
 /**
  * The rows, cheapest first: [id, what it does, the row it adds to (the one before when not said)].
@@ -63,6 +63,12 @@ const LADDER: Array<[id: string, what: string, base?: string]> = [
       ' response built, printed and sent; and after each accept the work of webserver3h\u2019s grim reaper' +
       ' (waitpid and its prints, without the signal). Strictly less than webserver3h does, keeping its child\u2019s' +
       ' work as the Python does it',
+  ],
+  [
+    'loop-js-child-ffi-rs-wsgi-app',
+    'the same program through ffi-rs (@lsbaws/posix\u2019s calls, each bound once), the FFI webserver3h cannot' +
+      ' drop: strictly less than webserver3h does, keeping its library and application, its child\u2019s work as' +
+      ' the Python does it, its reaper\u2019s prints and its FFI',
   ],
   [
     'loop-posix-accept',
@@ -149,6 +155,7 @@ function reading(get: (id: string) => ServerSummary | undefined, concurrency: nu
     childKoffi,
     childWsgi,
     childWsgiApp,
+    childWsgiAppFfiRs,
     childFfiRs,
     accept,
     fork,
@@ -165,6 +172,7 @@ function reading(get: (id: string) => ServerSummary | undefined, concurrency: nu
     'loop-js-child-koffi',
     'loop-js-child-koffi-wsgi',
     'loop-js-child-koffi-wsgi-app',
+    'loop-js-child-ffi-rs-wsgi-app',
     'loop-js-child-ffi-rs',
     'loop-posix-accept',
     'loop-posix-fork',
@@ -282,8 +290,25 @@ function reading(get: (id: string) => ServerSummary | undefined, concurrency: nu
             ` ${ms(stage3h.median.childCpuMs)}, ${fmt(stage3h.median.childFaults)} page faults each). It still does` +
             ' strictly less than webserver3h, whose parent waits in accept() with the event loop and is' +
             ' interrupted by SIGCHLD, and whose child makes a libuv loop of its own, reads and checks the request' +
-            ' as RFC 9112 says, keeps PEP 3333\u2019s rules, sends under a deadline and closes lingering, all' +
-            ' through ffi-rs.'),
+            ' as RFC 9112 says, keeps PEP 3333\u2019s rules, sends under a deadline and closes lingering, and' +
+            ' makes its calls through ffi-rs.'),
+    );
+  }
+  if (childWsgiApp !== undefined && childWsgiAppFfiRs !== undefined) {
+    const vsPy = python3h === undefined ? Number.NaN : roundCpuRatio(childWsgiAppFfiRs, python3h);
+    const bar = BAR_BY_CPU['3h'];
+    lines.push(
+      '- **The same program through ffi-rs**, the FFI webserver3h cannot drop (@lsbaws/posix is libc through' +
+        ` ffi-rs), costs ${ms(cpu(childWsgiAppFfiRs))} a request against ${ms(cpu(childWsgiApp))} (its children` +
+        ` ${ms(childWsgiAppFfiRs.median.childCpuMs)} against ${ms(childWsgiApp.median.childCpuMs)})` +
+        (Number.isNaN(vsPy)
+          ? '.'
+          : ` and serves ${fmt(vsPy, 2)}× what webserver3h.py serves for the same CPU, ` +
+            (vsPy < bar
+              ? `below the bar of ${bar}×: a program doing strictly less than webserver3h, keeping what it cannot` +
+                ' drop, does not reach it on this run.'
+              : `at or above the bar of ${bar}×: what keeps webserver3h below it is its own work beyond this` +
+                ' program.')),
     );
   }
   if (js !== undefined && accept !== undefined) {
