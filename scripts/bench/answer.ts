@@ -10,7 +10,7 @@ const ms = (s: ServerSummary): string => `${fmt(cpuPerRequest(s.median), 2)} ms`
 /** The paragraph, or nothing when the run did not measure webserver3g beside webserver3g.py. */
 export function plainAnswer(r: BenchResult): string[] {
   const get = (id: string): ServerSummary | undefined => r.servers.find((s) => s.id === id && s.runs.length > 0);
-  const [ts, py, ts3h, py3h, less, less3h, less3hApp] = [
+  const [ts, py, ts3h, py3h, less, less3h, less3hApp, less3hAppFfiRs] = [
     'ts-3g',
     'py-3g',
     'ts-3h',
@@ -18,6 +18,7 @@ export function plainAnswer(r: BenchResult): string[] {
     'loop-js-child-koffi',
     'loop-js-child-koffi-wsgi',
     'loop-js-child-koffi-wsgi-app',
+    'loop-js-child-ffi-rs-wsgi-app',
   ].map(get);
   if (ts === undefined || py === undefined) return [];
   const byCpu = roundCpuRatio(ts, py);
@@ -62,7 +63,10 @@ export function plainAnswer(r: BenchResult): string[] {
     sentences.push(
       `With its child also doing, in JavaScript, what webserver3h.py's child does (the request read, printed and` +
         ' split, the environ built, the application called, the response built, printed and sent), that program' +
-        ` serves ${fmt(roundCpuRatio(less3hApp, py3h), 2)}×.`,
+        ` serves ${fmt(roundCpuRatio(less3hApp, py3h), 2)}×` +
+        (less3hAppFfiRs === undefined
+          ? '.'
+          : `, and ${fmt(roundCpuRatio(less3hAppFfiRs, py3h), 2)}× through ffi-rs, the FFI of @lsbaws/posix.`),
     );
   }
   sentences.push(
