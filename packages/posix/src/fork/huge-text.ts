@@ -17,19 +17,34 @@ import { call } from '../libc.js';
 /** What moveTextToHugePages() found or did: 'moved', 'already' (Node did it), or why it could not. */
 export type HugeTextOutcome = { done: 'moved'; bytes: number } | { done: 'already' } | { done: 'not'; reason: string };
 
-let outcome: HugeTextOutcome | null = null;
+/** Where huge pages can be used: the platform's numbers, the huge page size, and node's file. */
+interface HugePages {
+  h: NonNullable<NonNullable<typeof platform.forkSafety>['hugeText']>;
+  huge: bigint;
+  node: string;
+}
+
+/**
+ * attempt, once per process; where huge pages cannot be used, or it could not move, why is said
+ * once on stderr and node's `what` stays as it is.
+ */
+function once(what: string, attempt: (here: HugePages) => HugeTextOutcome): () => HugeTextOutcome {
+  let outcome: HugeTextOutcome | null = null;
+  return () => {
+    if (outcome !== null) return outcome;
+    const here = hugePagesHere();
+    outcome = typeof here === 'string' ? { done: 'not', reason: here } : attempt(here);
+    if (outcome.done === 'not')
+      process.stderr.write(`@lsbaws/posix: node's ${what} stays in 4 KiB pages: ${outcome.reason}\n`);
+    return outcome;
+  };
+}
 
 /**
  * Moves the 2 MiB-aligned interior of node's code into anonymous huge pages, once. Where it cannot
  * (no transparent huge pages, another layout), says why once on stderr and leaves the code as it is.
  */
-export function moveTextToHugePages(): HugeTextOutcome {
-  if (outcome !== null) return outcome;
-  outcome = tryMove();
-  if (outcome.done === 'not')
-    process.stderr.write(`@lsbaws/posix: node's code stays in 4 KiB pages: ${outcome.reason}\n`);
-  return outcome;
-}
+export const moveTextToHugePages = once('code', tryMove);
 
 /** A line of /proc/self/maps: [start, end), permissions, and the file ('' for anonymous memory). */
 interface Mapping {
@@ -49,11 +64,7 @@ function mappings(): Mapping[] {
   return found;
 }
 
-function tryMove(): HugeTextOutcome {
-  const checked = hugePagesHere();
-  if (typeof checked === 'string') return { done: 'not', reason: checked };
-  const { h, huge } = checked;
-  const node = realpathSync(process.execPath);
+function tryMove({ h, huge, node }: HugePages): HugeTextOutcome {
   const all = mappings();
   const code = largest(all, node, 'r-xp');
   if (code === undefined) {
@@ -76,8 +87,6 @@ function tryMove(): HugeTextOutcome {
   return failed === null ? { done: 'moved', bytes: Number(end - start) } : { done: 'not', reason: failed };
 }
 
-let readOnlyOutcome: HugeTextOutcome | null = null;
-
 /**
  * node's read-only data (its largest r--p mapping: V8's and ICU's tables, the builtins' metadata)
  * in anonymous huge pages, once, as moveTextToHugePages() does for its code: a child of a server
@@ -86,19 +95,9 @@ let readOnlyOutcome: HugeTextOutcome | null = null;
  * in /proc/self/pagemap) are moved: what the children run, the parent ran first; the rest (most of
  * ICU's data) stays in the file, costing no memory. Says why once on stderr where it cannot.
  */
-export function moveReadOnlyDataToHugePages(): HugeTextOutcome {
-  if (readOnlyOutcome !== null) return readOnlyOutcome;
-  readOnlyOutcome = tryMoveReadOnly();
-  if (readOnlyOutcome.done === 'not')
-    process.stderr.write(`@lsbaws/posix: node's read-only data stays in 4 KiB pages: ${readOnlyOutcome.reason}\n`);
-  return readOnlyOutcome;
-}
+export const moveReadOnlyDataToHugePages = once('read-only data', tryMoveReadOnly);
 
-function tryMoveReadOnly(): HugeTextOutcome {
-  const checked = hugePagesHere();
-  if (typeof checked === 'string') return { done: 'not', reason: checked };
-  const { h, huge } = checked;
-  const node = realpathSync(process.execPath);
+function tryMoveReadOnly({ h, huge, node }: HugePages): HugeTextOutcome {
   const data = largest(mappings(), node, 'r--p');
   if (data === undefined) return { done: 'not', reason: `no r--p mapping of ${node} in /proc/self/maps` };
   const present = presentStretches(((data.start + huge - 1n) / huge) * huge, (data.end / huge) * huge, huge);
@@ -114,10 +113,8 @@ function tryMoveReadOnly(): HugeTextOutcome {
     : { done: 'moved', bytes };
 }
 
-type HugeNumbers = NonNullable<NonNullable<typeof platform.forkSafety>['hugeText']>;
-
-/** The platform's numbers and huge page size, or why huge pages cannot be used here. */
-function hugePagesHere(): { h: HugeNumbers; huge: bigint } | string {
+/** The platform's numbers, the huge page size and node's file, or why huge pages cannot be used here. */
+function hugePagesHere(): HugePages | string {
   const h = platform.forkSafety?.hugeText;
   if (h === undefined) return `no huge pages on ${platform.name}`;
   let thp: string;
@@ -127,7 +124,7 @@ function hugePagesHere(): { h: HugeNumbers; huge: bigint } | string {
     return 'no /sys/kernel/mm/transparent_hugepage/enabled';
   }
   if (thp.includes('[never]')) return 'transparent huge pages are [never] here';
-  return { h, huge: BigInt(h.hugePageSize) };
+  return { h, huge: BigInt(h.hugePageSize), node: realpathSync(process.execPath) };
 }
 
 /** The node file's largest mapping with these permissions. */
@@ -176,7 +173,7 @@ const PAGE = 4096n;
  * permissions prot: mmap(2), madvise(2) MADV_HUGEPAGE, memmove, mprotect(2), then one mremap(2)
  * MREMAP_FIXED. Returns null, or why it could not (the original is then left as it was).
  */
-function moveIntoHugePages(h: HugeNumbers, start: bigint, end: bigint, prot: number): string | null {
+function moveIntoHugePages(h: HugePages['h'], start: bigint, end: bigint, prot: number): string | null {
   const huge = BigInt(h.hugePageSize);
   const size = end - start;
   const mapped = call(
