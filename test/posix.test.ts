@@ -7,8 +7,8 @@ import { startFixture, startNodeProgram } from './fixture.js';
 import { BUILD_DIR } from '../scripts/bench/servers.js';
 import { freePort, startStage } from '../scripts/lib/stage.js';
 import { runningLine } from '../scripts/lib/node-lines.js';
-import { children, fds, stat, zombies } from '../scripts/lib/procfs.js';
-import { eventually } from '../scripts/lib/clients.js';
+import { children, exeOf, fds, mappings, stat, zombies, type Mapping } from '../scripts/lib/procfs.js';
+import { curl, eventually } from '../scripts/lib/clients.js';
 
 t.test('200 forks whose children allocate 8 MB and force full garbage collections all exit 0', async (t) => {
   // the 10,000 forks of the bar, with lighter children, are test/fork-stress.test.ts
@@ -46,6 +46,41 @@ t.test(
       line.mainThread,
       `its main thread is named ${line.mainThread}`,
     );
+  },
+);
+
+const hugePagesNever = readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8').includes('[never]');
+
+t.test(
+  "a stage's first fork moves node's code, and the read-only data it has read, into huge pages (fact 7)",
+  { skip: hugePagesNever ? 'transparent huge pages are [never] here: both stay in the file' : false },
+  async (t) => {
+    const stage = await startStage('webserver3g');
+    t.teardown(() => stage.stop());
+    const server = stage.requireServerPid();
+    const node = exeOf(server);
+    /** An anonymous mapping right beside a piece of node's file: where the moves put their copies. */
+    const besideNode = (all: Mapping[], m: Mapping): boolean =>
+      all.some((f) => f.path === node && (f.end === m.start || f.start === m.end));
+    /** kB of node's mappings with these permissions that were moved to anonymous memory, and of those in huge pages. */
+    const moved = (all: Mapping[], perms: string): { kB: number; hugeKB: number } => {
+      const copies = all.filter((m) => m.path === '' && m.perms === perms && besideNode(all, m));
+      return {
+        kB: copies.reduce((kB, m) => kB + (m.end - m.start) / 1024, 0),
+        hugeKB: copies.reduce((kB, m) => kB + m.anonHugeKB, 0),
+      };
+    };
+    t.equal(moved(mappings(server), 'r--p').kB, 0, "before the first fork, node's read-only data is all in its file");
+    const answer = await curl([`http://127.0.0.1:${stage.port}/hello`]);
+    t.equal(answer.stdout, 'Hello, World!\n', 'the first request is answered');
+    const after = mappings(server);
+    for (const [perms, what] of [
+      ['r-xp', "node's code"],
+      ['r--p', "node's read-only data, the part the server has read"],
+    ] as const) {
+      const { kB, hugeKB } = moved(after, perms);
+      t.ok(kB >= 2048, `${what}: ${kB} kB moved to anonymous memory beside node's file, ${hugeKB} kB in huge pages`);
+    }
   },
 );
 

@@ -349,3 +349,34 @@ export function memoryOf(pid: number): { rss: number; pss: number } | null {
   const kB = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0) * 1024;
   return { rss: kB('Rss'), pss: kB('Pss') };
 }
+
+/** One mapping of /proc/PID/smaps: [start, end), permissions, its file ('' when anonymous), AnonHugePages. */
+export interface Mapping {
+  start: number;
+  end: number;
+  perms: string;
+  path: string;
+  anonHugeKB: number;
+}
+
+/** A process's mappings from /proc/PID/smaps (proc(5)), in order; [] when it is gone or not ours to read. */
+export function mappings(pid: number): Mapping[] {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/smaps`, 'utf8');
+  } catch {
+    return [];
+  }
+  const found: Mapping[] = [];
+  for (const line of text.split('\n')) {
+    const head = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head) {
+      const [, start = '0', end = '0', perms = '', path = ''] = head;
+      found.push({ start: parseInt(start, 16), end: parseInt(end, 16), perms, path, anonHugeKB: 0 });
+    }
+    const huge = /^AnonHugePages:\s+(\d+) kB/.exec(line);
+    const last = found.at(-1);
+    if (huge && last) last.anonHugeKB = Number(huge[1]);
+  }
+  return found;
+}
