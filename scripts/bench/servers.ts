@@ -306,8 +306,7 @@ export function serverSpecs(options: BenchOptions, cSkip: string | null): Server
     },
     {
       id: 'loop-js-child-koffi-wsgi-app',
-      label:
-        'the same, its child doing webserver3h.py\u2019s work in JavaScript, the reaper\u2019s prints after accept',
+      label: 'the same, its child doing webserver3h.py\u2019s work in JavaScript, the reaper\u2019s work on EINTR',
       kind: 'ts',
       stage: '3h',
       skip: cSkip,
@@ -315,7 +314,7 @@ export function serverSpecs(options: BenchOptions, cSkip: string | null): Server
     },
     {
       id: 'loop-js-child-ffi-rs-wsgi-app',
-      label: 'the same through ffi-rs (@lsbaws/posix\u2019s calls, each bound once)',
+      label: 'the same through ffi-rs, each call\u2019s descriptor built once',
       kind: 'ts',
       stage: '3h',
       skip: cSkip,

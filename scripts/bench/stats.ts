@@ -57,7 +57,15 @@ export function roundCpuRatio<R extends { round: number; parentCpuMs: number; ch
   a: { runs: R[] },
   b: { runs: R[] },
 ): number {
-  return roundMedian(a, b, (x, y) => ratio(cpuPerRequest(y), cpuPerRequest(x)));
+  return median(roundCpuRatios(a, b));
+}
+
+/** b's CPU per request over a's, round by round (the rounds both have), in the rounds' order. */
+export function roundCpuRatios<R extends { round: number; parentCpuMs: number; childCpuMs: number }>(
+  a: { runs: R[] },
+  b: { runs: R[] },
+): number[] {
+  return perRound(a, b, (x, y) => ratio(cpuPerRequest(y), cpuPerRequest(x)));
 }
 
 /** The median over the rounds a and b share of f(a's run, b's run). */
@@ -66,9 +74,19 @@ function roundMedian<R extends { round: number }>(
   b: { runs: R[] },
   f: (x: R, y: R) => number,
 ): number {
-  const ratios = a.runs.flatMap((x) => {
-    const y = b.runs.find((r) => r.round === x.round);
-    return y === undefined ? [] : [f(x, y)];
-  });
-  return median(ratios.filter(Number.isFinite));
+  return median(perRound(a, b, f));
+}
+
+/** f(a's run, b's run) for each round a and b share, the finite ones. */
+function perRound<R extends { round: number }>(
+  a: { runs: R[] },
+  b: { runs: R[] },
+  f: (x: R, y: R) => number,
+): number[] {
+  return a.runs
+    .flatMap((x) => {
+      const y = b.runs.find((r) => r.round === x.round);
+      return y === undefined ? [] : [f(x, y)];
+    })
+    .filter(Number.isFinite);
 }

@@ -37,6 +37,19 @@ function codeMapping(): { kB: number; file: boolean; anonHugeKB: number } {
   return best;
 }
 
+/** AnonHugePages of this process's anonymous read-only (r--p) mappings, in kB, from /proc/self/smaps. */
+function readOnlyHugeKB(): number {
+  let kB = 0;
+  let anonymousReadOnly = false;
+  for (const line of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head) anonymousReadOnly = head[1] === 'r--p' && head[2] === '';
+    const huge = anonymousReadOnly ? /^AnonHugePages:\s+(\d+) kB/.exec(line) : null;
+    if (huge) kB += Number(huge[1]);
+  }
+  return kB;
+}
+
 /** cminflt, field 11 of /proc/self/stat: the minor faults of the children this process has reaped. */
 function childFaults(): number {
   const stat = readFileSync('/proc/self/stat', 'utf8');
@@ -89,10 +102,13 @@ facts.expect(
 facts.expect(moveTextToHugePages() === outcome, 'asked again, it does nothing more (once per process)');
 
 // node's read-only data (its largest r--p mapping), the stretches this process has read: the step huge-rodata
+const hugeBefore = readOnlyHugeKB();
 const readOnly = moveReadOnlyDataToHugePages();
+const hugeAfter = readOnlyHugeKB();
 facts.expect(
-  readOnly.done === 'moved',
-  `node's read-only data that this process has read: ${JSON.stringify(readOnly)}`,
+  readOnly.done === 'moved' && (hugeAfter - hugeBefore) * 1024 === readOnly.bytes,
+  `node's read-only data that this process has read: ${JSON.stringify(readOnly)}, ` +
+    `AnonHugePages of anonymous read-only mappings ${hugeBefore} → ${hugeAfter} kB`,
 );
 const dataInHugePages = faultsPerChild();
 facts.expect(

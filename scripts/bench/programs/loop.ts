@@ -29,11 +29,13 @@
  *   js-child-koffi-wsgi-app
  *                    js-child-koffi-wsgi with webserver3h.py's child in JavaScript (recv(1024), the
  *                    request printed a la curl, the request line split, get_environ(), the
- *                    application called, the response built, printed and sent), and the stage's
- *                    grim reaper in JavaScript after each accept (waitpid and its prints, no signal):
- *                    strictly less than webserver3h does, keeping the work of the Python's child
+ *                    application called, the response built, printed and sent), and SIGCHLD
+ *                    interrupting the blocking accept (EINTR), after which the loop does the stage's
+ *                    grim reaper's work (waitpid and its prints): strictly less than webserver3h
+ *                    does (no event loop), keeping the work of the Python's child and of its handler
  *   js-child-ffi-rs-wsgi-app
- *                    the same through @lsbaws/posix's bound ffi-rs calls, the FFI the stage cannot drop
+ *                    the same through ffi-rs, the FFI the stage cannot drop: the child's calls and
+ *                    waitpid through @lsbaws/posix's, accept and close through descriptors built once
  *   posix-accept     @lsbaws/posix's accept() (poll with the event loop's descriptor) and its
  *                    signal.signal() reaper in JavaScript, then lsb_fork_child() through ffi-rs
  *   posix-fork       the same with @lsbaws/posix's os.fork(); the child calls lsb_handle_child()
@@ -111,17 +113,21 @@ listenSocket.bind(['', port]);
 listenSocket.listen(1024);
 const listenFd = listenSocket.fileno();
 console.log(`Serving HTTP on port ${port} ...`);
-const serverName = socket.getfqdn(listenSocket.getsockname()[0]);
+const serverName = wsgi === null ? '' : socket.getfqdn(listenSocket.getsockname()[0]); // SERVER_NAME
 
 /** The JavaScript loop: accept blocking, fork with the child in C, close; -1 from accept is EINTR or worse. */
 function jsLoop(
   accept: (fd: number) => number,
   forkChild: (listen: number, client: number) => number,
   close: (fd: number) => number,
+  interrupted: () => void = () => {},
 ): never {
   for (;;) {
     const client = accept(listenFd);
-    if (client === -1) continue; // interrupted by SIGCHLD (or failing: the load generator will say)
+    if (client === -1) {
+      interrupted(); // by SIGCHLD (or failing: the load generator will say)
+      continue;
+    }
     if (forkChild(listenFd, client) === -1) throw new Error('fork failed');
     close(client);
   }
@@ -171,20 +177,32 @@ function forkJsChild(c: ChildCalls, client: number): number {
 
 type Waitpid = (pid: number, status: Buffer, options: number) => number;
 
-/** The wsgi-app modes' forkChild: webserver3h.py's child, then the grim reaper's work in the parent. */
-function wsgiAppChild(calls: ChildCalls, waitpid: Waitpid): (listen: number, client: number) => number {
+/**
+ * The wsgi-app modes' loop: webserver3h.py's child for each connection, and SIGCHLD made to
+ * interrupt the blocking accept (signal.signal() sets no SA_RESTART, as for the stage), after which
+ * the loop does the stage's grim reaper's work. The handler given to signal.signal() would run only
+ * when the event loop turns, which this loop never lets it do.
+ */
+function wsgiAppLoop(
+  calls: ChildCalls,
+  waitpid: Waitpid,
+  accept: (fd: number) => number,
+  close: (fd: number) => number,
+): never {
   if (wsgi === null || application === null) throw new Error('wsgiapp:app not loaded');
   const [library, app] = [wsgi, application];
-  return (_listen, client) => {
-    const pid = forkWsgiChild(calls, client, app, library);
-    reapAndPrint(waitpid);
-    return pid;
-  };
+  signal.signal(signal.SIGCHLD, () => {});
+  return jsLoop(
+    accept,
+    (_listen, client) => forkWsgiChild(calls, client, app, library),
+    close,
+    () => reapAndPrint(waitpid),
+  );
 }
 
 /**
- * webserver3h's grimReaper, its work without the signal: waitpid(-1, WNOHANG) and its print until
- * nothing is left to reap (the stage prints the last one too, "Child 0 terminated...").
+ * webserver3h's grimReaper, its work: waitpid(-1, WNOHANG) and its print until nothing is left to
+ * reap (the stage prints the last one too, "Child 0 terminated...").
  */
 function reapAndPrint(waitpid: Waitpid): void {
   const status = Buffer.alloc(4);
@@ -310,10 +328,11 @@ switch (mode) {
         send: (fd, data) => send(fd, data, data.length, 0),
         exit: libc.func('void _exit(int)') as (status: number) => void,
       };
-      forkChild =
-        mode === 'js-child-koffi-wsgi-app'
-          ? wsgiAppChild(calls, libc.func('int waitpid(int, void *, int)') as Waitpid)
-          : (_listen, client) => forkJsChild(calls, client);
+      if (mode === 'js-child-koffi-wsgi-app') {
+        const waitpid = libc.func('int waitpid(int, void *, int)') as Waitpid;
+        wsgiAppLoop(calls, waitpid, (fd) => accept(fd, null, null), close);
+      }
+      forkChild = (_listen, client) => forkJsChild(calls, client);
     }
     jsLoop((fd) => accept(fd, null, null), forkChild, close);
     break;
@@ -329,13 +348,12 @@ switch (mode) {
       send: (fd, data) => Number(call('send', fd, data, data.length, 0).value),
       exit: (status) => call('_exit', status),
     };
-    jsLoop(
-      (fd) => ffi.accept(fd, 0, 0),
-      mode === 'js-child-ffi-rs'
-        ? (_listen, client) => forkJsChild(calls, client)
-        : wsgiAppChild(calls, (pid, status, options) => call('waitpid', pid, status, options).value as number),
-      ffi.close,
-    );
+    const accept = (fd: number): number => ffi.accept(fd, 0, 0);
+    if (mode === 'js-child-ffi-rs-wsgi-app') {
+      const waitpid: Waitpid = (pid, status, options) => call('waitpid', pid, status, options).value as number;
+      wsgiAppLoop(calls, waitpid, accept, ffi.close);
+    }
+    jsLoop(accept, (_listen, client) => forkJsChild(calls, client), ffi.close);
     break;
   }
   case 'posix-accept':

@@ -5,28 +5,33 @@
  * runs; an anonymous mapping's page tables are copied, one entry per 2 MiB huge page, and the
  * child faults none of it in.
  *
- * The move never leaves the code unmapped or writable while Node's other threads run it: the copy
- * is made elsewhere (mmap(2), madvise(2) MADV_HUGEPAGE, memmove, mprotect(2) r-x) and then
- * put in the code's place by one mremap(2) (MREMAP_FIXED), which replaces the file's pages with the
- * copy's under the kernel's lock on the address space.
+ * A move never leaves the code or the data unmapped or writable while Node's other threads use
+ * them: the copy is made elsewhere (mmap(2), madvise(2) MADV_HUGEPAGE, memmove, mprotect(2) r-x or
+ * r--) and then put in the original's place by one mremap(2) (MREMAP_FIXED), which replaces the
+ * file's pages with the copy's under the kernel's lock on the address space.
  */
 import { closeSync, openSync, readFileSync, readSync, realpathSync } from 'node:fs';
 import { platform } from '../platform/index.js';
 import { call } from '../libc.js';
 
-/** What moveTextToHugePages() found or did: 'moved', 'already' (Node did it), or why it could not. */
-export type HugeTextOutcome = { done: 'moved'; bytes: number } | { done: 'already' } | { done: 'not'; reason: string };
+/**
+ * What a move found or did: 'moved' (with why some of it was not, if so), 'already' (Node moved
+ * its code itself), or why it could not.
+ */
+export type HugeTextOutcome =
+  { done: 'moved'; bytes: number; rest?: string } | { done: 'already' } | { done: 'not'; reason: string };
 
-/** Where huge pages can be used: the platform's numbers, the huge page size, and node's file. */
+/** Where huge pages can be used: the platform's numbers, the huge and small page sizes, and node's file. */
 interface HugePages {
   h: NonNullable<NonNullable<typeof platform.forkSafety>['hugeText']>;
   huge: bigint;
+  page: bigint;
   node: string;
 }
 
 /**
- * attempt, once per process; where huge pages cannot be used, or it could not move, why is said
- * once on stderr and node's `what` stays as it is.
+ * A move that runs once per process: the first call runs attempt, later calls give its outcome.
+ * What stays in 4 KiB pages, and why, is said once on stderr.
  */
 function once(what: string, attempt: (here: HugePages) => HugeTextOutcome): () => HugeTextOutcome {
   let outcome: HugeTextOutcome | null = null;
@@ -34,8 +39,11 @@ function once(what: string, attempt: (here: HugePages) => HugeTextOutcome): () =
     if (outcome !== null) return outcome;
     const here = hugePagesHere();
     outcome = typeof here === 'string' ? { done: 'not', reason: here } : attempt(here);
-    if (outcome.done === 'not')
-      process.stderr.write(`@lsbaws/posix: node's ${what} stays in 4 KiB pages: ${outcome.reason}\n`);
+    const rest = outcome.done === 'not' ? outcome.reason : outcome.done === 'moved' ? outcome.rest : undefined;
+    if (rest !== undefined) {
+      const moved = outcome.done === 'moved' ? ` (${outcome.bytes / 1048576} MiB of it moved)` : '';
+      process.stderr.write(`@lsbaws/posix: node's ${what} stays in 4 KiB pages${moved}: ${rest}\n`);
+    }
     return outcome;
   };
 }
@@ -64,7 +72,9 @@ function mappings(): Mapping[] {
   return found;
 }
 
-function tryMove({ h, huge, node }: HugePages): HugeTextOutcome {
+/** The code's move: its 2 MiB-aligned interior, all at once. */
+function tryMove(here: HugePages): HugeTextOutcome {
+  const { h, huge, node } = here;
   const all = mappings();
   const code = largest(all, node, 'r-xp');
   if (code === undefined) {
@@ -83,37 +93,38 @@ function tryMove({ h, huge, node }: HugePages): HugeTextOutcome {
       ? { done: 'already' }
       : { done: 'not', reason: `node's code (${code.end - code.start} bytes) holds no aligned 2 MiB` };
   }
-  const failed = moveIntoHugePages(h, start, end, h.PROT_READ | h.PROT_EXEC);
+  const failed = moveIntoHugePages(here, start, end, h.PROT_READ | h.PROT_EXEC);
   return failed === null ? { done: 'moved', bytes: Number(end - start) } : { done: 'not', reason: failed };
 }
 
 /**
  * node's read-only data (its largest r--p mapping: V8's and ICU's tables, the builtins' metadata)
- * in anonymous huge pages, once, as moveTextToHugePages() does for its code: a child of a server
- * faulted about 36 of its pages in from the file for each request (webserver3h, `perf record -e
- * page-faults -d`). Only the aligned 2 MiB stretches that this process has read a page of (present
- * in /proc/self/pagemap) are moved: what the children run, the parent ran first; the rest (most of
- * ICU's data) stays in the file, costing no memory. Says why once on stderr where it cannot.
+ * in anonymous huge pages, once, as moveTextToHugePages() does for its code: a webserver3h child
+ * faulted about 30 of its pages in from the file for each request (`perf record -e page-faults -d`).
+ * Only the aligned 2 MiB stretches that this process has read a page of (present in
+ * /proc/self/pagemap) move: what the parent read before its first fork; the rest (most of ICU's
+ * data) stays in the file and costs no memory. What stays, and why, is said once on stderr.
  */
 export const moveReadOnlyDataToHugePages = once('read-only data', tryMoveReadOnly);
 
-function tryMoveReadOnly({ h, huge, node }: HugePages): HugeTextOutcome {
+/** The read-only data's move: each run of 2 MiB stretches this process has read, in turn. */
+function tryMoveReadOnly(here: HugePages): HugeTextOutcome {
+  const { h, huge, node } = here;
   const data = largest(mappings(), node, 'r--p');
   if (data === undefined) return { done: 'not', reason: `no r--p mapping of ${node} in /proc/self/maps` };
-  const present = presentStretches(((data.start + huge - 1n) / huge) * huge, (data.end / huge) * huge, huge);
-  if (present === null) return { done: 'not', reason: '/proc/self/pagemap cannot be read' };
+  const read = stretchesRead(here, ((data.start + huge - 1n) / huge) * huge, (data.end / huge) * huge);
+  if (read === null) return { done: 'not', reason: '/proc/self/pagemap cannot be read' };
+  if (read.length === 0) return { done: 'not', reason: 'none of its aligned 2 MiB has been read yet' };
   let bytes = 0;
-  for (const [start, end] of present) {
-    const failed = moveIntoHugePages(h, start, end, h.PROT_READ);
-    if (failed !== null) return bytes === 0 ? { done: 'not', reason: failed } : { done: 'moved', bytes };
+  for (const [start, end] of read) {
+    const failed = moveIntoHugePages(here, start, end, h.PROT_READ);
+    if (failed !== null) return bytes === 0 ? { done: 'not', reason: failed } : { done: 'moved', bytes, rest: failed };
     bytes += Number(end - start);
   }
-  return bytes === 0
-    ? { done: 'not', reason: 'none of its aligned 2 MiB has been read yet' }
-    : { done: 'moved', bytes };
+  return { done: 'moved', bytes };
 }
 
-/** The platform's numbers, the huge page size and node's file, or why huge pages cannot be used here. */
+/** The platform's numbers, the page sizes and node's file, or why huge pages cannot be used here. */
 function hugePagesHere(): HugePages | string {
   const h = platform.forkSafety?.hugeText;
   if (h === undefined) return `no huge pages on ${platform.name}`;
@@ -124,7 +135,7 @@ function hugePagesHere(): HugePages | string {
     return 'no /sys/kernel/mm/transparent_hugepage/enabled';
   }
   if (thp.includes('[never]')) return 'transparent huge pages are [never] here';
-  return { h, huge: BigInt(h.hugePageSize), node: realpathSync(process.execPath) };
+  return { h, huge: BigInt(h.hugePageSize), page: BigInt(h.pageSize), node: realpathSync(process.execPath) };
 }
 
 /** The node file's largest mapping with these permissions. */
@@ -135,23 +146,22 @@ function largest(all: Mapping[], node: string, perms: string): Mapping | undefin
 }
 
 /**
- * The runs of huge pages in [start, end) with a 4 KiB page present in this process, from
+ * The runs of huge pages in [start, end) with a page present in this process, from
  * /proc/self/pagemap (proc(5): 8 bytes a page, bit 63 present); null when it cannot be read.
  */
-function presentStretches(start: bigint, end: bigint, huge: bigint): Array<[bigint, bigint]> | null {
+function stretchesRead({ huge, page }: HugePages, start: bigint, end: bigint): Array<[bigint, bigint]> | null {
   if (end <= start) return [];
-  const perHuge = Number(huge / PAGE);
-  const entries = Buffer.alloc(Number((end - start) / PAGE) * 8);
-  let fd: number;
+  const perHuge = Number(huge / page);
+  const entries = Buffer.alloc(Number((end - start) / page) * 8);
   try {
-    fd = openSync('/proc/self/pagemap', 'r');
+    const fd = openSync('/proc/self/pagemap', 'r');
+    try {
+      if (readSync(fd, entries, 0, entries.length, Number((start / page) * 8n)) !== entries.length) return null;
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     return null;
-  }
-  try {
-    readSync(fd, entries, 0, entries.length, Number((start / PAGE) * 8n));
-  } finally {
-    closeSync(fd);
   }
   const runs: Array<[bigint, bigint]> = [];
   for (let i = 0; i * perHuge * 8 < entries.length; i++) {
@@ -166,15 +176,26 @@ function presentStretches(start: bigint, end: bigint, huge: bigint): Array<[bigi
   return runs;
 }
 
-const PAGE = 4096n;
+/** AnonHugePages of the mapping that holds address, in bytes, from /proc/self/smaps (proc(5)). */
+function hugeBytesAt(address: bigint): bigint {
+  let holds = false;
+  for (const line of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+    const head = /^([0-9a-f]+)-([0-9a-f]+) /.exec(line);
+    if (head) holds = BigInt(`0x${head[1]}`) <= address && address < BigInt(`0x${head[2]}`);
+    const huge = holds ? /^AnonHugePages:\s+(\d+) kB/.exec(line) : null;
+    if (huge) return BigInt(huge[1] ?? 0) * 1024n;
+  }
+  return 0n;
+}
 
 /**
  * Puts an anonymous copy of [start, end) (2 MiB-aligned) in its place, in huge pages, with
  * permissions prot: mmap(2), madvise(2) MADV_HUGEPAGE, memmove, mprotect(2), then one mremap(2)
- * MREMAP_FIXED. Returns null, or why it could not (the original is then left as it was).
+ * MREMAP_FIXED. A copy the kernel did not give huge pages for all of (transparent huge pages'
+ * defrag off, memory too fragmented) is not put in: fork() would copy its 4 KiB page tables on
+ * every call. Returns null, or why it could not (the original is then left as it was).
  */
-function moveIntoHugePages(h: HugePages['h'], start: bigint, end: bigint, prot: number): string | null {
-  const huge = BigInt(h.hugePageSize);
+function moveIntoHugePages({ h, huge }: HugePages, start: bigint, end: bigint, prot: number): string | null {
   const size = end - start;
   const mapped = call(
     'mmap',
@@ -193,6 +214,8 @@ function moveIntoHugePages(h: HugePages['h'], start: bigint, end: bigint, prot: 
     const advised = call('madvise', copy, size, h.MADV_HUGEPAGE);
     if (advised.value !== 0) return `madvise(MADV_HUGEPAGE) failed (errno ${advised.errno})`;
     call('memmove', copy, start, Number(size));
+    const inHuge = hugeBytesAt(copy);
+    if (inHuge < size) return `the kernel gave ${inHuge / 1024n} kB of huge pages for the ${size / 1024n} kB copy`;
     const protect = call('mprotect', copy, Number(size), prot);
     if (protect.value !== 0) return `mprotect failed (errno ${protect.errno})`;
     const put = call('mremap', copy, Number(size), Number(size), h.MREMAP_MAYMOVE | h.MREMAP_FIXED, start);

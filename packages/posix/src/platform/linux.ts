@@ -59,5 +59,6 @@ export const linuxForkSafety = {
     MREMAP_MAYMOVE: 1,
     MREMAP_FIXED: 2,
     hugePageSize: 2 * 1024 * 1024,
+    pageSize: 4096,
   },
 };

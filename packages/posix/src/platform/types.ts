@@ -92,6 +92,8 @@ export interface Platform {
       MREMAP_FIXED: number;
       /** The size of a huge page (a PMD): 2 MiB with 4 KiB pages. */
       hugePageSize: number;
+      /** The size of a page, the unit of /proc/self/pagemap: 4 KiB. */
+      pageSize: number;
     };
   };
 }
