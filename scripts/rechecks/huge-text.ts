@@ -16,38 +16,35 @@ import { call, check, forkStep, moveReadOnlyDataToHugePages, moveTextToHugePages
 const children = Number(process.argv[2] ?? 50);
 const node = realpathSync(process.execPath);
 
-/** Node's largest executable mapping: its size, whether it is the node file's, and its AnonHugePages. */
-function codeMapping(): { kB: number; file: boolean; anonHugeKB: number } {
-  let best = { kB: 0, file: false, anonHugeKB: 0 };
-  let current: typeof best | null = null;
+/** This process's mappings from /proc/self/smaps: size, permissions, file ('' when anonymous), AnonHugePages. */
+function smaps(): Array<{ kB: number; perms: string; path: string; anonHugeKB: number }> {
+  const found: Array<{ kB: number; perms: string; path: string; anonHugeKB: number }> = [];
   for (const line of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
     const head = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
     if (head) {
       const kB = (parseInt(head[2] ?? '0', 16) - parseInt(head[1] ?? '0', 16)) / 1024;
-      current =
-        head[3] === 'r-xp' && (head[4] === node || head[4] === '')
-          ? { kB, file: head[4] === node, anonHugeKB: 0 }
-          : null;
-      if (current && current.kB > best.kB) best = current;
-      continue;
+      found.push({ kB, perms: head[3] ?? '', path: head[4] ?? '', anonHugeKB: 0 });
     }
     const huge = /^AnonHugePages:\s+(\d+) kB/.exec(line);
-    if (huge && current) current.anonHugeKB = Number(huge[1]);
+    const last = found.at(-1);
+    if (huge && last) last.anonHugeKB = Number(huge[1]);
   }
-  return best;
+  return found;
 }
 
-/** AnonHugePages of this process's anonymous read-only (r--p) mappings, in kB, from /proc/self/smaps. */
+/** Node's largest executable mapping: its size, whether it is the node file's, and its AnonHugePages. */
+function codeMapping(): { kB: number; file: boolean; anonHugeKB: number } {
+  const code = smaps()
+    .filter((m) => m.perms === 'r-xp' && (m.path === node || m.path === ''))
+    .sort((a, b) => b.kB - a.kB)[0];
+  return code === undefined ? { kB: 0, file: false, anonHugeKB: 0 } : { ...code, file: code.path === node };
+}
+
+/** AnonHugePages of this process's anonymous read-only (r--p) mappings, in kB. */
 function readOnlyHugeKB(): number {
-  let kB = 0;
-  let anonymousReadOnly = false;
-  for (const line of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
-    const head = /^[0-9a-f]+-[0-9a-f]+ (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
-    if (head) anonymousReadOnly = head[1] === 'r--p' && head[2] === '';
-    const huge = anonymousReadOnly ? /^AnonHugePages:\s+(\d+) kB/.exec(line) : null;
-    if (huge) kB += Number(huge[1]);
-  }
-  return kB;
+  return smaps()
+    .filter((m) => m.perms === 'r--p' && m.path === '')
+    .reduce((kB, m) => kB + m.anonHugeKB, 0);
 }
 
 /** cminflt, field 11 of /proc/self/stat: the minor faults of the children this process has reaped. */
