@@ -70,9 +70,12 @@ t.test(
     /** An anonymous mapping right beside a piece of node's file: where the moves put their copies. */
     const besideNode = (all: Mapping[], m: Mapping): boolean =>
       all.some((f) => f.path === node && (f.end === m.start || f.start === m.end));
+    /** The anonymous copies of node's mappings with these permissions, each beside what is left of the file's. */
+    const copiesOf = (all: Mapping[], perms: string): Mapping[] =>
+      all.filter((m) => m.path === '' && m.perms === perms && besideNode(all, m));
     /** kB of node's mappings with these permissions that were moved to anonymous memory, and of those in huge pages. */
     const moved = (all: Mapping[], perms: string): { kB: number; hugeKB: number } => {
-      const copies = all.filter((m) => m.path === '' && m.perms === perms && besideNode(all, m));
+      const copies = copiesOf(all, perms);
       return {
         kB: copies.reduce((kB, m) => kB + (m.end - m.start) / 1024, 0),
         hugeKB: copies.reduce((kB, m) => kB + m.anonHugeKB, 0),
@@ -91,7 +94,7 @@ t.test(
       t.equal(hugeKB, kB, `... all of it in huge pages (a copy the kernel gave 4 KiB pages is not put in)`);
     }
     // between the moved stretches, whole 2 MiB stretches the server never read are still the file's
-    const copies = after.filter((m) => m.path === '' && m.perms === 'r--p' && besideNode(after, m));
+    const copies = copiesOf(after, 'r--p');
     const unread = after.filter(
       (f) =>
         f.path === node &&
