@@ -82,8 +82,7 @@ function tryMove(here: HugePages): HugeTextOutcome {
       ? { done: 'already' }
       : { done: 'not', reason: `no r-xp mapping of ${node} in /proc/self/maps` };
   }
-  const start = ((code.start + huge - 1n) / huge) * huge;
-  const end = (code.end / huge) * huge;
+  const [start, end] = alignedInterior(code, huge);
   if (end <= start) {
     // Node moved it (--use-largepages): its anonymous copy sits next to what is left of the file's
     const besides = all.some(
@@ -112,7 +111,7 @@ function tryMoveReadOnly(here: HugePages): HugeTextOutcome {
   const { h, huge, node } = here;
   const data = largest(mappings(), node, 'r--p');
   if (data === undefined) return { done: 'not', reason: `no r--p mapping of ${node} in /proc/self/maps` };
-  const read = stretchesRead(here, ((data.start + huge - 1n) / huge) * huge, (data.end / huge) * huge);
+  const read = stretchesRead(here, ...alignedInterior(data, huge));
   if (read === null) return { done: 'not', reason: '/proc/self/pagemap cannot be read' };
   if (read.length === 0) return { done: 'not', reason: 'none of its aligned 2 MiB has been read yet' };
   let bytes = 0;
@@ -136,6 +135,11 @@ function hugePagesHere(): HugePages | string {
   }
   if (thp.includes('[never]')) return 'transparent huge pages are [never] here';
   return { h, huge: BigInt(h.hugePageSize), page: BigInt(h.pageSize), node: realpathSync(process.execPath) };
+}
+
+/** The whole huge pages inside [start, end): start rounded up to a huge page, end down (empty when end <= start). */
+function alignedInterior({ start, end }: { start: bigint; end: bigint }, huge: bigint): [bigint, bigint] {
+  return [((start + huge - 1n) / huge) * huge, (end / huge) * huge];
 }
 
 /** The node file's largest mapping with these permissions. */
@@ -208,7 +212,7 @@ function moveIntoHugePages({ h, huge }: HugePages, start: bigint, end: bigint, p
   );
   const region = BigInt.asUintN(64, mapped.value as bigint);
   if (region === 0xffffffffffffffffn) return `mmap of ${size} bytes failed (errno ${mapped.errno})`;
-  const copy = ((region + huge - 1n) / huge) * huge;
+  const [copy] = alignedInterior({ start: region, end: region + size + huge }, huge);
   let moved = false;
   try {
     const advised = call('madvise', copy, size, h.MADV_HUGEPAGE);
